@@ -1,0 +1,58 @@
+namespace OrleansRegistry.ApiKeys;
+
+/// <summary>What an authenticated key may do. <see cref="Namespaces"/> null means every namespace.</summary>
+[GenerateSerializer, Immutable, Alias("api-key-principal")]
+public sealed record ApiKeyPrincipal(
+    [property: Id(0)] string KeyId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string[] Scopes,
+    [property: Id(3)] string[]? Namespaces)
+{
+    public bool Allows(string scope) => OrleansRegistry.Scopes.Satisfies(Scopes, scope);
+
+    public bool CanAccessNamespace(string ns) => Namespaces is null || Namespaces.Contains(ns, StringComparer.Ordinal);
+
+    public bool IsAdmin => Scopes.Contains(OrleansRegistry.Scopes.Admin, StringComparer.Ordinal);
+
+    public Actor AsActor() => new(KeyId, Name);
+}
+
+public enum AuthFailure
+{
+    None = 0,
+    UnknownKey = 1,
+    WrongSecret = 2,
+    Revoked = 3,
+    Expired = 4,
+}
+
+[GenerateSerializer, Immutable, Alias("auth-result")]
+public sealed record AuthResult(
+    [property: Id(0)] ApiKeyPrincipal? Principal,
+    [property: Id(1)] AuthFailure Failure,
+    [property: Id(2)] DateTimeOffset? FailureAt = null)
+{
+    public static AuthResult Fail(AuthFailure failure, DateTimeOffset? at = null) => new(null, failure, at);
+}
+
+[GenerateSerializer, Immutable, Alias("api-key-create")]
+public sealed record ApiKeyCreate(
+    [property: Id(0)] string Name,
+    [property: Id(1)] byte[] SecretHash,
+    [property: Id(2)] string[] Scopes,
+    [property: Id(3)] string[]? Namespaces,
+    [property: Id(4)] DateTimeOffset? ExpiresAt,
+    [property: Id(5)] Actor CreatedBy);
+
+/// <summary>The public description of a key (never its secret or hash).</summary>
+[GenerateSerializer, Immutable, Alias("api-key-view")]
+public sealed record ApiKeyView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string[] Scopes,
+    [property: Id(3)] string[]? Namespaces,
+    [property: Id(4)] DateTimeOffset CreatedAt,
+    [property: Id(5)] DateTimeOffset? ExpiresAt,
+    [property: Id(6)] DateTimeOffset? RevokedAt,
+    [property: Id(7)] DateTimeOffset? LastUsedAt,
+    [property: Id(8)] string CreatedBy);

@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using OrleansRegistry.Catalog;
+
+namespace OrleansRegistry.ApiKeys;
+
+/// <summary>
+/// One API key. Every authenticated request calls <see cref="Authenticate"/> here, so revocation and expiry take
+/// effect at once in every frontend. A reminder marks the key expired in the read model when its time comes.
+/// </summary>
+[GrainType("apikey")]
+public sealed partial class ApiKeyGrain(
+    [PersistentState("apikey", RegistryStorage.Name)] IPersistentState<ApiKeyState> state,
+    RegistryIndex index,
+    TimeProvider clock,
+    ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain, IRemindable
+{
+    private const string ExpiryReminder = "expiry";
+    private static readonly TimeSpan MaxReminderDue = TimeSpan.FromDays(7);
+
+    public async Task<ApiKeyView?> Create(ApiKeyCreate request)
+    {
+        if (state.State.Exists)
+        {
+            return null;
+        }
+
+        state.State = new ApiKeyState
+        {
+            Name = request.Name,
+            SecretHash = request.SecretHash,
+            Scopes = request.Scopes,
+            Namespaces = request.Namespaces,
+            CreatedAt = clock.GetUtcNow(),
+            CreatedBy = request.CreatedBy.KeyId,
+            ExpiresAt = request.ExpiresAt,
+        };
+        await state.WriteStateAsync();
+        var view = View();
+        await index.UpsertApiKeyAsync(view);
+        await index.AuditAsync(request.CreatedBy, "apikey.create", this.GetPrimaryKeyString());
+        await ScheduleExpiryAsync();
+        return view;
+    }
+
+    public Task<AuthResult> Authenticate(byte[] secretHash)
+    {
+        var key = state.State;
+        if (!key.Exists)
+        {
+            return Task.FromResult(AuthResult.Fail(AuthFailure.UnknownKey));
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(key.SecretHash, secretHash))
+        {
+            return Task.FromResult(AuthResult.Fail(AuthFailure.WrongSecret));
+        }
+
+        if (key.RevokedAt is { } revoked)
+        {
+            return Task.FromResult(AuthResult.Fail(AuthFailure.Revoked, revoked));
+        }
+
+        var now = clock.GetUtcNow();
+        if (key.ExpiresAt is { } expires && expires <= now)
+        {
+            return Task.FromResult(AuthResult.Fail(AuthFailure.Expired, expires));
+        }
+
+        // Last use is informational: kept in memory, persisted with the next write rather than per request.
+        key.LastUsedAt = now;
+        return Task.FromResult(new AuthResult(new ApiKeyPrincipal(this.GetPrimaryKeyString(), key.Name!, key.Scopes, key.Namespaces), AuthFailure.None));
+    }
+
+    public Task<ApiKeyView?> Get() => Task.FromResult(state.State.Exists ? View() : null);
+
+    public async Task<ApiKeyView?> Revoke(Actor actor)
+    {
+        if (!state.State.Exists)
+        {
+            return null;
+        }
+
+        if (state.State.RevokedAt is null)
+        {
+            state.State.RevokedAt = clock.GetUtcNow();
+            await state.WriteStateAsync();
+            await index.UpsertApiKeyAsync(View());
+            await index.AuditAsync(actor, "apikey.revoke", this.GetPrimaryKeyString());
+        }
+
+        return View();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ExpiryReminder)
+        {
+            return;
+        }
+
+        var key = state.State;
+        if (!key.Exists || key.RevokedAt is not null || key.ExpiresAt is null)
+        {
+            await UnregisterAsync();
+            return;
+        }
+
+        if (key.ExpiresAt <= clock.GetUtcNow())
+        {
+            LogExpired(logger, this.GetPrimaryKeyString());
+            await index.UpsertApiKeyAsync(View());
+            await index.AuditAsync(Actor.System, "apikey.expired", this.GetPrimaryKeyString());
+            await UnregisterAsync();
+            return;
+        }
+
+        // Still in the future: move the reminder closer (reminder due times are capped).
+        await ScheduleExpiryAsync();
+    }
+
+    private async Task ScheduleExpiryAsync()
+    {
+        if (state.State.ExpiresAt is not { } expires)
+        {
+            return;
+        }
+
+        var due = expires - clock.GetUtcNow();
+        due = due < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : due > MaxReminderDue ? MaxReminderDue : due;
+        await this.RegisterOrUpdateReminder(ExpiryReminder, due, TimeSpan.FromHours(1));
+    }
+
+    private async Task UnregisterAsync()
+    {
+        if (await this.GetReminder(ExpiryReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private ApiKeyView View()
+    {
+        var key = state.State;
+        return new ApiKeyView(this.GetPrimaryKeyString(), key.Name!, key.Scopes, key.Namespaces, key.CreatedAt, key.ExpiresAt, key.RevokedAt, key.LastUsedAt, key.CreatedBy);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "API key {KeyId} expired")]
+    private static partial void LogExpired(ILogger logger, string keyId);
+}

@@ -1,0 +1,17 @@
+namespace OrleansRegistry.ApiKeys;
+
+/// <summary>Persisted state of an API key. Stored as JSON (System.Text.Json), so plain properties.</summary>
+public sealed class ApiKeyState
+{
+    public string? Name { get; set; }
+    public byte[] SecretHash { get; set; } = [];
+    public string[] Scopes { get; set; } = [];
+    public string[]? Namespaces { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
+
+    public bool Exists => Name is not null;
+}

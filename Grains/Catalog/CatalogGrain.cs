@@ -1,0 +1,16 @@
+using Orleans.Concurrency;
+using OrleansRegistry.ApiKeys;
+using OrleansRegistry.Namespaces;
+
+namespace OrleansRegistry.Catalog;
+
+/// <summary>Answers listing and search from the read model; stateless, so it scales out on every silo.</summary>
+[StatelessWorker, GrainType("catalog")]
+public sealed class CatalogGrain(RegistryIndex index) : Grain, ICatalogGrain
+{
+    public Task<ModulePage> ListModules(ModuleQuery query) => index.ListModulesAsync(query);
+
+    public Task<NamespaceView[]> ListNamespaces(string[]? allowedNamespaces) => index.ListNamespacesAsync(allowedNamespaces);
+
+    public Task<ApiKeyView[]> ListApiKeys() => index.ListApiKeysAsync();
+}

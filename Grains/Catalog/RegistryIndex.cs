@@ -1,0 +1,162 @@
+using Npgsql;
+using NpgsqlTypes;
+using OrleansRegistry.ApiKeys;
+using OrleansRegistry.Namespaces;
+
+namespace OrleansRegistry.Catalog;
+
+/// <summary>
+/// The PostgreSQL read model: grains upsert it after each acknowledged change (idempotently, by key), and the
+/// catalog grain queries it for listing and search. Grain state stays the source of truth.
+/// </summary>
+public sealed class RegistryIndex(NpgsqlDataSource dataSource)
+{
+    public async Task UpsertModuleAsync(ModuleSummary module, string[] versions, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            INSERT INTO registry_modules (namespace, name, system, latest_version, versions, description, published_at, downloads, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
+            ON CONFLICT (namespace, name, system) DO UPDATE SET
+              latest_version = EXCLUDED.latest_version, versions = EXCLUDED.versions, description = EXCLUDED.description,
+              published_at = EXCLUDED.published_at, downloads = EXCLUDED.downloads, updated_at = now()
+            """);
+        cmd.Parameters.Add(new() { Value = module.Namespace });
+        cmd.Parameters.Add(new() { Value = module.Name });
+        cmd.Parameters.Add(new() { Value = module.System });
+        cmd.Parameters.Add(new() { Value = module.LatestVersion });
+        cmd.Parameters.Add(new() { Value = versions, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = (object?)module.Description ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = module.PublishedAt });
+        cmd.Parameters.Add(new() { Value = module.Downloads });
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task DeleteModuleAsync(string ns, string name, string system, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("DELETE FROM registry_modules WHERE namespace = $1 AND name = $2 AND system = $3");
+        cmd.Parameters.Add(new() { Value = ns });
+        cmd.Parameters.Add(new() { Value = name });
+        cmd.Parameters.Add(new() { Value = system });
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task UpsertNamespaceAsync(string name, DateTimeOffset createdAt, string createdBy, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            INSERT INTO registry_namespaces (name, created_at, created_by) VALUES ($1, $2, $3)
+            ON CONFLICT (name) DO NOTHING
+            """);
+        cmd.Parameters.Add(new() { Value = name });
+        cmd.Parameters.Add(new() { Value = createdAt });
+        cmd.Parameters.Add(new() { Value = createdBy });
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task UpsertApiKeyAsync(ApiKeyView key, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            INSERT INTO registry_api_keys (id, name, scopes, namespaces, created_at, expires_at, revoked_at, created_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, scopes = EXCLUDED.scopes, namespaces = EXCLUDED.namespaces,
+              expires_at = EXCLUDED.expires_at, revoked_at = EXCLUDED.revoked_at
+            """);
+        cmd.Parameters.Add(new() { Value = key.Id });
+        cmd.Parameters.Add(new() { Value = key.Name });
+        cmd.Parameters.Add(new() { Value = key.Scopes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = (object?)key.Namespaces ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = key.CreatedAt });
+        cmd.Parameters.Add(new() { Value = (object?)key.ExpiresAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new() { Value = (object?)key.RevokedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new() { Value = key.CreatedBy });
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task AuditAsync(Actor actor, string action, string target, string? detailsJson = null, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "INSERT INTO registry_audit (actor_key_id, actor_name, action, target, details) VALUES ($1, $2, $3, $4, $5::jsonb)");
+        cmd.Parameters.Add(new() { Value = actor.KeyId });
+        cmd.Parameters.Add(new() { Value = actor.KeyName });
+        cmd.Parameters.Add(new() { Value = action });
+        cmd.Parameters.Add(new() { Value = target });
+        cmd.Parameters.Add(new() { Value = (object?)detailsJson ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<ModulePage> ListModulesAsync(ModuleQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT namespace, name, system, latest_version, description, published_at, downloads
+            FROM registry_modules
+            WHERE ($1::text IS NULL OR namespace = $1)
+              AND ($2::text IS NULL OR system = $2)
+              AND ($3::text[] IS NULL OR namespace = ANY($3))
+              AND ($4::text IS NULL OR namespace || '/' || name || '/' || system ILIKE $4 OR coalesce(description, '') ILIKE $4)
+            ORDER BY downloads DESC, namespace, name, system
+            OFFSET $5 LIMIT $6
+            """);
+        cmd.Parameters.Add(new() { Value = (object?)query.Namespace ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = (object?)query.System ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = (object?)query.AllowedNamespaces ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = query.Search is null ? DBNull.Value : $"%{EscapeLike(query.Search)}%", NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = query.Offset });
+        cmd.Parameters.Add(new() { Value = query.Limit + 1 });
+        var modules = new List<ModuleSummary>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            modules.Add(new ModuleSummary(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt64(6)));
+        }
+
+        var hasMore = modules.Count > query.Limit;
+        return new ModulePage([.. modules.Take(query.Limit)], hasMore);
+    }
+
+    public async Task<NamespaceView[]> ListNamespacesAsync(string[]? allowed, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT n.name, n.created_at, n.created_by,
+                   coalesce(array(SELECT m.name || '/' || m.system FROM registry_modules m WHERE m.namespace = n.name ORDER BY 1), '{}')
+            FROM registry_namespaces n
+            WHERE $1::text[] IS NULL OR n.name = ANY($1)
+            ORDER BY n.name
+            """);
+        cmd.Parameters.Add(new() { Value = (object?)allowed ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var result = new List<NamespaceView>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new NamespaceView(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetFieldValue<string[]>(3)));
+        }
+
+        return [.. result];
+    }
+
+    public async Task<ApiKeyView[]> ListApiKeysAsync(CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT id, name, scopes, namespaces, created_at, expires_at, revoked_at, created_by
+            FROM registry_api_keys ORDER BY created_at, id
+            """);
+        var result = new List<ApiKeyView>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new ApiKeyView(
+                reader.GetString(0), reader.GetString(1), reader.GetFieldValue<string[]>(2),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<string[]>(3),
+                reader.GetFieldValue<DateTimeOffset>(4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+                LastUsedAt: null,
+                reader.GetString(7)));
+        }
+
+        return [.. result];
+    }
+
+    private static string EscapeLike(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+}

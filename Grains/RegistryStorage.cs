@@ -1,0 +1,7 @@
+namespace OrleansRegistry;
+
+public static class RegistryStorage
+{
+    /// <summary>The grain storage provider every persistent grain uses.</summary>
+    public const string Name = "registry";
+}

@@ -1,0 +1,33 @@
+namespace OrleansRegistry.Storage;
+
+/// <summary>What was stored: its size and content hashes, computed while streaming.</summary>
+public sealed record StoredArtifact(string Key, long Size, string Sha256, string Sha1);
+
+public sealed record ArtifactInfo(string Key, long Size, DateTimeOffset LastModified);
+
+/// <summary>Raised when an upload exceeds its size limit; nothing is left behind.</summary>
+public sealed class ArtifactTooLargeException(long limit)
+    : Exception($"the upload exceeds the limit of {limit} bytes")
+{
+    public long Limit { get; } = limit;
+}
+
+/// <summary>
+/// Artifact storage (archives, checksums, signatures). Grains hold only keys and hashes; bytes live here.
+/// Keys are relative, '/'-separated paths without '..'.
+/// </summary>
+public interface IArtifactStore
+{
+    /// <summary>Streams <paramref name="content"/> to <paramref name="key"/> while hashing; the key appears only when complete.</summary>
+    Task<StoredArtifact> WriteAsync(string key, Stream content, long maxBytes, CancellationToken cancellationToken);
+
+    /// <summary>Opens the artifact for reading, or null if it does not exist.</summary>
+    Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken);
+
+    Task<ArtifactInfo?> GetInfoAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>A local file path when the store is on this machine's disk (lets the frontend use sendfile).</summary>
+    string? TryGetLocalPath(string key);
+
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
+}
