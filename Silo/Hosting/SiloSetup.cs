@@ -1,0 +1,53 @@
+using System.Net;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using OrleansRegistry.Archives;
+using OrleansRegistry.Catalog;
+using OrleansRegistry.Storage;
+
+namespace OrleansRegistry.Silo.Hosting;
+
+/// <summary>The silo's Orleans providers (clustering, grain state, reminders on PostgreSQL) and the services grains use.</summary>
+public static class SiloSetup
+{
+    public static WebApplicationBuilder AddRegistrySilo(this WebApplicationBuilder builder, string connectionString)
+    {
+        var config = builder.Configuration;
+        var dataDir = Path.GetFullPath(config["Registry:DataDir"] ?? ".data");
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton<RegistryIndex>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<ArchiveLimits>(config.GetSection(ArchiveLimits.Section));
+        builder.Services.AddArtifactStore(config, dataDir);
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = config["Orleans:ClusterId"] ?? "local";
+                o.ServiceId = config["Orleans:ServiceId"] ?? "local";
+            });
+            var advertised = IPAddress.Parse(config["Orleans:AdvertisedIP"] ?? "127.0.0.1");
+            silo.ConfigureEndpoints(advertised, config.GetValue("Orleans:SiloPort", 11111), config.GetValue("Orleans:GatewayPort", 30000), listenOnAnyHostAddress: true);
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = connectionString;
+            });
+            silo.AddAdoNetGrainStorage(RegistryStorage.Name, o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = connectionString;
+            });
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = connectionString;
+            });
+            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.AddDashboard(o => o.HideTrace = true);
+        });
+        return builder;
+    }
+}

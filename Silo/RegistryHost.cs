@@ -1,0 +1,37 @@
+using OrleansRegistry.Silo.Hosting;
+using OrleansRegistry.WebFrontend.Hosting;
+
+namespace OrleansRegistry.Silo;
+
+/// <summary>Builds the registry process: a silo, plus the web frontend unless REGISTRY_ROLE=silo.</summary>
+public static class RegistryHost
+{
+    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddRegistryEnvironment();
+        configure?.Invoke(builder.Configuration);
+        var connectionString = RegistryDatabase.ConnectionString(builder.Configuration);
+        var withFrontend = !string.Equals(builder.Configuration["Registry:Role"], "silo", StringComparison.OrdinalIgnoreCase);
+
+        builder.AddRegistryHosting().AddRegistrySilo(connectionString);
+        builder.AddRegistryFrontend();
+        builder.Services.AddHostedService<BootstrapAdminKey>();
+
+        var app = builder.Build();
+        app.UseRegistryHosting();
+        if (withFrontend)
+        {
+            app.MapRegistryFrontend();
+        }
+
+        return app;
+    }
+}
+
+public static class RegistryDatabase
+{
+    public static string ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString("Registry")
+        ?? throw new InvalidOperationException("REGISTRY_DB (ConnectionStrings:Registry) must name the PostgreSQL database");
+}

@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Options;
+using OrleansRegistry.ApiKeys;
+using OrleansRegistry.Catalog;
+using OrleansRegistry.WebFrontend.Auth;
+using OrleansRegistry.WebFrontend.Errors;
+
+namespace OrleansRegistry.WebFrontend.Api;
+
+public sealed record CreateApiKeyRequest(string? Name, string[]? Scopes, string[]? Namespaces, DateTimeOffset? ExpiresAt);
+
+/// <summary>The response to a key creation: the only time the token is shown.</summary>
+public sealed record CreatedApiKey(string Id, string Key, string Name, string[] Scopes, string[]? Namespaces, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
+
+public static class ApiKeysApi
+{
+    public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/apikeys").WithTags("API keys").RequireScope(Scopes.ApiKeysManage);
+        api.MapPost("/", CreateAsync);
+        api.MapGet("/", async (IGrainFactory grains) => TypedResults.Json(new { api_keys = await grains.GetGrain<ICatalogGrain>(0).ListApiKeys() }, FrontendJson.Options));
+        api.MapGet("/{id}", GetAsync);
+        api.MapDelete("/{id}", RevokeAsync);
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, IOptions<RegistryOptions> options, TimeProvider clock)
+    {
+        var (request, problem) = await FrontendJson.ReadAsync<CreateApiKeyRequest>(http.Request);
+        if (request is null)
+        {
+            return ApiErrors.BadRequest(http, problem!);
+        }
+
+        problem = ApiKeyRules.Validate(request, http.Caller(), clock.GetUtcNow());
+        if (problem is not null)
+        {
+            return problem.StartsWith("forbidden:", StringComparison.Ordinal)
+                ? ApiErrors.Forbidden(http, problem["forbidden:".Length..].Trim())
+                : ApiErrors.BadRequest(http, problem);
+        }
+
+        var token = ApiKeyToken.Generate();
+        var namespaces = request.Namespaces?.Select(n => n.ToLowerInvariant()).Distinct().ToArray();
+        var scopes = request.Scopes!.Distinct().ToArray();
+        var view = await grains.GetGrain<IApiKeyGrain>(token.KeyId)
+            .Create(new ApiKeyCreate(request.Name!.Trim(), token.SecretHash(), scopes, namespaces, request.ExpiresAt, http.Caller().AsActor()));
+        if (view is null)
+        {
+            return ApiErrors.Conflict(http, "key id collision; retry");
+        }
+
+        var created = new CreatedApiKey(view.Id, token.Format(options.Value.TokenPrefix), view.Name, view.Scopes, view.Namespaces, view.CreatedAt, view.ExpiresAt);
+        return TypedResults.Json(created, FrontendJson.Options, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> GetAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        var view = IsKeyId(id) ? await grains.GetGrain<IApiKeyGrain>(id).Get() : null;
+        return view is null ? ApiErrors.NotFound(http, $"API key '{id}' not found") : TypedResults.Json(view, FrontendJson.Options);
+    }
+
+    private static async Task<IResult> RevokeAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        var view = IsKeyId(id) ? await grains.GetGrain<IApiKeyGrain>(id).Revoke(http.Caller().AsActor()) : null;
+        return view is null ? ApiErrors.NotFound(http, $"API key '{id}' not found") : TypedResults.Json(view, FrontendJson.Options);
+    }
+
+    private static bool IsKeyId(string id) => id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c));
+}
+
+/// <summary>What a new key may be: well-formed, and never more than the key creating it.</summary>
+public static class ApiKeyRules
+{
+    public static string? Validate(CreateApiKeyRequest request, ApiKeyPrincipal creator, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 100)
+        {
+            return "'name' is required (1-100 characters)";
+        }
+
+        if (request.Scopes is null || request.Scopes.Length == 0)
+        {
+            return $"'scopes' must list at least one of: {string.Join(", ", Scopes.All)}";
+        }
+
+        if (request.Scopes.FirstOrDefault(s => !Scopes.IsKnown(s)) is { } unknown)
+        {
+            return $"unknown scope '{unknown}'; known scopes: {string.Join(", ", Scopes.All)}";
+        }
+
+        if (request.Namespaces is not null && request.Namespaces.FirstOrDefault(n => !Names.IsValidSegment(n?.ToLowerInvariant())) is { } badNamespace)
+        {
+            return $"'{badNamespace}' is not a valid namespace name";
+        }
+
+        if (request.ExpiresAt is { } expires && expires <= now)
+        {
+            return "'expires_at' must be in the future";
+        }
+
+        if (request.Scopes.FirstOrDefault(s => !creator.Allows(s)) is { } excess)
+        {
+            return $"forbidden: a key cannot grant the scope '{excess}', which it does not hold itself";
+        }
+
+        if (creator.Namespaces is not null
+            && (request.Namespaces is null || request.Namespaces.Any(n => !creator.CanAccessNamespace(n.ToLowerInvariant()))))
+        {
+            return "forbidden: a key limited to namespaces can only create keys limited to some of those namespaces";
+        }
+
+        return null;
+    }
+}

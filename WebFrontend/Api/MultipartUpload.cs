@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using OrleansRegistry.Storage;
+
+namespace OrleansRegistry.WebFrontend.Api;
+
+/// <summary>One file part streamed into the artifact store while hashing.</summary>
+public sealed record UploadedFile(string FieldName, string FileName, StoredArtifact Artifact);
+
+/// <summary>The fields and stored files of a multipart upload.</summary>
+public sealed record MultipartUpload(IReadOnlyDictionary<string, string> Fields, IReadOnlyList<UploadedFile> Files);
+
+/// <summary>
+/// Reads <c>multipart/form-data</c> section by section: small fields into memory, files straight into the
+/// artifact store (never buffered whole). On any failure the files already stored are deleted.
+/// </summary>
+public static class MultipartUploadReader
+{
+    private const int MaxFieldBytes = 4096;
+    private const int MaxFields = 32;
+
+    /// <param name="storageKeyFor">Picks the store key for a file part from its file name; null rejects the part.</param>
+    public static async Task<(MultipartUpload? Upload, int Status, string? Problem)> ReadAsync(
+        HttpRequest request, IArtifactStore store, long maxFileBytes, Func<string, string?> storageKeyFor)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
+        {
+            return (null, StatusCodes.Status400BadRequest, "the body must be multipart/form-data with a boundary");
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = maxFileBytes + (1 << 20);
+        }
+
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        var files = new List<UploadedFile>();
+        var cancellationToken = request.HttpContext.RequestAborted;
+        try
+        {
+            var reader = new MultipartReader(boundary, request.Body);
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+                {
+                    return await FailAsync(files, store, StatusCodes.Status400BadRequest, "every multipart section needs Content-Disposition: form-data");
+                }
+
+                var field = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
+                if (disposition.IsFileDisposition())
+                {
+                    var fileName = Path.GetFileName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "");
+                    var key = storageKeyFor(fileName);
+                    if (key is null)
+                    {
+                        return await FailAsync(files, store, StatusCodes.Status400BadRequest, $"unexpected file '{fileName}' in field '{field}'");
+                    }
+
+                    files.Add(new UploadedFile(field, fileName, await store.WriteAsync(key, section.Body, maxFileBytes, cancellationToken)));
+                }
+                else
+                {
+                    if (fields.Count >= MaxFields)
+                    {
+                        return await FailAsync(files, store, StatusCodes.Status400BadRequest, "too many form fields");
+                    }
+
+                    using var value = new StreamReader(section.Body);
+                    var buffer = new char[MaxFieldBytes + 1];
+                    var length = await value.ReadBlockAsync(buffer, cancellationToken);
+                    if (length > MaxFieldBytes)
+                    {
+                        return await FailAsync(files, store, StatusCodes.Status400BadRequest, $"form field '{field}' is too long");
+                    }
+
+                    fields[field] = new string(buffer, 0, length);
+                }
+            }
+        }
+        catch (ArtifactTooLargeException e)
+        {
+            return await FailAsync(files, store, StatusCodes.Status413PayloadTooLarge, e.Message);
+        }
+        catch (BadHttpRequestException e)
+        {
+            return await FailAsync(files, store, e.StatusCode, e.Message);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            return await FailAsync(files, store, StatusCodes.Status400BadRequest, $"malformed multipart body: {e.Message}");
+        }
+
+        return (new MultipartUpload(fields, files), StatusCodes.Status200OK, null);
+    }
+
+    public static async Task DeleteAsync(IEnumerable<UploadedFile> files, IArtifactStore store)
+    {
+        foreach (var file in files)
+        {
+            await store.DeleteAsync(file.Artifact.Key, CancellationToken.None);
+        }
+    }
+
+    private static async Task<(MultipartUpload?, int, string?)> FailAsync(List<UploadedFile> files, IArtifactStore store, int status, string problem)
+    {
+        await DeleteAsync(files, store);
+        return (null, status, problem);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.Options;
+using OrleansRegistry.ApiKeys;
+
+namespace OrleansRegistry.WebFrontend.Auth;
+
+/// <summary>The outcome of authenticating a request: a principal, or the status and words to answer with.</summary>
+public sealed record AuthOutcome(ApiKeyPrincipal? Principal, int Status, string? Error);
+
+/// <summary>
+/// Reads the token from <c>Authorization: Bearer</c> (Terraform) or HTTP Basic with the key as password (Composer),
+/// and asks the key's grain — the key id in the token routes the call, so there is no lookup table.
+/// </summary>
+public sealed class ApiKeyAuthenticator(IGrainFactory grains, IOptions<RegistryOptions> options)
+{
+    private const string ItemKey = "registry.principal";
+
+    public async Task<AuthOutcome> AuthenticateAsync(HttpContext http)
+    {
+        if (http.Items.TryGetValue(ItemKey, out var cached) && cached is AuthOutcome done)
+        {
+            return done;
+        }
+
+        var outcome = await AuthenticateCoreAsync(http);
+        http.Items[ItemKey] = outcome;
+        return outcome;
+    }
+
+    private async Task<AuthOutcome> AuthenticateCoreAsync(HttpContext http)
+    {
+        var presented = PresentedToken(http.Request);
+        if (presented is null)
+        {
+            return new(null, StatusCodes.Status401Unauthorized, "an API key is required (Authorization: Bearer <key>, or HTTP basic auth with the key as password)");
+        }
+
+        var token = ApiKeyToken.TryParse(presented, options.Value.TokenPrefix);
+        if (token is null)
+        {
+            return new(null, StatusCodes.Status401Unauthorized, "the API key is malformed");
+        }
+
+        var result = await grains.GetGrain<IApiKeyGrain>(token.KeyId).Authenticate(token.SecretHash());
+        return result.Failure switch
+        {
+            AuthFailure.None => new(result.Principal, StatusCodes.Status200OK, null),
+            AuthFailure.Revoked => new(null, StatusCodes.Status401Unauthorized, $"the API key was revoked at {result.FailureAt:O}"),
+            AuthFailure.Expired => new(null, StatusCodes.Status401Unauthorized, $"the API key expired at {result.FailureAt:O}"),
+            _ => new(null, StatusCodes.Status401Unauthorized, "the API key is not valid"),
+        };
+    }
+
+    private static string? PresentedToken(HttpRequest request)
+    {
+        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header) || string.IsNullOrEmpty(header.Parameter))
+        {
+            return null;
+        }
+
+        if (header.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            return header.Parameter.Trim();
+        }
+
+        if (header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
+                var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+                return colon < 0 ? null : decoded[(colon + 1)..];
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+}

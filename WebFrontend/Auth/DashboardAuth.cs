@@ -1,0 +1,23 @@
+using OrleansRegistry.WebFrontend.Errors;
+
+namespace OrleansRegistry.WebFrontend.Auth;
+
+/// <summary>
+/// The Orleans dashboard shows grain state and logs, so it takes an admin key. Browsers get a Basic challenge
+/// (any user name, the key as password); scripts may send a Bearer token.
+/// </summary>
+public sealed class DashboardAuthFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var outcome = await http.RequestServices.GetRequiredService<ApiKeyAuthenticator>().AuthenticateAsync(http);
+        if (outcome.Principal is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "Basic realm=\"OrleansRegistry dashboard\", charset=\"UTF-8\"";
+            return ApiErrors.Result(http, outcome.Status, outcome.Error!);
+        }
+
+        return outcome.Principal.IsAdmin ? await next(context) : ApiErrors.Forbidden(http, "the dashboard requires a key with the 'admin' scope");
+    }
+}

@@ -1,0 +1,40 @@
+using OrleansRegistry.Storage;
+using OrleansRegistry.WebFrontend.Errors;
+
+namespace OrleansRegistry.WebFrontend.Downloads;
+
+/// <summary>Serves artifacts behind signed URLs: streamed (sendfile for local disk), with ranges, GET and HEAD.</summary>
+public static class FilesEndpoints
+{
+    public static IEndpointRouteBuilder MapFiles(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods(UrlSigner.FilesPrefix + "{**key}", [HttpMethods.Get, HttpMethods.Head], ServeAsync)
+            .WithTags("Downloads").ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> ServeAsync(string key, HttpContext http, UrlSigner signer, IArtifactStore store)
+    {
+        var problem = signer.Verify(UrlSigner.FilesPrefix + key, http.Request.Query["exp"], http.Request.Query["sig"]);
+        if (problem is not null)
+        {
+            return ApiErrors.Result(http, StatusCodes.Status403Forbidden, problem);
+        }
+
+        var contentType = ContentTypeOf(key);
+        if (store.TryGetLocalPath(key) is { } path)
+        {
+            return TypedResults.PhysicalFile(path, contentType, enableRangeProcessing: true);
+        }
+
+        var stream = await store.OpenReadAsync(key, http.RequestAborted);
+        return stream is null
+            ? ApiErrors.NotFound(http, "the artifact no longer exists")
+            : TypedResults.Stream(stream, contentType, enableRangeProcessing: stream.CanSeek);
+    }
+
+    private static string ContentTypeOf(string key) =>
+        key.EndsWith(".zip", StringComparison.Ordinal) ? "application/zip"
+        : key.EndsWith(".tar.gz", StringComparison.Ordinal) ? "application/gzip"
+        : "application/octet-stream";
+}

@@ -1,0 +1,40 @@
+namespace OrleansRegistry.WebFrontend.Hosting;
+
+/// <summary>
+/// Maps the documented REGISTRY_* environment variables onto configuration keys, so scripts, Helm and tests
+/// configure every process the same way (standard <c>Section__Key</c> variables keep working too).
+/// </summary>
+public static class RegistryEnvironment
+{
+    private static readonly (string Variable, string Key)[] Map =
+    [
+        ("REGISTRY_DATA_DIR", "Registry:DataDir"),
+        ("REGISTRY_HTTP_PORT", "Registry:HttpPort"),
+        ("REGISTRY_HTTPS_PORT", "Registry:HttpsPort"),
+        ("REGISTRY_METRICS_PORT", "Registry:MetricsPort"),
+        ("REGISTRY_LISTEN_ADDRESS", "Registry:ListenAddress"),
+        ("REGISTRY_TLS_CERT", "Registry:Tls:CertificatePath"),
+        ("REGISTRY_TLS_KEY", "Registry:Tls:KeyPath"),
+        ("REGISTRY_URL_SIGNING_KEY", "Registry:UrlSigningKey"),
+        ("REGISTRY_URL_SIGNING_KEY_FILE", "Registry:UrlSigningKeyFile"),
+        ("REGISTRY_TOKEN_PREFIX", "Registry:TokenPrefix"),
+        ("REGISTRY_BOOTSTRAP_ADMIN_KEY", "Registry:BootstrapAdminKey"),
+        ("REGISTRY_MAX_MODULE_BYTES", "Registry:MaxModuleUploadBytes"),
+        ("REGISTRY_DB", "ConnectionStrings:Registry"),
+        ("REGISTRY_SILO_PORT", "Orleans:SiloPort"),
+        ("REGISTRY_GATEWAY_PORT", "Orleans:GatewayPort"),
+        ("REGISTRY_ADVERTISED_IP", "Orleans:AdvertisedIP"),
+        ("REGISTRY_CLUSTER_ID", "Orleans:ClusterId"),
+        ("REGISTRY_SERVICE_ID", "Orleans:ServiceId"),
+        ("REGISTRY_ROLE", "Registry:Role"),
+    ];
+
+    public static IConfigurationBuilder AddRegistryEnvironment(this IConfigurationBuilder configuration)
+    {
+        var values = Map
+            .Select(m => (m.Key, Value: Environment.GetEnvironmentVariable(m.Variable)))
+            .Where(m => !string.IsNullOrEmpty(m.Value))
+            .ToDictionary(m => m.Key, m => m.Value);
+        return configuration.AddInMemoryCollection(values);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Orleans.Dashboard;
+using OrleansRegistry.Storage;
+using OrleansRegistry.WebFrontend.Api;
+using OrleansRegistry.WebFrontend.Auth;
+using OrleansRegistry.WebFrontend.Downloads;
+using OrleansRegistry.WebFrontend.Errors;
+using OrleansRegistry.WebFrontend.Health;
+using OrleansRegistry.WebFrontend.Metrics;
+using OrleansRegistry.WebFrontend.Terraform;
+using Prometheus;
+
+namespace OrleansRegistry.WebFrontend.Hosting;
+
+/// <summary>Wires the stateless frontend into any host: the co-hosted single node or the separate frontend process.</summary>
+public static class RegistryFrontend
+{
+    /// <summary>Kestrel listeners (HTTP, HTTPS with the configured PEM pair, metrics) and health, for every role.</summary>
+    public static WebApplicationBuilder AddRegistryHosting(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var address = IPAddress.Parse(config["Registry:ListenAddress"] ?? "0.0.0.0");
+        var httpPort = config.GetValue("Registry:HttpPort", 8080);
+        var httpsPort = config.GetValue("Registry:HttpsPort", 8443);
+        var metricsPort = config.GetValue("Registry:MetricsPort", 9090);
+        var certPath = config["Registry:Tls:CertificatePath"];
+        var keyPath = config["Registry:Tls:KeyPath"];
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(address, httpPort);
+            if (!string.IsNullOrEmpty(certPath))
+            {
+                var certificate = X509Certificate2.CreateFromPemFile(certPath, keyPath);
+                kestrel.Listen(address, httpsPort, listen => listen.UseHttps(certificate));
+            }
+
+            kestrel.Listen(address, metricsPort);
+        });
+        builder.Services.AddSingleton<ReadinessState>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        return builder;
+    }
+
+    /// <summary>Services of the protocol and admin endpoints.</summary>
+    public static WebApplicationBuilder AddRegistryFrontend(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<RegistryOptions>(builder.Configuration.GetSection(RegistryOptions.Section));
+        var options = builder.Configuration.GetSection(RegistryOptions.Section).Get<RegistryOptions>() ?? new();
+        builder.Services.AddSingleton(sp => new UrlSigner(SigningKey(options), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<ApiKeyAuthenticator>();
+        builder.Services.AddArtifactStore(builder.Configuration, options.DataDir);
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = FrontendJson.Options.PropertyNamingPolicy;
+            json.SerializerOptions.DefaultIgnoreCondition = FrontendJson.Options.DefaultIgnoreCondition;
+        });
+        return builder;
+    }
+
+    /// <summary>Middleware, health and metrics: what every process serves.</summary>
+    public static WebApplication UseRegistryHosting(this WebApplication app)
+    {
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseMiddleware<HttpMetricsMiddleware>();
+        app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            if (http.Response.ContentLength is null && http.Response.ContentType is null && http.Response.StatusCode >= 400)
+            {
+                await ApiErrors.WriteAsync(http, http.Response.StatusCode, $"{http.Request.Method} {http.Request.Path} failed with status {http.Response.StatusCode}");
+            }
+        });
+        var metricsPort = app.Configuration.GetValue("Registry:MetricsPort", 9090);
+        app.MapMetrics().RequireHost($"*:{metricsPort}");
+        app.MapHealth();
+        return app;
+    }
+
+    /// <summary>The protocol endpoints, the admin API, downloads, OpenAPI and the dashboard.</summary>
+    public static WebApplication MapRegistryFrontend(this WebApplication app)
+    {
+        app.MapTerraformDiscovery();
+        app.MapModuleProtocol();
+        app.MapModuleListing();
+        app.MapFiles();
+        app.MapNamespacesApi();
+        app.MapApiKeysApi();
+        app.MapModulesApi();
+        app.MapOpenApi("/api/v1/openapi.json");
+        app.MapOrleansDashboard(routePrefix: "/dashboard").AddEndpointFilter(new DashboardAuthFilter());
+        app.MapFallback((HttpContext http) => ApiErrors.NotFound(http, $"no such endpoint: {http.Request.Method} {http.Request.Path}"));
+        return app;
+    }
+
+    private static byte[] SigningKey(RegistryOptions options)
+    {
+        var text = options.UrlSigningKey
+            ?? (options.UrlSigningKeyFile is { } file ? File.ReadAllText(file).Trim() : null)
+            ?? throw new InvalidOperationException(
+                "No URL signing key: set REGISTRY_URL_SIGNING_KEY (base64, 32+ bytes) or REGISTRY_URL_SIGNING_KEY_FILE; every frontend of a cluster must share it");
+        var key = Convert.FromBase64String(text);
+        return key.Length >= 32 ? key : throw new InvalidOperationException("The URL signing key must be at least 32 bytes");
+    }
+}

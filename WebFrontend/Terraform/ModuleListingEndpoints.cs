@@ -1,0 +1,123 @@
+using OrleansRegistry.Catalog;
+using OrleansRegistry.Terraform;
+using OrleansRegistry.WebFrontend.Auth;
+using OrleansRegistry.WebFrontend.Errors;
+
+namespace OrleansRegistry.WebFrontend.Terraform;
+
+/// <summary>The public-registry style listing API (<c>/v1/modules</c>, search, details), paged with <c>meta</c>.</summary>
+public static class ModuleListingEndpoints
+{
+    private const int DefaultLimit = 15;
+    private const int MaxLimit = 100;
+
+    public static IEndpointRouteBuilder MapModuleListing(this IEndpointRouteBuilder app)
+    {
+        var modules = app.MapGroup("/v1/modules").WithTags("Terraform modules").RequireScope(Scopes.ModulesRead);
+        modules.MapGet("/", (HttpContext http, IGrainFactory grains) => ListAsync(http, grains, null, null, null));
+        modules.MapGet("/search", (string? q, HttpContext http, IGrainFactory grains) =>
+            string.IsNullOrWhiteSpace(q) ? Task.FromResult(ApiErrors.BadRequest(http, "query parameter 'q' is required")) : ListAsync(http, grains, null, null, q.Trim()));
+        modules.MapGet("/{namespace}", (string @namespace, HttpContext http, IGrainFactory grains) => ListAsync(http, grains, @namespace.ToLowerInvariant(), null, null));
+        modules.MapGet("/{namespace}/{name}", (string @namespace, string name, HttpContext http, IGrainFactory grains) =>
+            ListAsync(http, grains, @namespace.ToLowerInvariant(), null, $"/{name.ToLowerInvariant()}/"));
+        modules.MapGet("/{namespace}/{name}/{system}", (string @namespace, string name, string system, HttpContext http, IGrainFactory grains) =>
+            DetailsAsync(http, grains, @namespace, name, system, null));
+        modules.MapGet("/{namespace}/{name}/{system}/{version}", (string @namespace, string name, string system, string version, HttpContext http, IGrainFactory grains) =>
+            DetailsAsync(http, grains, @namespace, name, system, version));
+        return app;
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, string? ns, string? system, string? search)
+    {
+        var query = http.Request.Query;
+        if (!TryInt(query["offset"], 0, int.MaxValue, 0, out var offset) || !TryInt(query["limit"], 1, MaxLimit, DefaultLimit, out var limit))
+        {
+            return ApiErrors.BadRequest(http, $"'offset' must be a non-negative integer and 'limit' an integer from 1 to {MaxLimit}");
+        }
+
+        system ??= query["provider"].FirstOrDefault()?.ToLowerInvariant();
+        if (ns is not null && http.ForbidUnlessNamespace(ns) is { } forbidden)
+        {
+            return forbidden;
+        }
+
+        var caller = http.Caller();
+        var page = await grains.GetGrain<ICatalogGrain>(0).ListModules(new ModuleQuery(ns, search, system, caller.Namespaces, offset, limit));
+        var next = page.HasMore ? offset + limit : (int?)null;
+        return TypedResults.Json(new
+        {
+            meta = new
+            {
+                limit,
+                current_offset = offset,
+                next_offset = next,
+                prev_offset = offset > 0 ? Math.Max(0, offset - limit) : (int?)null,
+                next_url = next is null ? null : $"{http.Request.Path}?{PagedQuery(http, next.Value, limit)}",
+            },
+            modules = page.Modules.Select(m => new
+            {
+                id = $"{m.Namespace}/{m.Name}/{m.System}/{m.LatestVersion}",
+                owner = m.Namespace,
+                @namespace = m.Namespace,
+                name = m.Name,
+                version = m.LatestVersion,
+                provider = m.System,
+                description = m.Description ?? "",
+                source = "",
+                published_at = m.PublishedAt,
+                downloads = m.Downloads,
+                verified = false,
+            }),
+        }, FrontendJson.Options);
+    }
+
+    private static async Task<IResult> DetailsAsync(HttpContext http, IGrainFactory grains, string ns, string name, string system, string? version)
+    {
+        var (address, error) = ModuleProtocolEndpoints.Resolve(http, ns, name, system);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var details = await grains.GetGrain<IModuleGrain>(address.Key).GetDetails(version);
+        if (details is null)
+        {
+            return ApiErrors.NotFound(http, version is null ? $"module {address} not found" : $"version {version} of module {address} not found");
+        }
+
+        var v = details.Version;
+        return TypedResults.Json(new
+        {
+            id = $"{address}/{v.Version}",
+            owner = details.Namespace,
+            @namespace = details.Namespace,
+            name = details.Name,
+            version = v.Version,
+            provider = details.System,
+            description = "",
+            source = "",
+            published_at = v.PublishedAt,
+            downloads = details.Downloads,
+            verified = false,
+            deprecation = v.Deprecation is null ? null : new { reason = v.Deprecation.Reason, link = v.Deprecation.Link },
+            root = new { path = v.RootPath ?? "", readme = details.Readme ?? "", empty = false },
+            submodules = Array.Empty<object>(),
+            providers = new[] { details.System },
+            versions = details.Versions,
+            sha256 = v.Sha256,
+            size = v.Size,
+        }, FrontendJson.Options);
+    }
+
+    private static bool TryInt(string? text, int min, int max, int fallback, out int value)
+    {
+        value = fallback;
+        return text is null || (int.TryParse(text, out value) && value >= min && value <= max);
+    }
+
+    private static string PagedQuery(HttpContext http, int offset, int limit)
+    {
+        var pairs = http.Request.Query.Where(q => q.Key is not ("offset" or "limit")).Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}");
+        return string.Join('&', pairs.Append($"offset={offset}").Append($"limit={limit}"));
+    }
+}
