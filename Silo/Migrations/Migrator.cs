@@ -21,17 +21,20 @@ public sealed record MigrationStatus(Migration Migration, DateTimeOffset? Applie
 /// in <c>registry_schema_migrations</c>, so a migration is either wholly applied and recorded or not at all.
 /// An advisory lock serializes concurrent migrators (e.g. two deploy jobs).
 /// </summary>
-public sealed class Migrator(NpgsqlDataSource dataSource)
+public sealed class Migrator(NpgsqlDataSource dataSource, IReadOnlyList<Migration>? migrations = null)
 {
     private const long LockId = 0x4f52_4547_5259; // "OREGRY"
 
+    /// <summary>The migrations embedded in this build, in order.</summary>
     public static IReadOnlyList<Migration> All { get; } = Load();
+
+    private IReadOnlyList<Migration> Migrations => migrations ?? All;
 
     public async Task<IReadOnlyList<MigrationStatus>> StatusAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var applied = await AppliedAsync(connection, null, cancellationToken);
-        return [.. All.Select(m => applied.TryGetValue(m.Version, out var a) ? new MigrationStatus(m, a.At, a.Checksum) : new MigrationStatus(m, null, null))];
+        return [.. Migrations.Select(m => applied.TryGetValue(m.Version, out var a) ? new MigrationStatus(m, a.At, a.Checksum) : new MigrationStatus(m, null, null))];
     }
 
     /// <summary>Applies what is pending; returns the migrations applied by this call.</summary>
@@ -40,7 +43,7 @@ public sealed class Migrator(NpgsqlDataSource dataSource)
         var done = new List<Migration>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await EnsureTableAsync(connection, cancellationToken);
-        foreach (var migration in All)
+        foreach (var migration in Migrations)
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({LockId})", connection, transaction))

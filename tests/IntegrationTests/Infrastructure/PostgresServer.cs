@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+using OrleansRegistry.Silo.Migrations;
+
+namespace OrleansRegistry.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A real PostgreSQL server for the whole test run: initdb into a temp dir, started on a free loopback port,
+/// stopped and deleted at the end. Each test class gets its own database, migrated with the project's migrator.
+/// </summary>
+public sealed class PostgresServer : IAsyncLifetime
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), $"registry-pg-{Guid.NewGuid():N}");
+    private string _bin = "";
+    private int _databases;
+
+    public int Port { get; private set; }
+
+    public string ConnectionString(string database) => $"Host=127.0.0.1;Port={Port};Database={database};Username=postgres;Pooling=true;Maximum Pool Size=20";
+
+    public async Task InitializeAsync()
+    {
+        _bin = FindBin();
+        Port = FreePort();
+        Directory.CreateDirectory(_root);
+        var data = Path.Combine(_root, "data");
+        Directory.CreateDirectory(data);
+        if (IsRoot)
+        {
+            // PostgreSQL refuses to run as root: hand the directory to the postgres account.
+            await Run("chown", $"-R postgres {Quote(_root)}");
+            await Run("chmod", $"755 {Quote(_root)}");
+        }
+
+        await RunPg("initdb", $"-D {Quote(data)} -U postgres -A trust --no-sync -E UTF8");
+        await RunPg("pg_ctl", $"-D {Quote(data)} -l {Quote(Path.Combine(_root, "postgres.log"))} -w -t 60 -o \"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300\" start");
+    }
+
+    /// <summary>Creates a fresh database with the registry schema applied.</summary>
+    public async Task<string> CreateDatabaseAsync(bool migrate = true)
+    {
+        var name = $"registry_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid().ToString("N")[..6]}";
+        await using (var admin = new NpgsqlConnection(ConnectionString("postgres")))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var connectionString = ConnectionString(name);
+        if (migrate)
+        {
+            await using var dataSource = NpgsqlDataSource.Create(connectionString);
+            await new Migrator(dataSource).ApplyAsync(TextWriter.Null);
+        }
+
+        return connectionString;
+    }
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            await RunPg("pg_ctl", $"-D {Quote(Path.Combine(_root, "data"))} -m immediate -w stop");
+        }
+        finally
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsRoot => Environment.UserName == "root";
+
+    private static string Quote(string s) => $"'{s}'";
+
+    private static string FindBin()
+    {
+        var configured = Environment.GetEnvironmentVariable("REGISTRY_PG_BIN");
+        if (!string.IsNullOrEmpty(configured) && File.Exists(Path.Combine(configured, "initdb")))
+        {
+            return configured;
+        }
+
+        var found = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderByDescending(d => d).FirstOrDefault()
+            : null;
+        return found ?? throw new InvalidOperationException("PostgreSQL server binaries not found: install the 'postgresql' package or set REGISTRY_PG_BIN (scripts/test.sh does this)");
+    }
+
+    private Task RunPg(string tool, string arguments) =>
+        IsRoot
+            ? Run("runuser", $"-u postgres -- {Path.Combine(_bin, tool)} {arguments}")
+            : Run(Path.Combine(_bin, tool), arguments);
+
+    private static async Task Run(string file, string arguments)
+    {
+        var start = new ProcessStartInfo("/bin/sh", ["-c", $"{file} {arguments}"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}): {await stdout}{await stderr}");
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
+{
+    public const string Name = "postgres";
+}

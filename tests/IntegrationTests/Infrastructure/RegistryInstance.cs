@@ -1,0 +1,136 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using OrleansRegistry.ApiKeys;
+using OrleansRegistry.Silo;
+
+namespace OrleansRegistry.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real registry process (silo + frontend, as scripts/run.sh runs it) hosted in the test process on free
+/// ports, over HTTPS with a test CA, against a real PostgreSQL database.
+/// </summary>
+public sealed class RegistryInstance : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RegistryInstance(WebApplication app, string dataDir, TestCertificates certificates, int httpsPort, int httpPort, int metricsPort, string adminKey)
+    {
+        _app = app;
+        DataDir = dataDir;
+        Certificates = certificates;
+        HttpsPort = httpsPort;
+        HttpPort = httpPort;
+        MetricsPort = metricsPort;
+        AdminKey = adminKey;
+        Client = certificates.CreateClient(new Uri($"https://127.0.0.1:{httpsPort}"));
+    }
+
+    public string DataDir { get; }
+    public TestCertificates Certificates { get; }
+    public int HttpsPort { get; }
+    public int HttpPort { get; }
+    public int MetricsPort { get; }
+    public string AdminKey { get; }
+    public string Host => $"127.0.0.1:{HttpsPort}";
+    public HttpClient Client { get; }
+
+    /// <summary>Starts an instance; pass the same <paramref name="dataDir"/> and database to simulate a restart.</summary>
+    public static async Task<RegistryInstance> StartAsync(string connectionString, string? dataDir = null, string? adminKey = null, IDictionary<string, string?>? settings = null)
+    {
+        dataDir ??= Path.Combine(Path.GetTempPath(), $"registry-data-{Guid.NewGuid():N}");
+        var certificates = TestCertificates.Create(Path.Combine(dataDir, "tls"));
+        adminKey ??= ApiKeyToken.Generate().Format(ApiKeyToken.DefaultPrefix);
+        int httpsPort = PostgresServer.FreePort(), httpPort = PostgresServer.FreePort(), metricsPort = PostgresServer.FreePort();
+        var config = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Registry"] = connectionString,
+            ["Registry:DataDir"] = dataDir,
+            ["Registry:ListenAddress"] = "127.0.0.1",
+            ["Registry:HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Registry:HttpsPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Registry:MetricsPort"] = metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Registry:Tls:CertificatePath"] = certificates.CertificatePath,
+            ["Registry:Tls:KeyPath"] = certificates.KeyPath,
+            ["Registry:UrlSigningKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)42, 32).ToArray()),
+            ["Registry:BootstrapAdminKey"] = adminKey,
+            ["Orleans:SiloPort"] = PostgresServer.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = PostgresServer.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:ClusterId"] = "test",
+            ["Orleans:ServiceId"] = "test",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+
+        var app = RegistryHost.Build([], c => c.AddInMemoryCollection(config));
+        await app.StartAsync();
+        var instance = new RegistryInstance(app, dataDir, certificates, httpsPort, httpPort, metricsPort, adminKey);
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            if ((await instance.Client.GetAsync("/health/ready")).IsSuccessStatusCode)
+            {
+                return instance;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("registry did not become ready");
+    }
+
+    public HttpRequestMessage Request(HttpMethod method, string path, string? key = null, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = content };
+        key ??= AdminKey;
+        if (key.Length > 0)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return request;
+    }
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key = null, HttpContent? content = null) =>
+        await Client.SendAsync(Request(method, path, key, content));
+
+    public async Task<JsonElement> JsonAsync(HttpMethod method, string path, object? body = null, string? key = null, int expectedStatus = 200)
+    {
+        using var response = await SendAsync(method, path, key, body is null ? null : JsonContent.Create(body));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == expectedStatus, $"{method} {path}: expected {expectedStatus}, got {(int)response.StatusCode}: {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public Task CreateNamespaceAsync(string name) => JsonAsync(HttpMethod.Post, "/api/v1/namespaces", new { name }, expectedStatus: 201);
+
+    public async Task<string> CreateKeyAsync(string[] scopes, string[]? namespaces = null)
+    {
+        var created = await JsonAsync(HttpMethod.Post, "/api/v1/apikeys", new { name = "test", scopes, namespaces }, expectedStatus: 201);
+        return created.GetProperty("key").GetString()!;
+    }
+
+    public async Task<HttpResponseMessage> PublishModuleAsync(string ns, string name, string system, string version, byte[] archive, string fileName = "module.tar.gz", string? key = null)
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(ns), "namespace" },
+            { new StringContent(name), "name" },
+            { new StringContent(system), "system" },
+            { new StringContent(version), "version" },
+            { new ByteArrayContent(archive), "file", fileName },
+        };
+        return await SendAsync(HttpMethod.Post, "/api/v1/modules", key, form);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+
+namespace OrleansRegistry.IntegrationTests.Infrastructure;
+
+public sealed record TerraformResult(int ExitCode, string Output);
+
+/// <summary>Runs the real <c>terraform</c> CLI against a registry: its own CLI config (credentials) and the test CA.</summary>
+public static class TerraformCli
+{
+    public static async Task<TerraformResult> RunAsync(string workDir, RegistryInstance registry, string? token, params string[] args)
+    {
+        var cliConfig = Path.Combine(workDir, ".terraformrc");
+        await File.WriteAllTextAsync(cliConfig, token is null ? "" : $"credentials \"{registry.Host}\" {{\n  token = \"{token}\"\n}}\n");
+        var start = new ProcessStartInfo("terraform", args)
+        {
+            WorkingDirectory = workDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["TF_CLI_CONFIG_FILE"] = cliConfig;
+        start.Environment["SSL_CERT_FILE"] = registry.Certificates.CaPath;
+        start.Environment["TF_IN_AUTOMATION"] = "1";
+        start.Environment["CHECKPOINT_DISABLE"] = "1";
+        start.Environment["TF_INPUT"] = "0";
+        start.Environment.Remove("SSL_CERT_DIR");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("terraform is not on the PATH");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return new TerraformResult(process.ExitCode, await stdout + await stderr);
+    }
+
+    public static string NewWorkDir(string mainTf)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"registry-tf-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "main.tf"), mainTf);
+        return dir;
+    }
+}

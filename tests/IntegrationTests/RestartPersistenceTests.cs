@@ -1,0 +1,41 @@
+using System.Net;
+using OrleansRegistry.IntegrationTests.Infrastructure;
+
+namespace OrleansRegistry.IntegrationTests;
+
+/// <summary>Publish, stop the silo, start a new one on the same database: nothing acknowledged is lost.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class RestartPersistenceTests(PostgresServer postgres)
+{
+    [Fact]
+    public async Task Modules_namespaces_and_keys_survive_a_restart()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        string dataDir, adminKey, readerKey;
+        await using (var first = await RegistryInstance.StartAsync(database))
+        {
+            dataDir = first.DataDir;
+            adminKey = first.AdminKey;
+            await first.CreateNamespaceAsync("acme");
+            readerKey = await first.CreateKeyAsync(["modules:read"], ["acme"]);
+            using var published = await first.PublishModuleAsync("acme", "vpc", "aws", "1.2.3", ModuleArchives.Greeting("1.2.3"));
+            Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+        }
+
+        await using var second = await RegistryInstance.StartAsync(database, dataDir, adminKey);
+        var versions = await second.JsonAsync(HttpMethod.Get, "/v1/modules/acme/vpc/aws/versions", key: readerKey);
+        Assert.Equal("1.2.3", versions.GetProperty("modules")[0].GetProperty("versions")[0].GetProperty("version").GetString());
+        var details = await second.JsonAsync(HttpMethod.Get, "/v1/modules/acme/vpc/aws", key: readerKey);
+        Assert.Contains("Says hello from version 1.2.3", details.GetProperty("root").GetProperty("readme").GetString(), StringComparison.Ordinal);
+        var ns = await second.JsonAsync(HttpMethod.Get, "/api/v1/namespaces/acme");
+        Assert.Equal("vpc/aws", ns.GetProperty("modules")[0].GetString());
+
+        // The download link works after the restart too (the archive is on disk, the signing key is configuration).
+        using var download = await second.SendAsync(HttpMethod.Get, "/v1/modules/acme/vpc/aws/1.2.3/download", readerKey);
+        Assert.Equal(HttpStatusCode.NoContent, download.StatusCode);
+        var location = download.Headers.GetValues("X-Terraform-Get").Single();
+        using var archive = await second.Client.GetAsync(location);
+        Assert.Equal(HttpStatusCode.OK, archive.StatusCode);
+        Assert.Equal(ModuleArchives.Greeting("1.2.3"), await archive.Content.ReadAsByteArrayAsync());
+    }
+}
