@@ -8,8 +8,11 @@ public interface IApiKeyGrain : IGrainWithStringKey
     [Alias("create")]
     Task<ApiKeyView?> Create(ApiKeyCreate request);
 
-    /// <summary>Checks a presented secret (as its SHA-256) in constant time; every request of every frontend passes here.</summary>
-    [Alias("authenticate")]
+    /// <summary>
+    /// Checks a presented secret (as its SHA-256) in constant time; every request of every frontend passes here,
+    /// so it is read-only and interleaves (its only write is the in-memory last-use time).
+    /// </summary>
+    [Alias("authenticate"), Orleans.Concurrency.ReadOnly]
     Task<AuthResult> Authenticate(byte[] secretHash);
 
     [Alias("get")]
