@@ -12,13 +12,14 @@ public sealed class RestartPersistenceTests(PostgresServer postgres)
     {
         var database = await postgres.CreateDatabaseAsync();
         string dataDir, adminKey, readerKey;
+        var archiveBytes = ModuleArchives.Greeting("1.2.3");
         await using (var first = await RegistryInstance.StartAsync(database))
         {
             dataDir = first.DataDir;
             adminKey = first.AdminKey;
             await first.CreateNamespaceAsync("acme");
             readerKey = await first.CreateKeyAsync(["modules:read"], ["acme"]);
-            using var published = await first.PublishModuleAsync("acme", "vpc", "aws", "1.2.3", ModuleArchives.Greeting("1.2.3"));
+            using var published = await first.PublishModuleAsync("acme", "vpc", "aws", "1.2.3", archiveBytes);
             Assert.Equal(HttpStatusCode.Created, published.StatusCode);
         }
 
@@ -36,6 +37,6 @@ public sealed class RestartPersistenceTests(PostgresServer postgres)
         var location = download.Headers.GetValues("X-Terraform-Get").Single();
         using var archive = await second.Client.GetAsync(location);
         Assert.Equal(HttpStatusCode.OK, archive.StatusCode);
-        Assert.Equal(ModuleArchives.Greeting("1.2.3"), await archive.Content.ReadAsByteArrayAsync());
+        Assert.Equal(archiveBytes, await archive.Content.ReadAsByteArrayAsync());
     }
 }
