@@ -8,7 +8,8 @@ public static class RegistryHost
 {
     public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Content root = the binaries, so appsettings.json applies whatever the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddRegistryEnvironment();
         configure?.Invoke(builder.Configuration);
         var connectionString = RegistryDatabase.ConnectionString(builder.Configuration);

@@ -3,7 +3,8 @@ using Orleans.Dashboard;
 using OrleansRegistry.WebFrontend.Hosting;
 
 // The separate, stateless frontend of cluster mode: an Orleans client of the silos found in PostgreSQL.
-var builder = WebApplication.CreateBuilder(args);
+// Content root = the binaries, so appsettings.json applies whatever the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddRegistryEnvironment();
 var connectionString = builder.Configuration.GetConnectionString("Registry")
     ?? throw new InvalidOperationException("REGISTRY_DB (ConnectionStrings:Registry) is required");

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, PostgreSQL integration tests (the fixture starts its own server), and
+# end-to-end tests with the real terraform CLI. Installs what the tests need on a fresh machine.
+# Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~Terraform).
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib/common.sh
+source "$ROOT/scripts/lib/common.sh"
+started=$(date +%s)
+
+command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is required"
+command -v terraform >/dev/null || die "terraform is not on the PATH (the end-to-end tests run the real CLI)"
+REGISTRY_PG_BIN=$(pg_bin_dir) || exit 1
+export REGISTRY_PG_BIN
+log "PostgreSQL: $REGISTRY_PG_BIN; $(terraform version | head -n 1); dotnet $(dotnet --version)"
+
+results="$ROOT/TestResults"
+rm -rf "$results"
+mkdir -p "$results"
+
+log "building (Release)"
+if ! dotnet build "$ROOT/OrleansRegistry.sln" -c Release -nologo -v q -clp:ErrorsOnly; then
+  echo "0 passed, 1 failed"
+  die "build failed"
+fi
+
+log "testing"
+dotnet test "$ROOT/OrleansRegistry.sln" -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
+  --blame-hang-timeout 10m "$@"
+test_status=$?
+
+# Sum the counters of every .trx file: the closing line CI reads.
+passed=0 failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<< "$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<< "$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+
+log "finished in $(( $(date +%s) - started )) s"
+echo "$passed passed, $failed failed"
+if [ "$test_status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+  exit 1
+fi
