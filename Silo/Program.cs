@@ -4,28 +4,41 @@ using OrleansRegistry.WebFrontend.Hosting;
 
 // Silo [run] | migrate | migrate status | check-db | apikey create ...
 var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddRegistryEnvironment().Build();
-string ConnectionString() => RegistryDatabase.ConnectionString(configuration);
 
-switch (args)
+try
 {
-    case ["migrate"]:
-        return await DatabaseCommands.MigrateAsync(ConnectionString());
-    case ["migrate", "status"]:
-        return await DatabaseCommands.StatusAsync(ConnectionString());
-    case ["check-db"]:
-        return await DatabaseCommands.CheckAsync(ConnectionString());
-    case ["apikey", "create", .. var rest]:
-        return await ApiKeyCommands.CreateAsync(rest, configuration, ConnectionString());
-    case [] or ["run", ..]:
-        if (await DatabaseCommands.ProblemAsync(ConnectionString()) is { } problem)
-        {
-            Console.Error.WriteLine($"error: {problem}");
-            return 1;
-        }
+    return await RunAsync(args, configuration);
+}
+catch (ConfigurationException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
 
-        await RegistryHost.Build(args is ["run", .. var runArgs] ? runArgs : args).RunAsync();
-        return 0;
-    default:
-        Console.Error.WriteLine("usage: Silo [run] | migrate | migrate status | check-db | apikey create --name N --scopes a,b [--namespaces x,y] [--expires-at T]");
-        return 2;
+static async Task<int> RunAsync(string[] args, IConfiguration configuration)
+{
+    string ConnectionString() => RegistryDatabase.ConnectionString(configuration);
+    switch (args)
+    {
+        case ["migrate"]:
+            return await DatabaseCommands.MigrateAsync(ConnectionString());
+        case ["migrate", "status"]:
+            return await DatabaseCommands.StatusAsync(ConnectionString());
+        case ["check-db"]:
+            return await DatabaseCommands.CheckAsync(ConnectionString());
+        case ["apikey", "create", .. var rest]:
+            return await ApiKeyCommands.CreateAsync(rest, configuration, ConnectionString());
+        case [] or ["run", ..]:
+            if (await DatabaseCommands.ProblemAsync(ConnectionString()) is { } problem)
+            {
+                Console.Error.WriteLine($"error: {problem}");
+                return 1;
+            }
+
+            await RegistryHost.Build(args is ["run", .. var runArgs] ? runArgs : args).RunAsync();
+            return 0;
+        default:
+            Console.Error.WriteLine("usage: Silo [run] | migrate | migrate status | check-db | apikey create --name N --scopes a,b [--namespaces x,y] [--expires-at T]");
+            return 2;
+    }
 }

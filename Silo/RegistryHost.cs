@@ -34,5 +34,8 @@ public static class RegistryDatabase
 {
     public static string ConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString("Registry")
-        ?? throw new InvalidOperationException("REGISTRY_DB (ConnectionStrings:Registry) must name the PostgreSQL database");
+        ?? throw new ConfigurationException("REGISTRY_DB (ConnectionStrings:Registry) must name the PostgreSQL database");
 }
+
+/// <summary>A setting is missing or invalid; the message says which.</summary>
+public sealed class ConfigurationException(string message) : Exception(message);

@@ -7,7 +7,7 @@ using OrleansRegistry.WebFrontend.Hosting;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddRegistryEnvironment();
 var connectionString = builder.Configuration.GetConnectionString("Registry")
-    ?? throw new InvalidOperationException("REGISTRY_DB (ConnectionStrings:Registry) is required");
+    ?? throw new InvalidOperationException("REGISTRY_DB (ConnectionStrings:Registry) must name the PostgreSQL database");
 
 // Start Kestrel without waiting for a gateway: while no silo is reachable, requests get a JSON 503.
 builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);

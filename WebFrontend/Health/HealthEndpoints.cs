@@ -30,7 +30,7 @@ public static class HealthEndpoints
         {
             if (!state.Started)
             {
-                return Results.Json(new { status = "starting or stopping" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+                return Results.Json(new { status = "not ready: starting (waiting for the cluster) or stopping" }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
 
             try

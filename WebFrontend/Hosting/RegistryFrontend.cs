@@ -66,6 +66,7 @@ public static class RegistryFrontend
     {
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<HttpMetricsMiddleware>();
+        app.UseMiddleware<NotReadyMiddleware>();
         app.UseStatusCodePages(async context =>
         {
             var http = context.HttpContext;

@@ -52,6 +52,18 @@ public sealed class AdminApiTests(PostgresServer postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_expired_key_is_refused_with_a_message_that_says_so()
+    {
+        var created = await _registry.JsonAsync(HttpMethod.Post, "/api/v1/apikeys", new { name = "short", scopes = new[] { "modules:read" }, expires_at = DateTimeOffset.UtcNow.AddSeconds(2) }, expectedStatus: 201);
+        var key = created.GetProperty("key").GetString()!;
+        await _registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: key);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var expired = await _registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: key, expectedStatus: 401);
+        Assert.Contains("expired", expired.GetProperty("error").GetString(), StringComparison.Ordinal);
+        await _registry.JsonAsync(HttpMethod.Post, "/api/v1/apikeys", new { name = "past", scopes = new[] { "modules:read" }, expires_at = DateTimeOffset.UtcNow.AddMinutes(-1) }, expectedStatus: 400);
+    }
+
+    [Fact]
     public async Task Scopes_are_enforced_on_reads_and_writes()
     {
         await _registry.CreateNamespaceAsync("scoped");
