@@ -28,6 +28,23 @@ public sealed record ModulePage(
     [property: Id(0)] ModuleSummary[] Modules,
     [property: Id(1)] bool HasMore);
 
+[GenerateSerializer, Immutable, Alias("audit-entry")]
+public sealed record AuditEntry(
+    [property: Id(0)] long Id,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string ActorKeyId,
+    [property: Id(3)] string ActorName,
+    [property: Id(4)] string Action,
+    [property: Id(5)] string Target);
+
+/// <summary>Newest first; <see cref="BeforeId"/> pages backwards; namespaces limit targets to those namespaces.</summary>
+[GenerateSerializer, Immutable, Alias("audit-query")]
+public sealed record AuditQuery(
+    [property: Id(0)] string? Target,
+    [property: Id(1)] long? BeforeId,
+    [property: Id(2)] int Limit,
+    [property: Id(3)] string[]? AllowedNamespaces);
+
 /// <summary>Read-side queries over the PostgreSQL read model (never over grain state).</summary>
 [Alias("catalog")]
 public interface ICatalogGrain : IGrainWithIntegerKey
@@ -40,4 +57,7 @@ public interface ICatalogGrain : IGrainWithIntegerKey
 
     [Alias("api-keys")]
     Task<ApiKeyView[]> ListApiKeys();
+
+    [Alias("audit")]
+    Task<AuditEntry[]> ListAudit(AuditQuery query);
 }

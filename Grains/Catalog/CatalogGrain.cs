@@ -13,4 +13,6 @@ public sealed class CatalogGrain(RegistryIndex index) : Grain, ICatalogGrain
     public Task<NamespaceView[]> ListNamespaces(string[]? allowedNamespaces) => index.ListNamespacesAsync(allowedNamespaces);
 
     public Task<ApiKeyView[]> ListApiKeys() => index.ListApiKeysAsync();
+
+    public Task<AuditEntry[]> ListAudit(AuditQuery query) => index.ListAuditAsync(query);
 }

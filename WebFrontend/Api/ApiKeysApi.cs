@@ -17,7 +17,7 @@ public static class ApiKeysApi
     {
         var api = app.MapGroup("/api/v1/apikeys").WithTags("API keys").RequireScope(Scopes.ApiKeysManage);
         api.MapPost("/", CreateAsync);
-        api.MapGet("/", async (IGrainFactory grains) => TypedResults.Json(new { api_keys = await grains.GetGrain<ICatalogGrain>(0).ListApiKeys() }, FrontendJson.Options));
+        api.MapGet("/", ListAsync);
         api.MapGet("/{id}", GetAsync);
         api.MapDelete("/{id}", RevokeAsync);
         return app;
@@ -53,16 +53,41 @@ public static class ApiKeysApi
         return TypedResults.Json(created, FrontendJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
+    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.Caller();
+        var keys = await grains.GetGrain<ICatalogGrain>(0).ListApiKeys();
+        return TypedResults.Json(new { api_keys = keys.Where(k => ApiKeyRules.MayManage(caller, k)) }, FrontendJson.Options);
+    }
+
     private static async Task<IResult> GetAsync(string id, HttpContext http, IGrainFactory grains)
     {
         var view = IsKeyId(id) ? await grains.GetGrain<IApiKeyGrain>(id).Get() : null;
-        return view is null ? ApiErrors.NotFound(http, $"API key '{id}' not found") : TypedResults.Json(view, FrontendJson.Options);
+        if (view is null)
+        {
+            return ApiErrors.NotFound(http, $"API key '{id}' not found");
+        }
+
+        return ApiKeyRules.MayManage(http.Caller(), view)
+            ? TypedResults.Json(view, FrontendJson.Options)
+            : ApiErrors.Forbidden(http, $"API key '{id}' reaches namespaces this key may not manage");
     }
 
     private static async Task<IResult> RevokeAsync(string id, HttpContext http, IGrainFactory grains)
     {
-        var view = IsKeyId(id) ? await grains.GetGrain<IApiKeyGrain>(id).Revoke(http.Caller().AsActor()) : null;
-        return view is null ? ApiErrors.NotFound(http, $"API key '{id}' not found") : TypedResults.Json(view, FrontendJson.Options);
+        var key = grains.GetGrain<IApiKeyGrain>(IsKeyId(id) ? id : "-");
+        var view = IsKeyId(id) ? await key.Get() : null;
+        if (view is null)
+        {
+            return ApiErrors.NotFound(http, $"API key '{id}' not found");
+        }
+
+        if (!ApiKeyRules.MayManage(http.Caller(), view))
+        {
+            return ApiErrors.Forbidden(http, $"API key '{id}' reaches namespaces this key may not manage");
+        }
+
+        return TypedResults.Json(await key.Revoke(http.Caller().AsActor()), FrontendJson.Options);
     }
 
     private static bool IsKeyId(string id) => id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c));
@@ -71,6 +96,10 @@ public static class ApiKeysApi
 /// <summary>What a new key may be: well-formed, and never more than the key creating it.</summary>
 public static class ApiKeyRules
 {
+    /// <summary>A key limited to namespaces manages only keys limited to some of those namespaces.</summary>
+    public static bool MayManage(ApiKeyPrincipal manager, ApiKeyView key) =>
+        manager.Namespaces is null || (key.Namespaces is not null && key.Namespaces.All(manager.CanAccessNamespace));
+
     public static string? Validate(CreateApiKeyRequest request, ApiKeyPrincipal creator, DateTimeOffset now)
     {
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 100)

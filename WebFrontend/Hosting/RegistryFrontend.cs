@@ -91,6 +91,7 @@ public static class RegistryFrontend
         app.MapNamespacesApi();
         app.MapApiKeysApi();
         app.MapModulesApi();
+        app.MapAuditApi();
         app.MapOpenApi("/api/v1/openapi.json");
         app.MapOrleansDashboard(routePrefix: "/dashboard").AddEndpointFilter(new DashboardAuthFilter());
         app.MapFallback((HttpContext http) => ApiErrors.NotFound(http, $"no such endpoint: {http.Request.Method} {http.Request.Path}"));

@@ -121,6 +121,31 @@ public sealed class AdminApiTests(PostgresServer postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Audit_log_records_changes_and_limited_managers_see_only_their_keys()
+    {
+        await _registry.CreateNamespaceAsync("audited");
+        using (var r = await _registry.PublishModuleAsync("audited", "m", "aws", "1.0.0", ModuleArchives.Greeting("1.0.0")))
+        {
+            Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        }
+
+        var audit = await _registry.JsonAsync(HttpMethod.Get, "/api/v1/audit?target=audited/m/aws");
+        var entry = Assert.Single(audit.GetProperty("entries").EnumerateArray());
+        Assert.Equal("module.publish", entry.GetProperty("action").GetString());
+        Assert.Equal("audited/m/aws@1.0.0", entry.GetProperty("target").GetString());
+        await _registry.JsonAsync(HttpMethod.Get, "/api/v1/audit?limit=0", expectedStatus: 400);
+        var noAudit = await _registry.CreateKeyAsync(["modules:read"]);
+        await _registry.JsonAsync(HttpMethod.Get, "/api/v1/audit", key: noAudit, expectedStatus: 403);
+
+        var globexManager = await _registry.CreateKeyAsync(["api_keys:manage", "modules:read"], ["globex"]);
+        var listed = await _registry.JsonAsync(HttpMethod.Get, "/api/v1/apikeys", key: globexManager);
+        Assert.All(listed.GetProperty("api_keys").EnumerateArray(), k => Assert.Equal("globex", k.GetProperty("namespaces")[0].GetString()));
+        var adminId = _registry.AdminKey.Split('_')[1];
+        await _registry.JsonAsync(HttpMethod.Get, $"/api/v1/apikeys/{adminId}", key: globexManager, expectedStatus: 403);
+        await _registry.JsonAsync(HttpMethod.Delete, $"/api/v1/apikeys/{adminId}", key: globexManager, expectedStatus: 403);
+    }
+
+    [Fact]
     public async Task Versions_document_answers_conditional_requests_with_304()
     {
         await _registry.CreateNamespaceAsync("cond");

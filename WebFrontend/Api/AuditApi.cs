@@ -1,0 +1,33 @@
+using OrleansRegistry.Catalog;
+using OrleansRegistry.WebFrontend.Auth;
+using OrleansRegistry.WebFrontend.Errors;
+
+namespace OrleansRegistry.WebFrontend.Api;
+
+/// <summary><c>GET /api/v1/audit?target=&amp;before_id=&amp;limit=</c>: who changed what, newest first.</summary>
+public static class AuditApi
+{
+    private const int MaxLimit = 500;
+
+    public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/audit", ListAsync).WithTags("Audit").RequireScope(Scopes.AuditRead);
+        return app;
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, string? target, long? before_id, int? limit)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return ApiErrors.BadRequest(http, $"'limit' must be from 1 to {MaxLimit}");
+        }
+
+        var query = new AuditQuery(target?.ToLowerInvariant(), before_id, limit ?? 100, http.Caller().Namespaces);
+        var entries = await grains.GetGrain<ICatalogGrain>(0).ListAudit(query);
+        return TypedResults.Json(new
+        {
+            entries,
+            next_before_id = entries.Length == query.Limit ? entries[^1].Id : (long?)null,
+        }, FrontendJson.Options);
+    }
+}
