@@ -11,8 +11,12 @@ public interface IModuleGrain : IGrainWithStringKey
     [Alias("versions-document"), Orleans.Concurrency.ReadOnly]
     Task<ProtocolDocument?> GetVersionsDocument();
 
+    /// <summary>
+    /// Where a version's archive is; counts the download. Read-only for concurrency: the count is in memory,
+    /// persisted periodically.
+    /// </summary>
     [Alias("download"), Orleans.Concurrency.ReadOnly]
-    Task<ModuleDownload?> GetDownload(string version);
+    Task<ModuleDownload?> Download(string version);
 
     /// <summary>Details at <paramref name="version"/>, or at the latest version when null.</summary>
     [Alias("details"), Orleans.Concurrency.ReadOnly]
@@ -23,8 +27,4 @@ public interface IModuleGrain : IGrainWithStringKey
 
     [Alias("deprecate")]
     Task<ChangeStatus> SetDeprecation(string version, ModuleDeprecation? deprecation, Actor actor);
-
-    /// <summary>Counts a download (called when a signed download link is issued).</summary>
-    [Alias("count-download"), Orleans.Concurrency.OneWay]
-    Task CountDownload(string version);
 }

@@ -125,8 +125,17 @@ public sealed partial class ModuleGrain(
         return Task.FromResult<ProtocolDocument?>(_versionsDocument);
     }
 
-    public Task<ModuleDownload?> GetDownload(string version) =>
-        Task.FromResult(Find(version) is { } v ? new ModuleDownload(v.StorageKey, v.Format, v.RootPath, v.Sha256) : null);
+    public Task<ModuleDownload?> Download(string version)
+    {
+        if (Find(version) is not { } record)
+        {
+            return Task.FromResult<ModuleDownload?>(null);
+        }
+
+        record.Downloads++;
+        _downloadsDirty = true;
+        return Task.FromResult<ModuleDownload?>(new ModuleDownload(record.StorageKey, record.Format, record.RootPath, record.Sha256));
+    }
 
     public async Task<ModuleDetails?> GetDetails(string? version)
     {
@@ -185,17 +194,6 @@ public sealed partial class ModuleGrain(
         _versionsDocument = null;
         await AfterChangeAsync(actor, deprecation is null ? "module.undeprecate" : "module.deprecate", record.Version);
         return ChangeStatus.Done;
-    }
-
-    public Task CountDownload(string version)
-    {
-        if (Find(version) is { } record)
-        {
-            record.Downloads++;
-            _downloadsDirty = true;
-        }
-
-        return Task.CompletedTask;
     }
 
     private ModuleVersionRecord? Find(string version) =>
@@ -257,7 +255,9 @@ public sealed partial class ModuleGrain(
         }
     }
 
-    private ModuleAddress Address => ModuleAddress.Parse(Key);
+    private ModuleAddress? _address;
+
+    private ModuleAddress Address => _address ??= ModuleAddress.Parse(Key);
 
     private static ModulePublishResult Invalid(string error) => new(PublishStatus.Invalid, error, null);
 

@@ -28,6 +28,19 @@ public sealed class ApiKeyAuthenticator(IGrainFactory grains, IOptions<RegistryO
         return outcome;
     }
 
+    /// <summary>The caller's principal, or the 401 to answer with (and <paramref name="challenge"/> as WWW-Authenticate).</summary>
+    public async Task<(ApiKeyPrincipal? Principal, IResult? Failure)> RequireAsync(HttpContext http, string challenge)
+    {
+        var outcome = await AuthenticateAsync(http);
+        if (outcome.Principal is not null)
+        {
+            return (outcome.Principal, null);
+        }
+
+        http.Response.Headers.WWWAuthenticate = challenge;
+        return (null, Errors.ApiErrors.Result(http, outcome.Status, outcome.Error!));
+    }
+
     private async Task<AuthOutcome> AuthenticateCoreAsync(HttpContext http)
     {
         var presented = PresentedToken(http.Request);

@@ -11,13 +11,13 @@ public sealed class DashboardAuthFilter : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var outcome = await http.RequestServices.GetRequiredService<ApiKeyAuthenticator>().AuthenticateAsync(http);
-        if (outcome.Principal is null)
+        var (principal, failure) = await http.RequestServices.GetRequiredService<ApiKeyAuthenticator>()
+            .RequireAsync(http, "Basic realm=\"OrleansRegistry dashboard\", charset=\"UTF-8\"");
+        if (principal is null)
         {
-            http.Response.Headers.WWWAuthenticate = "Basic realm=\"OrleansRegistry dashboard\", charset=\"UTF-8\"";
-            return ApiErrors.Result(http, outcome.Status, outcome.Error!);
+            return failure;
         }
 
-        return outcome.Principal.IsAdmin ? await next(context) : ApiErrors.Forbidden(http, "the dashboard requires a key with the 'admin' scope");
+        return principal.IsAdmin ? await next(context) : ApiErrors.Forbidden(http, "the dashboard requires a key with the 'admin' scope");
     }
 }

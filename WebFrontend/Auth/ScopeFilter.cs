@@ -9,14 +9,13 @@ public sealed class ScopeFilter(string scope) : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var outcome = await http.RequestServices.GetRequiredService<ApiKeyAuthenticator>().AuthenticateAsync(http);
-        if (outcome.Principal is null)
+        var (principal, failure) = await http.RequestServices.GetRequiredService<ApiKeyAuthenticator>().RequireAsync(http, "Bearer realm=\"registry\"");
+        if (principal is null)
         {
-            http.Response.Headers.WWWAuthenticate = "Bearer realm=\"registry\"";
-            return ApiErrors.Result(http, outcome.Status, outcome.Error!);
+            return failure;
         }
 
-        if (!outcome.Principal.Allows(scope))
+        if (!principal.Allows(scope))
         {
             return ApiErrors.Forbidden(http, $"the API key lacks the '{scope}' scope");
         }

@@ -38,14 +38,12 @@ public static class ModuleProtocolEndpoints
             return error;
         }
 
-        var module = grains.GetGrain<IModuleGrain>(address.Key);
-        var download = await module.GetDownload(version);
+        var download = await grains.GetGrain<IModuleGrain>(address.Key).Download(version);
         if (download is null)
         {
             return ApiErrors.NotFound(http, $"version {version} of module {address} not found");
         }
 
-        await module.CountDownload(version);
         var url = signer.Sign(download.StorageKey, options.Value.SignedUrlLifetime);
         if (download.RootPath is not null)
         {

@@ -154,6 +154,13 @@ public sealed class AdminApiTests(PostgresServer postgres) : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Created, r.StatusCode);
         }
 
+        for (var i = 0; i < 2; i++)
+        {
+            using var download = await _registry.SendAsync(HttpMethod.Get, "/v1/modules/cond/m/aws/1.0.0/download");
+            Assert.Equal(HttpStatusCode.NoContent, download.StatusCode);
+        }
+
+        Assert.Equal(2, (await _registry.JsonAsync(HttpMethod.Get, "/v1/modules/cond/m/aws")).GetProperty("downloads").GetInt64());
         using var first = await _registry.SendAsync(HttpMethod.Get, "/v1/modules/cond/m/aws/versions");
         var request = _registry.Request(HttpMethod.Get, "/v1/modules/cond/m/aws/versions");
         request.Headers.IfNoneMatch.Add(first.Headers.ETag!);
