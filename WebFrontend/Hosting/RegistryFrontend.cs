@@ -53,6 +53,9 @@ public static class RegistryFrontend
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
         builder.Services.AddArtifactStore(builder.Configuration, options.DataDir);
         builder.Services.AddOpenApi();
+        // Binding failures surface as BadHttpRequestException, whose message names the parameter; the error
+        // middleware turns it into the JSON error shape.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = FrontendJson.Options.PropertyNamingPolicy;

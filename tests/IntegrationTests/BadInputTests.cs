@@ -110,6 +110,9 @@ public sealed class BadInputTests(PostgresServer postgres) : IAsyncLifetime
         using var wrongType = await _registry.SendAsync(HttpMethod.Post, "/api/v1/apikeys", content: new StringContent("{\"name\":\"x\",\"scopes\":\"admin\"}", Encoding.UTF8, "application/json"));
         Assert.Contains("scopes", await ErrorOf(wrongType, HttpStatusCode.BadRequest), StringComparison.Ordinal);
 
+        using var badQuery = await _registry.SendAsync(HttpMethod.Get, "/api/v1/audit?limit=lots");
+        Assert.Contains("limit", await ErrorOf(badQuery, HttpStatusCode.BadRequest), StringComparison.Ordinal);
+
         using var unknown = await _registry.SendAsync(HttpMethod.Get, "/v2/nothing/here");
         Assert.Contains("no such endpoint", await ErrorOf(unknown, HttpStatusCode.NotFound), StringComparison.Ordinal);
         using var unknownModule = await _registry.SendAsync(HttpMethod.Get, "/v1/modules/acme/none/aws/versions");
