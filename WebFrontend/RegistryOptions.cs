@@ -10,13 +10,14 @@ public sealed class RegistryOptions
     /// <summary>Token prefix of API keys (<c>reg_</c>).</summary>
     public string TokenPrefix { get; set; } = OrleansRegistry.ApiKeys.ApiKeyToken.DefaultPrefix;
 
-    /// <summary>Secret for signed download URLs, base64; or a file holding it. Every frontend of a cluster must share it.</summary>
-    public string? UrlSigningKey { get; set; }
-
-    public string? UrlSigningKeyFile { get; set; }
+    /// <summary>Names under which this registry serves providers in the network mirror protocol (besides its own address).</summary>
+    public string? Hostnames { get; set; }
 
     /// <summary>How long a signed download URL stays valid.</summary>
     public TimeSpan SignedUrlLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
     public long MaxModuleUploadBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>Largest provider platform zip accepted.</summary>
+    public long MaxProviderUploadBytes { get; set; } = 500L * 1024 * 1024;
 }

@@ -26,4 +26,26 @@ public interface INamespaceGrain : IGrainWithStringKey
 
     [Alias("remove-module")]
     Task RemoveModule(string module);
+
+    /// <summary>Adds an uploaded public key (ASCII armor).</summary>
+    [Alias("add-signing-key")]
+    Task<SigningKeyResult> AddSigningKey(string asciiArmor, Actor actor);
+
+    [Alias("signing-keys"), Orleans.Concurrency.ReadOnly]
+    Task<SigningKeyView[]> GetSigningKeys();
+
+    [Alias("remove-signing-key")]
+    Task<SigningKeyStatus> RemoveSigningKey(string keyId, Actor actor);
+
+    /// <summary>Generates the namespace's registry-managed key (its private part is stored encrypted and never leaves).</summary>
+    [Alias("create-managed-key")]
+    Task<SigningKeyResult> CreateManagedKey(Actor actor);
+
+    /// <summary>Signs with the managed key, creating it first if the namespace has none.</summary>
+    [Alias("sign")]
+    Task<SignatureResult> Sign(byte[] data, Actor actor);
+
+    /// <summary>Verifies a detached signature of <paramref name="data"/> against the namespace's keys.</summary>
+    [Alias("verify"), Orleans.Concurrency.ReadOnly]
+    Task<SignatureResult> Verify(byte[] data, byte[] signature);
 }

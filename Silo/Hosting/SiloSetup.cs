@@ -4,6 +4,8 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansRegistry.Archives;
 using OrleansRegistry.Catalog;
+using OrleansRegistry.Signing;
+using OrleansRegistry.WebFrontend.Hosting;
 using OrleansRegistry.Storage;
 
 namespace OrleansRegistry.Silo.Hosting;
@@ -17,6 +19,7 @@ public static class SiloSetup
         var dataDir = Path.GetFullPath(config["Registry:DataDir"] ?? ".data");
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton<RegistryIndex>();
+        builder.Services.AddSingleton(new SecretProtector(Secrets.Key(config, "Registry:EncryptionKey", "REGISTRY_ENCRYPTION_KEY")));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<ArchiveLimits>(config.GetSection(ArchiveLimits.Section));
         builder.Services.AddArtifactStore(config, dataDir);

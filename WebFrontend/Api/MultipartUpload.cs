@@ -22,7 +22,7 @@ public static class MultipartUploadReader
 
     /// <param name="storageKeyFor">Picks the store key for a file part from its file name; null rejects the part.</param>
     public static async Task<(MultipartUpload? Upload, int Status, string? Problem)> ReadAsync(
-        HttpRequest request, IArtifactStore store, long maxFileBytes, Func<string, string?> storageKeyFor)
+        HttpRequest request, IArtifactStore store, long maxFileBytes, Func<string, string?> storageKeyFor, int maxFiles = 1)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
             || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
@@ -33,7 +33,7 @@ public static class MultipartUploadReader
 
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
-            sizeFeature.MaxRequestBodySize = maxFileBytes + (1 << 20);
+            sizeFeature.MaxRequestBodySize = (maxFileBytes * maxFiles) + (1 << 20);
         }
 
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -54,6 +54,11 @@ public static class MultipartUploadReader
                 if (disposition.IsFileDisposition())
                 {
                     var fileName = Path.GetFileName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "");
+                    if (files.Count >= maxFiles)
+                    {
+                        return await FailAsync(files, store, StatusCodes.Status400BadRequest, $"too many files (at most {maxFiles})");
+                    }
+
                     var key = storageKeyFor(fileName);
                     if (key is null)
                     {

@@ -49,7 +49,8 @@ public static class RegistryFrontend
     {
         builder.Services.Configure<RegistryOptions>(builder.Configuration.GetSection(RegistryOptions.Section));
         var options = builder.Configuration.GetSection(RegistryOptions.Section).Get<RegistryOptions>() ?? new();
-        builder.Services.AddSingleton(sp => new UrlSigner(SigningKey(options), sp.GetRequiredService<TimeProvider>()));
+        var signingKey = Secrets.Key(builder.Configuration, "Registry:UrlSigningKey", "REGISTRY_URL_SIGNING_KEY");
+        builder.Services.AddSingleton(sp => new UrlSigner(signingKey, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
         builder.Services.AddArtifactStore(builder.Configuration, options.DataDir);
         builder.Services.AddOpenApi();
@@ -94,20 +95,14 @@ public static class RegistryFrontend
         app.MapNamespacesApi();
         app.MapApiKeysApi();
         app.MapModulesApi();
+        app.MapProviderProtocol();
+        app.MapNetworkMirror();
+        app.MapProvidersApi();
+        app.MapSigningKeysApi();
         app.MapAuditApi();
         app.MapOpenApi("/api/v1/openapi.json");
         app.MapOrleansDashboard(routePrefix: "/dashboard").AddEndpointFilter(new DashboardAuthFilter());
         app.MapFallback((HttpContext http) => ApiErrors.NotFound(http, $"no such endpoint: {http.Request.Method} {http.Request.Path}"));
         return app;
-    }
-
-    private static byte[] SigningKey(RegistryOptions options)
-    {
-        var text = options.UrlSigningKey
-            ?? (options.UrlSigningKeyFile is { } file ? File.ReadAllText(file).Trim() : null)
-            ?? throw new InvalidOperationException(
-                "No URL signing key: set REGISTRY_URL_SIGNING_KEY (base64, 32+ bytes) or REGISTRY_URL_SIGNING_KEY_FILE; every frontend of a cluster must share it");
-        var key = Convert.FromBase64String(text);
-        return key.Length >= 32 ? key : throw new InvalidOperationException("The URL signing key must be at least 32 bytes");
     }
 }

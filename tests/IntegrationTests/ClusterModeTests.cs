@@ -25,6 +25,7 @@ public sealed class ClusterModeTests(PostgresServer postgres)
             ["REGISTRY_DB"] = database,
             ["REGISTRY_DATA_DIR"] = dataDir,
             ["REGISTRY_URL_SIGNING_KEY"] = Convert.ToBase64String(new byte[32]),
+            ["REGISTRY_ENCRYPTION_KEY"] = Convert.ToBase64String(new byte[32]),
             ["REGISTRY_LISTEN_ADDRESS"] = "127.0.0.1",
             ["REGISTRY_CLUSTER_ID"] = "cluster-test",
             ["REGISTRY_SERVICE_ID"] = "cluster-test",

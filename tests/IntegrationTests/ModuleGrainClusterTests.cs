@@ -34,6 +34,7 @@ public sealed class ModuleGrainClusterTests(PostgresServer postgres) : IAsyncLif
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
             silo.Services.AddSingleton<RegistryIndex>();
+            silo.Services.AddSingleton(new OrleansRegistry.Signing.SecretProtector(new byte[32]));
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddSingleton<IArtifactStore>(_store);
             silo.Services.Configure<ArchiveLimits>(_ => { });

@@ -55,6 +55,8 @@ public sealed class RegistryInstance : IAsyncDisposable
             ["Registry:Tls:CertificatePath"] = certificates.CertificatePath,
             ["Registry:Tls:KeyPath"] = certificates.KeyPath,
             ["Registry:UrlSigningKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)42, 32).ToArray()),
+            ["Registry:EncryptionKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray()),
+            ["Registry:Hostnames"] = "registry.acme.test",
             ["Registry:BootstrapAdminKey"] = adminKey,
             ["Orleans:SiloPort"] = PostgresServer.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = PostgresServer.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -1,0 +1,86 @@
+namespace OrleansRegistry.Terraform;
+
+/// <summary>An uploaded release file already in the artifact store.</summary>
+[GenerateSerializer, Immutable, Alias("provider-file")]
+public sealed record ProviderFile(
+    [property: Id(0)] string FileName,
+    [property: Id(1)] string StorageKey,
+    [property: Id(2)] long Size,
+    [property: Id(3)] string Sha256);
+
+/// <summary>A provider version to publish: platform zips, and optionally the release's SHA256SUMS and its signature.</summary>
+[GenerateSerializer, Immutable, Alias("provider-publish")]
+public sealed record ProviderPublish(
+    [property: Id(0)] string Version,
+    [property: Id(1)] string[] Protocols,
+    [property: Id(2)] ProviderFile[] Zips,
+    [property: Id(3)] ProviderFile? Sha256Sums,
+    [property: Id(4)] ProviderFile? Signature,
+    [property: Id(5)] Actor PublishedBy);
+
+[GenerateSerializer, Immutable, Alias("provider-platform")]
+public sealed record ProviderPlatform(
+    [property: Id(0)] string Os,
+    [property: Id(1)] string Arch,
+    [property: Id(2)] string FileName,
+    [property: Id(3)] string StorageKey,
+    [property: Id(4)] string Sha256,
+    [property: Id(5)] string H1,
+    [property: Id(6)] long Size);
+
+[GenerateSerializer, Immutable, Alias("provider-version-view")]
+public sealed record ProviderVersionView(
+    [property: Id(0)] string Version,
+    [property: Id(1)] string[] Protocols,
+    [property: Id(2)] ProviderPlatform[] Platforms,
+    [property: Id(3)] string KeyId,
+    [property: Id(4)] bool RegistrySigned,
+    [property: Id(5)] DateTimeOffset PublishedAt,
+    [property: Id(6)] ModuleDeprecation? Deprecation);
+
+[GenerateSerializer, Immutable, Alias("provider-publish-result")]
+public sealed record ProviderPublishResult(
+    [property: Id(0)] PublishStatus Status,
+    [property: Id(1)] string? Error,
+    [property: Id(2)] ProviderVersionView? Version);
+
+/// <summary>Everything the download endpoint needs for one platform; the frontend adds signed URLs.</summary>
+[GenerateSerializer, Immutable, Alias("provider-download")]
+public sealed record ProviderDownload(
+    [property: Id(0)] string[] Protocols,
+    [property: Id(1)] ProviderPlatform Platform,
+    [property: Id(2)] string Sha256SumsKey,
+    [property: Id(3)] string SignatureKey,
+    [property: Id(4)] string KeyId,
+    [property: Id(5)] string KeyArmor,
+    [property: Id(6)] bool RegistrySigned);
+
+/// <summary>A provider: <c>namespace/type</c>; the single writer of its versions and holder of its protocol documents.</summary>
+[Alias("provider")]
+public interface IProviderGrain : IGrainWithStringKey
+{
+    [Alias("publish")]
+    Task<ProviderPublishResult> Publish(ProviderPublish request);
+
+    [Alias("versions-document"), Orleans.Concurrency.ReadOnly]
+    Task<ProtocolDocument?> GetVersionsDocument();
+
+    [Alias("download"), Orleans.Concurrency.ReadOnly]
+    Task<ProviderDownload?> GetDownload(string version, string os, string arch);
+
+    /// <summary>Network mirror <c>index.json</c>.</summary>
+    [Alias("mirror-index"), Orleans.Concurrency.ReadOnly]
+    Task<ProtocolDocument?> GetMirrorIndex();
+
+    [Alias("version"), Orleans.Concurrency.ReadOnly]
+    Task<ProviderVersionView?> GetVersion(string version);
+
+    [Alias("versions"), Orleans.Concurrency.ReadOnly]
+    Task<ProviderVersionView[]> GetVersions();
+
+    [Alias("delete-version")]
+    Task<ChangeStatus> DeleteVersion(string version, Actor actor);
+
+    [Alias("deprecate")]
+    Task<ChangeStatus> SetDeprecation(string version, ModuleDeprecation? deprecation, Actor actor);
+}

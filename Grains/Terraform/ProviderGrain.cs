@@ -1,0 +1,310 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using OrleansRegistry.Archives;
+using OrleansRegistry.Catalog;
+using OrleansRegistry.Namespaces;
+using OrleansRegistry.Storage;
+using OrleansRegistry.Versions;
+
+namespace OrleansRegistry.Terraform;
+
+/// <summary>
+/// A Terraform provider (<c>namespace/type</c>): validates and records signed releases, and holds the precomputed
+/// provider-protocol and network-mirror documents.
+/// </summary>
+[GrainType("provider")]
+public sealed partial class ProviderGrain(
+    [PersistentState("provider", RegistryStorage.Name)] IPersistentState<ProviderState> state,
+    IArtifactStore store,
+    RegistryIndex index,
+    IOptions<ArchiveLimits> limits,
+    TimeProvider clock) : Grain, IProviderGrain
+{
+    private const int MaxSumsBytes = 1 << 20;
+    private const int MaxSignatureBytes = 64 * 1024;
+    private ProtocolDocument? _versionsDocument;
+    private ProtocolDocument? _mirrorIndex;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    private string Namespace => Key.Split('/')[0];
+
+    private string Type => Key.Split('/')[1];
+
+    public async Task<ProviderPublishResult> Publish(ProviderPublish request)
+    {
+        if (!SemanticVersion.TryParse(request.Version, out var parsed, out var versionError))
+        {
+            return Invalid(versionError);
+        }
+
+        var version = parsed.ToString();
+        var protocols = request.Protocols.Length == 0 ? ["5.0"] : request.Protocols;
+        if (protocols.FirstOrDefault(p => !ProtocolPattern().IsMatch(p)) is { } badProtocol)
+        {
+            return Invalid($"protocol '{badProtocol}' is not MAJOR.MINOR (e.g. 5.0 or 6.0)");
+        }
+
+        if (request.Zips.Length == 0)
+        {
+            return Invalid($"no platform archive: upload files named {ProviderArchive.ZipName(Type, version, "<os>", "<arch>")}");
+        }
+
+        var existing = state.State.Versions.GetValueOrDefault(version);
+        if (existing is not null && (!existing.RegistrySigned || request.Sha256Sums is not null))
+        {
+            return new(PublishStatus.VersionExists, $"version {version} of {Key} already exists; platforms can be added only to versions the registry signed (upload zips without SHA256SUMS)", null);
+        }
+
+        var platforms = new List<ProviderPlatform>();
+        foreach (var zip in request.Zips)
+        {
+            if (ProviderArchive.ParseZipName(zip.FileName, Type, version, out var nameProblem) is not var (os, arch))
+            {
+                return Invalid(nameProblem!);
+            }
+
+            if (platforms.Any(p => p.Os == os && p.Arch == arch) || existing?.Platforms.Any(p => p.Os == os && p.Arch == arch) == true)
+            {
+                return existing?.Platforms.Any(p => p.Os == os && p.Arch == arch) == true
+                    ? new(PublishStatus.VersionExists, $"platform {os}_{arch} of {Key} {version} already exists", null)
+                    : Invalid($"platform {os}_{arch} is uploaded twice");
+            }
+
+            await using var content = await store.OpenReadAsync(zip.StorageKey, CancellationToken.None);
+            if (content is null)
+            {
+                return Invalid($"'{zip.FileName}' is missing from the artifact store");
+            }
+
+            try
+            {
+                var h1 = await ProviderArchive.HashAsync(content, limits.Value, CancellationToken.None);
+                platforms.Add(new ProviderPlatform(os, arch, zip.FileName, zip.StorageKey, zip.Sha256, h1, zip.Size));
+            }
+            catch (InvalidArchiveException e)
+            {
+                return Invalid($"{zip.FileName}: {e.Message}");
+            }
+        }
+
+        var release = request.Sha256Sums is null
+            ? await RegistrySignAsync(version, [.. existing?.Platforms ?? [], .. platforms], request)
+            : await VerifyReleaseAsync(version, platforms, request);
+        if (release.Error is not null)
+        {
+            return Invalid(release.Error);
+        }
+
+        var record = existing ?? new ProviderVersionRecord { Version = version, Protocols = protocols, PublishedAt = clock.GetUtcNow(), PublishedBy = request.PublishedBy.KeyId };
+        (string Sums, string Signature)? replaced = existing is null ? null : (existing.Sha256SumsKey, existing.SignatureKey);
+        record.Platforms = [.. record.Platforms, .. platforms];
+        record.Sha256SumsKey = release.SumsKey!;
+        record.SignatureKey = release.SignatureKey!;
+        record.KeyId = release.Key!.KeyId;
+        record.KeyArmor = release.Key.AsciiArmor;
+        record.RegistrySigned = request.Sha256Sums is null;
+        state.State.Versions[version] = record;
+        await state.WriteStateAsync();
+        _versionsDocument = null;
+        _mirrorIndex = null;
+        if (replaced is { } old)
+        {
+            // The version's previous registry-made SHA256SUMS and signature are superseded.
+            await store.DeleteAsync(old.Sums, CancellationToken.None);
+            await store.DeleteAsync(old.Signature, CancellationToken.None);
+        }
+
+        await index.AuditAsync(request.PublishedBy, "provider.publish", $"{Key}@{version}", $"{{\"platforms\":\"{string.Join(',', platforms.Select(p => $"{p.Os}_{p.Arch}"))}\"}}");
+        return new(PublishStatus.Created, null, ViewOf(record));
+    }
+
+    public Task<ProtocolDocument?> GetVersionsDocument()
+    {
+        if (state.State.Versions.Count == 0)
+        {
+            return Task.FromResult<ProtocolDocument?>(null);
+        }
+
+        _versionsDocument ??= ProviderDocuments.Versions(Key, state.State.Versions.Values, LastModified());
+        return Task.FromResult<ProtocolDocument?>(_versionsDocument);
+    }
+
+    public Task<ProtocolDocument?> GetMirrorIndex()
+    {
+        if (state.State.Versions.Count == 0)
+        {
+            return Task.FromResult<ProtocolDocument?>(null);
+        }
+
+        _mirrorIndex ??= ProviderDocuments.MirrorIndex(state.State.Versions.Values, LastModified());
+        return Task.FromResult<ProtocolDocument?>(_mirrorIndex);
+    }
+
+    public Task<ProviderDownload?> GetDownload(string version, string os, string arch)
+    {
+        var record = Find(version);
+        var platform = record?.Platforms.FirstOrDefault(p => p.Os == os && p.Arch == arch);
+        return Task.FromResult(platform is null
+            ? null
+            : new ProviderDownload(record!.Protocols, platform, record.Sha256SumsKey, record.SignatureKey, record.KeyId, record.KeyArmor, record.RegistrySigned));
+    }
+
+    public Task<ProviderVersionView?> GetVersion(string version) => Task.FromResult(Find(version) is { } r ? ViewOf(r) : null);
+
+    public Task<ProviderVersionView[]> GetVersions() =>
+        Task.FromResult(ProviderDocuments.Newest(state.State.Versions.Values).Select(ViewOf).ToArray());
+
+    public async Task<ChangeStatus> DeleteVersion(string version, Actor actor)
+    {
+        if (Find(version) is not { } record)
+        {
+            return ChangeStatus.NotFound;
+        }
+
+        state.State.Versions.Remove(record.Version);
+        await state.WriteStateAsync();
+        _versionsDocument = null;
+        _mirrorIndex = null;
+        await index.AuditAsync(actor, "provider.delete-version", $"{Key}@{record.Version}");
+        foreach (var key in record.Platforms.Select(p => p.StorageKey).Append(record.Sha256SumsKey).Append(record.SignatureKey))
+        {
+            await store.DeleteAsync(key, CancellationToken.None);
+        }
+
+        return ChangeStatus.Done;
+    }
+
+    public async Task<ChangeStatus> SetDeprecation(string version, ModuleDeprecation? deprecation, Actor actor)
+    {
+        if (Find(version) is not { } record)
+        {
+            return ChangeStatus.NotFound;
+        }
+
+        record.Deprecation = deprecation;
+        await state.WriteStateAsync();
+        _versionsDocument = null;
+        await index.AuditAsync(actor, deprecation is null ? "provider.undeprecate" : "provider.deprecate", $"{Key}@{record.Version}");
+        return ChangeStatus.Done;
+    }
+
+    /// <summary>The release came with SHA256SUMS and its signature: both must check out against the namespace's keys.</summary>
+    private async Task<Release> VerifyReleaseAsync(string version, List<ProviderPlatform> platforms, ProviderPublish request)
+    {
+        if (request.Signature is null)
+        {
+            return Release.Fail($"{ProviderArchive.SumsName(Type, version)} needs its signature file {ProviderArchive.SumsName(Type, version)}.sig");
+        }
+
+        var expectedSums = ProviderArchive.SumsName(Type, version);
+        if (request.Sha256Sums!.FileName != expectedSums || request.Signature.FileName != expectedSums + ".sig")
+        {
+            return Release.Fail($"the checksum files must be named {expectedSums} and {expectedSums}.sig");
+        }
+
+        var sumsBytes = await ReadSmallAsync(request.Sha256Sums.StorageKey, MaxSumsBytes);
+        var signatureBytes = await ReadSmallAsync(request.Signature.StorageKey, MaxSignatureBytes);
+        if (sumsBytes is null || signatureBytes is null)
+        {
+            return Release.Fail("SHA256SUMS or its signature is missing or too large");
+        }
+
+        Dictionary<string, string> sums;
+        try
+        {
+            sums = Sha256Sums.Parse(sumsBytes);
+        }
+        catch (InvalidArchiveException e)
+        {
+            return Release.Fail(e.Message);
+        }
+
+        foreach (var platform in platforms)
+        {
+            if (!sums.TryGetValue(platform.FileName, out var listed))
+            {
+                return Release.Fail($"{platform.FileName} is not listed in SHA256SUMS");
+            }
+
+            if (listed != platform.Sha256)
+            {
+                return Release.Fail($"{platform.FileName} does not match its SHA256SUMS line (expected {listed}, got {platform.Sha256})");
+            }
+        }
+
+        var verified = await GrainFactory.GetGrain<INamespaceGrain>(Namespace).Verify(sumsBytes, signatureBytes);
+        if (verified.Key is null)
+        {
+            return Release.Fail($"signature check failed: {verified.Error}");
+        }
+
+        // Terraform needs a binary signature; an armored upload is stored in binary form.
+        var signatureKey = request.Signature.StorageKey;
+        if (!verified.BinarySignature!.AsSpan().SequenceEqual(signatureBytes))
+        {
+            signatureKey += ".bin";
+            await WriteAsync(signatureKey, verified.BinarySignature!);
+        }
+
+        return new Release(request.Sha256Sums.StorageKey, signatureKey, verified.Key, null);
+    }
+
+    /// <summary>No checksum files uploaded: the registry writes SHA256SUMS and signs it with the namespace's managed key.</summary>
+    private async Task<Release> RegistrySignAsync(string version, List<ProviderPlatform> all, ProviderPublish request)
+    {
+        if (request.Signature is not null)
+        {
+            return Release.Fail("a signature was uploaded without its SHA256SUMS file");
+        }
+
+        var sums = Sha256Sums.Build(all.Select(p => (p.FileName, p.Sha256)));
+        var signed = await GrainFactory.GetGrain<INamespaceGrain>(Namespace).Sign(sums, request.PublishedBy);
+        if (signed.Key is null)
+        {
+            return Release.Fail($"the registry could not sign: {signed.Error}");
+        }
+
+        var prefix = $"providers/{Key}/{version}/{Guid.NewGuid():N}/{ProviderArchive.SumsName(Type, version)}";
+        await WriteAsync(prefix, sums);
+        await WriteAsync(prefix + ".sig", signed.BinarySignature!);
+        return new Release(prefix, prefix + ".sig", signed.Key, null);
+    }
+
+    private async Task<byte[]?> ReadSmallAsync(string key, int max)
+    {
+        await using var stream = await store.OpenReadAsync(key, CancellationToken.None);
+        if (stream is null)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer);
+        return buffer.Length <= max ? buffer.ToArray() : null;
+    }
+
+    private async Task WriteAsync(string key, byte[] bytes)
+    {
+        using var content = new MemoryStream(bytes, writable: false);
+        await store.WriteAsync(key, content, bytes.Length, CancellationToken.None);
+    }
+
+    private ProviderVersionRecord? Find(string version) =>
+        SemanticVersion.TryParse(version, out var parsed, out _) ? state.State.Versions.GetValueOrDefault(parsed.ToString()) : null;
+
+    private DateTimeOffset LastModified() => state.State.Versions.Values.Max(v => v.PublishedAt);
+
+    private static ProviderPublishResult Invalid(string error) => new(PublishStatus.Invalid, error, null);
+
+    private static ProviderVersionView ViewOf(ProviderVersionRecord r) =>
+        new(r.Version, r.Protocols, [.. r.Platforms], r.KeyId, r.RegistrySigned, r.PublishedAt, r.Deprecation);
+
+    [GeneratedRegex(@"^\d{1,3}\.\d{1,3}$")]
+    private static partial Regex ProtocolPattern();
+
+    private sealed record Release(string? SumsKey, string? SignatureKey, SigningKeyView? Key, string? Error)
+    {
+        public static Release Fail(string error) => new(null, null, null, error);
+    }
+}

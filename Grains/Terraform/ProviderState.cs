@@ -1,0 +1,24 @@
+namespace OrleansRegistry.Terraform;
+
+/// <summary>Persisted state of a provider: versions, platforms and where their files are. No blobs.</summary>
+public sealed class ProviderState
+{
+    public Dictionary<string, ProviderVersionRecord> Versions { get; set; } = new(StringComparer.Ordinal);
+}
+
+public sealed class ProviderVersionRecord
+{
+    public string Version { get; set; } = "";
+    public string[] Protocols { get; set; } = [];
+    public List<ProviderPlatform> Platforms { get; set; } = [];
+    public string Sha256SumsKey { get; set; } = "";
+    public string SignatureKey { get; set; } = "";
+    public string KeyId { get; set; } = "";
+
+    /// <summary>The signing key's armor as it was at publish time, so a version keeps verifying whatever happens to the key list.</summary>
+    public string KeyArmor { get; set; } = "";
+    public bool RegistrySigned { get; set; }
+    public DateTimeOffset PublishedAt { get; set; }
+    public string PublishedBy { get; set; } = "";
+    public ModuleDeprecation? Deprecation { get; set; }
+}

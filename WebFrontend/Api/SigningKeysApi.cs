@@ -1,0 +1,82 @@
+using OrleansRegistry.Namespaces;
+using OrleansRegistry.WebFrontend.Auth;
+using OrleansRegistry.WebFrontend.Errors;
+
+namespace OrleansRegistry.WebFrontend.Api;
+
+public sealed record AddSigningKeyRequest(string? AsciiArmor);
+
+/// <summary>A namespace's OpenPGP keys for provider signing: uploaded public keys and the registry-managed key.</summary>
+public static class SigningKeysApi
+{
+    public static IEndpointRouteBuilder MapSigningKeysApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/namespaces/{namespace}").WithTags("Signing keys");
+        api.MapPost("/gpg-keys", AddAsync).RequireScope(Scopes.NamespacesWrite);
+        api.MapGet("/gpg-keys", ListAsync).RequireScope(Scopes.NamespacesRead);
+        api.MapDelete("/gpg-keys/{keyId}", RemoveAsync).RequireScope(Scopes.NamespacesWrite);
+        api.MapPost("/signing-key", CreateManagedAsync).RequireScope(Scopes.NamespacesWrite);
+        return app;
+    }
+
+    private static async Task<IResult> AddAsync(string @namespace, HttpContext http, IGrainFactory grains)
+    {
+        if (Resolve(http, @namespace) is { } error)
+        {
+            return error;
+        }
+
+        var (request, problem) = await FrontendJson.ReadAsync<AddSigningKeyRequest>(http.Request);
+        if (request is null || string.IsNullOrWhiteSpace(request.AsciiArmor))
+        {
+            return ApiErrors.BadRequest(http, problem ?? "'ascii_armor' is required (an ASCII-armored OpenPGP public key)");
+        }
+
+        return Answer(http, await grains.GetGrain<INamespaceGrain>(@namespace.ToLowerInvariant()).AddSigningKey(request.AsciiArmor, http.Caller().AsActor()));
+    }
+
+    private static async Task<IResult> ListAsync(string @namespace, HttpContext http, IGrainFactory grains)
+    {
+        if (Resolve(http, @namespace) is { } error)
+        {
+            return error;
+        }
+
+        var ns = grains.GetGrain<INamespaceGrain>(@namespace.ToLowerInvariant());
+        return await ns.Exists()
+            ? TypedResults.Json(new { gpg_keys = await ns.GetSigningKeys() }, FrontendJson.Options)
+            : ApiErrors.NotFound(http, $"namespace '{@namespace}' not found");
+    }
+
+    private static async Task<IResult> RemoveAsync(string @namespace, string keyId, HttpContext http, IGrainFactory grains)
+    {
+        if (Resolve(http, @namespace) is { } error)
+        {
+            return error;
+        }
+
+        var status = await grains.GetGrain<INamespaceGrain>(@namespace.ToLowerInvariant()).RemoveSigningKey(keyId, http.Caller().AsActor());
+        return status == SigningKeyStatus.Done ? TypedResults.NoContent() : ApiErrors.NotFound(http, $"key '{keyId}' not found in namespace '{@namespace}'");
+    }
+
+    private static async Task<IResult> CreateManagedAsync(string @namespace, HttpContext http, IGrainFactory grains)
+    {
+        if (Resolve(http, @namespace) is { } error)
+        {
+            return error;
+        }
+
+        return Answer(http, await grains.GetGrain<INamespaceGrain>(@namespace.ToLowerInvariant()).CreateManagedKey(http.Caller().AsActor()));
+    }
+
+    private static IResult? Resolve(HttpContext http, string ns) =>
+        Names.IsValidSegment(ns.ToLowerInvariant()) ? http.ForbidUnlessNamespace(ns.ToLowerInvariant()) : ApiErrors.NotFound(http, $"namespace '{ns}' not found");
+
+    private static IResult Answer(HttpContext http, SigningKeyResult result) => result.Status switch
+    {
+        SigningKeyStatus.Done => TypedResults.Json(result.Key, FrontendJson.Options, statusCode: StatusCodes.Status201Created),
+        SigningKeyStatus.NamespaceMissing => ApiErrors.NotFound(http, result.Error!),
+        SigningKeyStatus.Exists => ApiErrors.Conflict(http, result.Error!),
+        _ => ApiErrors.BadRequest(http, result.Error!),
+    };
+}

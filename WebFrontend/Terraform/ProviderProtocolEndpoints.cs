@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Options;
+using OrleansRegistry.Terraform;
+using OrleansRegistry.WebFrontend.Auth;
+using OrleansRegistry.WebFrontend.Downloads;
+using OrleansRegistry.WebFrontend.Errors;
+
+namespace OrleansRegistry.WebFrontend.Terraform;
+
+/// <summary>A provider address <c>namespace/type</c>, which is also its grain key.</summary>
+public readonly record struct ProviderAddress(string Namespace, string Type)
+{
+    public string Key => $"{Namespace}/{Type}";
+}
+
+/// <summary>The provider registry protocol: versions and per-platform download documents.</summary>
+public static class ProviderProtocolEndpoints
+{
+    public static IEndpointRouteBuilder MapProviderProtocol(this IEndpointRouteBuilder app)
+    {
+        var providers = app.MapGroup("/v1/providers/{namespace}/{type}").WithTags("Terraform providers").RequireScope(Scopes.ProvidersRead);
+        providers.MapGet("/versions", VersionsAsync);
+        providers.MapGet("/{version}/download/{os}/{arch}", DownloadAsync);
+        return app;
+    }
+
+    private static async Task<IResult> VersionsAsync(string @namespace, string type, HttpContext http, IGrainFactory grains)
+    {
+        var (address, error) = Resolve(http, @namespace, type);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var document = await grains.GetGrain<IProviderGrain>(address.Key).GetVersionsDocument();
+        return document is null ? ApiErrors.NotFound(http, $"provider {address.Key} not found") : CachedDocument.Serve(http, document);
+    }
+
+    private static async Task<IResult> DownloadAsync(
+        string @namespace, string type, string version, string os, string arch, HttpContext http, IGrainFactory grains, UrlSigner signer, IOptions<RegistryOptions> options)
+    {
+        var (address, error) = Resolve(http, @namespace, type);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var download = await grains.GetGrain<IProviderGrain>(address.Key).GetDownload(version, os, arch);
+        if (download is null)
+        {
+            return ApiErrors.NotFound(http, $"provider {address.Key} has no version {version} for {os}_{arch}");
+        }
+
+        // Terraform sends no token to these URLs, so each carries its own short-lived signature.
+        string Url(string key) => $"{http.Request.Scheme}://{http.Request.Host}{signer.Sign(key, options.Value.SignedUrlLifetime)}";
+        return TypedResults.Json(new
+        {
+            protocols = download.Protocols,
+            os = download.Platform.Os,
+            arch = download.Platform.Arch,
+            filename = download.Platform.FileName,
+            download_url = Url(download.Platform.StorageKey),
+            shasums_url = Url(download.Sha256SumsKey),
+            shasums_signature_url = Url(download.SignatureKey),
+            shasum = download.Platform.Sha256,
+            signing_keys = new
+            {
+                gpg_public_keys = new[]
+                {
+                    new { key_id = download.KeyId, ascii_armor = download.KeyArmor, trust_signature = "", source = download.RegistrySigned ? "OrleansRegistry" : address.Namespace, source_url = (string?)null },
+                },
+            },
+        }, FrontendJson.Options);
+    }
+
+    /// <summary>Validates the address and the key's namespace (404, or 400 for form input).</summary>
+    internal static (ProviderAddress Address, IResult? Error) Resolve(HttpContext http, string ns, string type, bool badRequest = false)
+    {
+        ns = ns.ToLowerInvariant();
+        type = type.ToLowerInvariant();
+        var problem = Names.Problem("namespace", ns) ?? Names.Problem("type", type);
+        if (problem is not null)
+        {
+            return (default, badRequest ? ApiErrors.BadRequest(http, problem) : ApiErrors.NotFound(http, problem));
+        }
+
+        return (new ProviderAddress(ns, type), http.ForbidUnlessNamespace(ns));
+    }
+}
