@@ -9,6 +9,9 @@ public static class FrontendJson
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+
+        // Bodies are application/json, never inlined into HTML: keep quotes and '+' readable in messages and versions.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>Reads a JSON body; returns the problem in words instead of throwing.</summary>

@@ -61,6 +61,7 @@ public static class RegistryFrontend
         {
             json.SerializerOptions.PropertyNamingPolicy = FrontendJson.Options.PropertyNamingPolicy;
             json.SerializerOptions.DefaultIgnoreCondition = FrontendJson.Options.DefaultIgnoreCondition;
+            json.SerializerOptions.Encoder = FrontendJson.Options.Encoder;
         });
         return builder;
     }

@@ -7,10 +7,15 @@ public sealed record TerraformResult(int ExitCode, string Output);
 /// <summary>Runs the real <c>terraform</c> CLI against a registry: its own CLI config (credentials) and the test CA.</summary>
 public static class TerraformCli
 {
-    public static async Task<TerraformResult> RunAsync(string workDir, RegistryInstance registry, string? token, params string[] args)
+    public static Task<TerraformResult> RunAsync(string workDir, RegistryInstance registry, string? token, params string[] args) =>
+        RunWithConfigAsync(workDir, registry, token, extraConfig: "", args);
+
+    /// <param name="extraConfig">More CLI configuration, e.g. a provider_installation block.</param>
+    public static async Task<TerraformResult> RunWithConfigAsync(string workDir, RegistryInstance registry, string? token, string extraConfig, params string[] args)
     {
         var cliConfig = Path.Combine(workDir, ".terraformrc");
-        await File.WriteAllTextAsync(cliConfig, token is null ? "" : $"credentials \"{registry.Host}\" {{\n  token = \"{token}\"\n}}\n");
+        var credentials = token is null ? "" : $"credentials \"{registry.Host}\" {{\n  token = \"{token}\"\n}}\n";
+        await File.WriteAllTextAsync(cliConfig, credentials + extraConfig);
         var start = new ProcessStartInfo("terraform", args)
         {
             WorkingDirectory = workDir,
