@@ -10,6 +10,7 @@ started=$(date +%s)
 
 command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is required"
 command -v terraform >/dev/null || die "terraform is not on the PATH (the end-to-end tests run the real CLI)"
+command -v gpg >/dev/null || apt_install gnupg   # the provider tests sign releases as a release pipeline would
 REGISTRY_PG_BIN=$(pg_bin_dir) || exit 1
 export REGISTRY_PG_BIN
 log "PostgreSQL: $REGISTRY_PG_BIN; $(terraform version | head -n 1); dotnet $(dotnet --version)"
