@@ -9,6 +9,8 @@ public sealed record AddSigningKeyRequest(string? AsciiArmor);
 /// <summary>A namespace's OpenPGP keys for provider signing: uploaded public keys and the registry-managed key.</summary>
 public static class SigningKeysApi
 {
+    private const int MaxArmorChars = 256 * 1024;
+
     public static IEndpointRouteBuilder MapSigningKeysApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/namespaces/{namespace}").WithTags("Signing keys");
@@ -26,13 +28,29 @@ public static class SigningKeysApi
             return error;
         }
 
-        var (request, problem) = await FrontendJson.ReadAsync<AddSigningKeyRequest>(http.Request);
-        if (request is null || string.IsNullOrWhiteSpace(request.AsciiArmor))
+        var (armor, problem) = await ReadArmorAsync(http.Request);
+        if (string.IsNullOrWhiteSpace(armor))
         {
             return ApiErrors.BadRequest(http, problem ?? "'ascii_armor' is required (an ASCII-armored OpenPGP public key)");
         }
 
-        return Answer(http, await grains.GetGrain<INamespaceGrain>(@namespace.ToLowerInvariant()).AddSigningKey(request.AsciiArmor, http.Caller().AsActor()));
+        return Answer(http, await grains.GetGrain<INamespaceGrain>(@namespace.ToLowerInvariant()).AddSigningKey(armor, http.Caller().AsActor()));
+    }
+
+    /// <summary>JSON <c>{"ascii_armor": "..."}</c>, or the armored key itself as <c>application/pgp-keys</c> / <c>text/plain</c>.</summary>
+    private static async Task<(string? Armor, string? Problem)> ReadArmorAsync(HttpRequest request)
+    {
+        var type = request.ContentType ?? "";
+        if (type.StartsWith("application/pgp-keys", StringComparison.OrdinalIgnoreCase) || type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))
+        {
+            using var reader = new StreamReader(request.Body);
+            var buffer = new char[MaxArmorChars + 1];
+            var length = await reader.ReadBlockAsync(buffer, request.HttpContext.RequestAborted);
+            return length > MaxArmorChars ? (null, "the key is too large") : (new string(buffer, 0, length), null);
+        }
+
+        var (body, problem) = await FrontendJson.ReadAsync<AddSigningKeyRequest>(request);
+        return (body?.AsciiArmor, problem);
     }
 
     private static async Task<IResult> ListAsync(string @namespace, HttpContext http, IGrainFactory grains)
