@@ -21,6 +21,9 @@ public sealed class RestartPersistenceTests(PostgresServer postgres)
             readerKey = await first.CreateKeyAsync(["modules:read"], ["acme"]);
             using var published = await first.PublishModuleAsync("acme", "vpc", "aws", "1.2.3", archiveBytes);
             Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+            using var provider = await first.SendAsync(HttpMethod.Post, "/api/v1/providers",
+                content: ProviderRelease.Create("hello", "1.0.0", ["linux_amd64"], signer: null).Form("acme", "hello", "1.0.0"));
+            Assert.Equal(HttpStatusCode.Created, provider.StatusCode);
         }
 
         await using var second = await RegistryInstance.StartAsync(database, dataDir, adminKey);
@@ -38,5 +41,12 @@ public sealed class RestartPersistenceTests(PostgresServer postgres)
         using var archive = await second.Client.GetAsync(location);
         Assert.Equal(HttpStatusCode.OK, archive.StatusCode);
         Assert.Equal(archiveBytes, await archive.Content.ReadAsByteArrayAsync());
+
+        // Providers and the namespace's encrypted managed key come back too: the registry can still sign.
+        var providerDownload = await second.JsonAsync(HttpMethod.Get, "/v1/providers/acme/hello/1.0.0/download/linux/amd64");
+        Assert.Matches("^[0-9A-F]{16}$", providerDownload.GetProperty("signing_keys").GetProperty("gpg_public_keys")[0].GetProperty("key_id").GetString());
+        using var addPlatform = await second.SendAsync(HttpMethod.Post, "/api/v1/providers",
+            content: ProviderRelease.Create("hello", "1.0.0", ["darwin_arm64"], signer: null).Form("acme", "hello", "1.0.0"));
+        Assert.True(addPlatform.StatusCode == HttpStatusCode.Created, await addPlatform.Content.ReadAsStringAsync());
     }
 }

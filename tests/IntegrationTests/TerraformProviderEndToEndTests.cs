@@ -178,4 +178,30 @@ public sealed class TerraformProviderEndToEndTests(PostgresServer postgres) : IA
         Assert.Equal(["uploaded", "registry"], keys.GetProperty("gpg_keys").EnumerateArray().Select(k => k.GetProperty("source").GetString()));
         await _registry.JsonAsync(HttpMethod.Post, "/api/v1/namespaces/acme/signing-key", expectedStatus: 409);
     }
+
+    [Fact]
+    public async Task Versions_and_keys_can_be_deleted()
+    {
+        await _registry.CreateNamespaceAsync("gone");
+        var release = ProviderRelease.Create("tmp", "0.1.0", ["linux_amd64"], signer: null);
+        using (var published = await _registry.SendAsync(HttpMethod.Post, "/api/v1/providers", content: release.Form("gone", "tmp", "0.1.0")))
+        {
+            Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+        }
+
+        var download = await _registry.JsonAsync(HttpMethod.Get, "/v1/providers/gone/tmp/0.1.0/download/linux/amd64");
+        await _registry.JsonAsync(HttpMethod.Delete, "/api/v1/providers/gone/tmp/versions/0.1.0", expectedStatus: 204);
+        await _registry.JsonAsync(HttpMethod.Get, "/v1/providers/gone/tmp/versions", expectedStatus: 404);
+        await _registry.JsonAsync(HttpMethod.Delete, "/api/v1/providers/gone/tmp/versions/0.1.0", expectedStatus: 404);
+        using (var archive = await _registry.Client.GetAsync(download.GetProperty("download_url").GetString()))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, archive.StatusCode);
+        }
+
+        var keys = await _registry.JsonAsync(HttpMethod.Get, "/api/v1/namespaces/gone/gpg-keys");
+        var managed = Assert.Single(keys.GetProperty("gpg_keys").EnumerateArray()).GetProperty("key_id").GetString();
+        await _registry.JsonAsync(HttpMethod.Delete, $"/api/v1/namespaces/gone/gpg-keys/{managed}", expectedStatus: 204);
+        await _registry.JsonAsync(HttpMethod.Delete, $"/api/v1/namespaces/gone/gpg-keys/{managed}", expectedStatus: 404);
+        Assert.Equal(0, (await _registry.JsonAsync(HttpMethod.Get, "/api/v1/namespaces/gone/gpg-keys")).GetProperty("gpg_keys").GetArrayLength());
+    }
 }
