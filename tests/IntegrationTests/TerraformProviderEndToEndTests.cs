@@ -172,6 +172,10 @@ public sealed class TerraformProviderEndToEndTests(PostgresServer postgres) : IA
         }
 
         await _registry.JsonAsync(HttpMethod.Get, "/v1/providers/acme/hello/versions", key: "", expectedStatus: 401);
+        var globexAdmin = await _registry.CreateKeyAsync(["namespaces:write"], ["globex"]);
+        await _registry.JsonAsync(HttpMethod.Get, "/api/v1/namespaces/acme/gpg-keys", key: globexAdmin, expectedStatus: 403);
+        await _registry.JsonAsync(HttpMethod.Post, "/api/v1/namespaces/acme/signing-key", key: globexAdmin, expectedStatus: 403);
+        await _registry.JsonAsync(HttpMethod.Post, "/api/v1/namespaces/acme/gpg-keys", new { ascii_armor = _pipeline.PublicKeyArmor }, key: noProviders, expectedStatus: 403);
         await _registry.JsonAsync(HttpMethod.Post, "/api/v1/namespaces/acme/gpg-keys", new { ascii_armor = "not a key" }, expectedStatus: 400);
         await _registry.JsonAsync(HttpMethod.Post, "/api/v1/namespaces/acme/gpg-keys", new { ascii_armor = _pipeline.PublicKeyArmor }, expectedStatus: 409);
         var keys = await _registry.JsonAsync(HttpMethod.Get, "/api/v1/namespaces/acme/gpg-keys");
