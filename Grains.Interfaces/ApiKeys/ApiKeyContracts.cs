@@ -24,13 +24,22 @@ public enum AuthFailure
     WrongSecret = 2,
     Revoked = 3,
     Expired = 4,
+    RateLimited = 5,
 }
+
+/// <summary>The key's hourly budget after this request; <see cref="Limit"/> 0 = unlimited.</summary>
+[GenerateSerializer, Immutable, Alias("rate-limit")]
+public sealed record RateLimitStatus(
+    [property: Id(0)] int Limit,
+    [property: Id(1)] int Remaining,
+    [property: Id(2)] DateTimeOffset Reset);
 
 [GenerateSerializer, Immutable, Alias("auth-result")]
 public sealed record AuthResult(
     [property: Id(0)] ApiKeyPrincipal? Principal,
     [property: Id(1)] AuthFailure Failure,
-    [property: Id(2)] DateTimeOffset? FailureAt = null)
+    [property: Id(2)] DateTimeOffset? FailureAt = null,
+    [property: Id(3)] RateLimitStatus? RateLimit = null)
 {
     public static AuthResult Fail(AuthFailure failure, DateTimeOffset? at = null) => new(null, failure, at);
 }
@@ -42,7 +51,15 @@ public sealed record ApiKeyCreate(
     [property: Id(2)] string[] Scopes,
     [property: Id(3)] string[]? Namespaces,
     [property: Id(4)] DateTimeOffset? ExpiresAt,
-    [property: Id(5)] Actor CreatedBy);
+    [property: Id(5)] Actor CreatedBy,
+    [property: Id(6)] int? RateLimitPerHour = null);
+
+/// <summary>A change to a key; null members stay as they are.</summary>
+[GenerateSerializer, Immutable, Alias("api-key-update")]
+public sealed record ApiKeyUpdate(
+    [property: Id(0)] string? Name,
+    [property: Id(1)] int? RateLimitPerHour,
+    [property: Id(2)] Actor Actor);
 
 /// <summary>The public description of a key (never its secret or hash).</summary>
 [GenerateSerializer, Immutable, Alias("api-key-view")]
@@ -55,4 +72,5 @@ public sealed record ApiKeyView(
     [property: Id(5)] DateTimeOffset? ExpiresAt,
     [property: Id(6)] DateTimeOffset? RevokedAt,
     [property: Id(7)] DateTimeOffset? LastUsedAt,
-    [property: Id(8)] string CreatedBy);
+    [property: Id(8)] string CreatedBy,
+    [property: Id(9)] int? RateLimitPerHour = null);

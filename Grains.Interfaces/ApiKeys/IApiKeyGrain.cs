@@ -18,6 +18,10 @@ public interface IApiKeyGrain : IGrainWithStringKey
     [Alias("get")]
     Task<ApiKeyView?> Get();
 
+    /// <summary>Renames the key or changes its rate limit; null when the key does not exist.</summary>
+    [Alias("update")]
+    Task<ApiKeyView?> Update(ApiKeyUpdate update);
+
     /// <summary>Revokes the key at once for every frontend; returns null if the key does not exist.</summary>
     [Alias("revoke")]
     Task<ApiKeyView?> Revoke(Actor actor);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OrleansRegistry.Catalog;
 
 namespace OrleansRegistry.ApiKeys;
@@ -12,9 +13,12 @@ namespace OrleansRegistry.ApiKeys;
 public sealed partial class ApiKeyGrain(
     [PersistentState("apikey", RegistryStorage.Name)] IPersistentState<ApiKeyState> state,
     RegistryIndex index,
+    IOptions<RateLimitOptions> rateLimits,
     TimeProvider clock,
     ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain, IRemindable
 {
+    private readonly RateLimitWindow _window = new();
+
     private const string ExpiryReminder = "expiry";
     private static readonly TimeSpan MaxReminderDue = TimeSpan.FromDays(7);
 
@@ -34,6 +38,7 @@ public sealed partial class ApiKeyGrain(
             CreatedAt = clock.GetUtcNow(),
             CreatedBy = request.CreatedBy.KeyId,
             ExpiresAt = request.ExpiresAt,
+            RateLimitPerHour = request.RateLimitPerHour,
         };
         await state.WriteStateAsync();
         var view = View();
@@ -69,7 +74,31 @@ public sealed partial class ApiKeyGrain(
 
         // Last use is informational: kept in memory, persisted with the next write rather than per request.
         key.LastUsedAt = now;
-        return Task.FromResult(new AuthResult(new ApiKeyPrincipal(this.GetPrimaryKeyString(), key.Name!, key.Scopes, key.Namespaces), AuthFailure.None));
+        var principal = new ApiKeyPrincipal(this.GetPrimaryKeyString(), key.Name!, key.Scopes, key.Namespaces);
+        var limit = key.RateLimitPerHour ?? rateLimits.Value.DefaultPerHour;
+        if (limit <= 0)
+        {
+            return Task.FromResult(new AuthResult(principal, AuthFailure.None));
+        }
+
+        return Task.FromResult(_window.TryTake(limit, now) is { } status
+            ? new AuthResult(principal, AuthFailure.None, null, status)
+            : new AuthResult(null, AuthFailure.RateLimited, null, _window.Exhausted(limit)));
+    }
+
+    public async Task<ApiKeyView?> Update(ApiKeyUpdate update)
+    {
+        if (!state.State.Exists)
+        {
+            return null;
+        }
+
+        state.State.Name = update.Name ?? state.State.Name;
+        state.State.RateLimitPerHour = update.RateLimitPerHour ?? state.State.RateLimitPerHour;
+        await state.WriteStateAsync();
+        await index.UpsertApiKeyAsync(View());
+        await index.AuditAsync(update.Actor, "apikey.update", this.GetPrimaryKeyString());
+        return View();
     }
 
     public Task<ApiKeyView?> Get() => Task.FromResult(state.State.Exists ? View() : null);
@@ -142,7 +171,7 @@ public sealed partial class ApiKeyGrain(
     private ApiKeyView View()
     {
         var key = state.State;
-        return new ApiKeyView(this.GetPrimaryKeyString(), key.Name!, key.Scopes, key.Namespaces, key.CreatedAt, key.ExpiresAt, key.RevokedAt, key.LastUsedAt, key.CreatedBy);
+        return new ApiKeyView(this.GetPrimaryKeyString(), key.Name!, key.Scopes, key.Namespaces, key.CreatedAt, key.ExpiresAt, key.RevokedAt, key.LastUsedAt, key.CreatedBy, key.RateLimitPerHour);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API key {KeyId} expired")]

@@ -13,5 +13,8 @@ public sealed class ApiKeyState
     public DateTimeOffset? RevokedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
 
+    /// <summary>Requests per hour; null = the registry's default, 0 = unlimited.</summary>
+    public int? RateLimitPerHour { get; set; }
+
     public bool Exists => Name is not null;
 }

@@ -55,10 +55,10 @@ public sealed class RegistryIndex(NpgsqlDataSource dataSource)
     public async Task UpsertApiKeyAsync(ApiKeyView key, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("""
-            INSERT INTO registry_api_keys (id, name, scopes, namespaces, created_at, expires_at, revoked_at, created_by)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            INSERT INTO registry_api_keys (id, name, scopes, namespaces, created_at, expires_at, revoked_at, created_by, rate_limit_per_hour)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, scopes = EXCLUDED.scopes, namespaces = EXCLUDED.namespaces,
-              expires_at = EXCLUDED.expires_at, revoked_at = EXCLUDED.revoked_at
+              expires_at = EXCLUDED.expires_at, revoked_at = EXCLUDED.revoked_at, rate_limit_per_hour = EXCLUDED.rate_limit_per_hour
             """);
         cmd.Parameters.Add(new() { Value = key.Id });
         cmd.Parameters.Add(new() { Value = key.Name });
@@ -68,6 +68,7 @@ public sealed class RegistryIndex(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new() { Value = (object?)key.ExpiresAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new() { Value = (object?)key.RevokedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new() { Value = key.CreatedBy });
+        cmd.Parameters.Add(new() { Value = (object?)key.RateLimitPerHour ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -137,7 +138,7 @@ public sealed class RegistryIndex(NpgsqlDataSource dataSource)
     public async Task<ApiKeyView[]> ListApiKeysAsync(CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("""
-            SELECT id, name, scopes, namespaces, created_at, expires_at, revoked_at, created_by
+            SELECT id, name, scopes, namespaces, created_at, expires_at, revoked_at, created_by, rate_limit_per_hour
             FROM registry_api_keys ORDER BY created_at, id
             """);
         var result = new List<ApiKeyView>();
@@ -151,7 +152,8 @@ public sealed class RegistryIndex(NpgsqlDataSource dataSource)
                 reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
                 reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
                 LastUsedAt: null,
-                reader.GetString(7)));
+                reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetInt32(8)));
         }
 
         return [.. result];

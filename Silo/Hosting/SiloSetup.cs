@@ -22,6 +22,7 @@ public static class SiloSetup
         builder.Services.AddSingleton(new SecretProtector(Secrets.Key(config, "Registry:EncryptionKey", "REGISTRY_ENCRYPTION_KEY")));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<ArchiveLimits>(config.GetSection(ArchiveLimits.Section));
+        builder.Services.Configure<OrleansRegistry.ApiKeys.RateLimitOptions>(config.GetSection(OrleansRegistry.ApiKeys.RateLimitOptions.Section));
         builder.Services.AddArtifactStore(config, dataDir);
 
         builder.UseOrleans(silo =>

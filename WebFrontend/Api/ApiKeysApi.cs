@@ -6,10 +6,12 @@ using OrleansRegistry.WebFrontend.Errors;
 
 namespace OrleansRegistry.WebFrontend.Api;
 
-public sealed record CreateApiKeyRequest(string? Name, string[]? Scopes, string[]? Namespaces, DateTimeOffset? ExpiresAt);
+public sealed record CreateApiKeyRequest(string? Name, string[]? Scopes, string[]? Namespaces, DateTimeOffset? ExpiresAt, int? RateLimitPerHour = null);
+
+public sealed record UpdateApiKeyRequest(string? Name, int? RateLimitPerHour);
 
 /// <summary>The response to a key creation: the only time the token is shown.</summary>
-public sealed record CreatedApiKey(string Id, string Key, string Name, string[] Scopes, string[]? Namespaces, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
+public sealed record CreatedApiKey(string Id, string Key, string Name, string[] Scopes, string[]? Namespaces, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, int? RateLimitPerHour);
 
 public static class ApiKeysApi
 {
@@ -19,6 +21,7 @@ public static class ApiKeysApi
         api.MapPost("/", CreateAsync);
         api.MapGet("/", ListAsync);
         api.MapGet("/{id}", GetAsync);
+        api.MapPut("/{id}", UpdateAsync);
         api.MapDelete("/{id}", RevokeAsync);
         return app;
     }
@@ -43,13 +46,13 @@ public static class ApiKeysApi
         var namespaces = request.Namespaces?.Select(n => n.ToLowerInvariant()).Distinct().ToArray();
         var scopes = request.Scopes!.Distinct().ToArray();
         var view = await grains.GetGrain<IApiKeyGrain>(token.KeyId)
-            .Create(new ApiKeyCreate(request.Name!.Trim(), token.SecretHash(), scopes, namespaces, request.ExpiresAt, http.Caller().AsActor()));
+            .Create(new ApiKeyCreate(request.Name!.Trim(), token.SecretHash(), scopes, namespaces, request.ExpiresAt, http.Caller().AsActor(), request.RateLimitPerHour));
         if (view is null)
         {
             return ApiErrors.Conflict(http, "key id collision; retry");
         }
 
-        var created = new CreatedApiKey(view.Id, token.Format(options.Value.TokenPrefix), view.Name, view.Scopes, view.Namespaces, view.CreatedAt, view.ExpiresAt);
+        var created = new CreatedApiKey(view.Id, token.Format(options.Value.TokenPrefix), view.Name, view.Scopes, view.Namespaces, view.CreatedAt, view.ExpiresAt, view.RateLimitPerHour);
         return TypedResults.Json(created, FrontendJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
@@ -71,6 +74,34 @@ public static class ApiKeysApi
         return ApiKeyRules.MayManage(http.Caller(), view)
             ? TypedResults.Json(view, FrontendJson.Options)
             : ApiErrors.Forbidden(http, $"API key '{id}' reaches namespaces this key may not manage");
+    }
+
+    private static async Task<IResult> UpdateAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        var (request, problem) = await FrontendJson.ReadAsync<UpdateApiKeyRequest>(http.Request);
+        if (request is null)
+        {
+            return ApiErrors.BadRequest(http, problem!);
+        }
+
+        if (ApiKeyRules.ValidateUpdate(request) is { } invalid)
+        {
+            return ApiErrors.BadRequest(http, invalid);
+        }
+
+        var key = grains.GetGrain<IApiKeyGrain>(IsKeyId(id) ? id : "-");
+        var view = IsKeyId(id) ? await key.Get() : null;
+        if (view is null)
+        {
+            return ApiErrors.NotFound(http, $"API key '{id}' not found");
+        }
+
+        if (!ApiKeyRules.MayManage(http.Caller(), view))
+        {
+            return ApiErrors.Forbidden(http, $"API key '{id}' reaches namespaces this key may not manage");
+        }
+
+        return TypedResults.Json(await key.Update(new ApiKeyUpdate(request.Name?.Trim(), request.RateLimitPerHour, http.Caller().AsActor())), FrontendJson.Options);
     }
 
     private static async Task<IResult> RevokeAsync(string id, HttpContext http, IGrainFactory grains)
@@ -100,6 +131,12 @@ public static class ApiKeyRules
     public static bool MayManage(ApiKeyPrincipal manager, ApiKeyView key) =>
         manager.Namespaces is null || (key.Namespaces is not null && key.Namespaces.All(manager.CanAccessNamespace));
 
+    public static string? ValidateUpdate(UpdateApiKeyRequest request) =>
+        request.Name is not null && (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 100) ? "'name' must be 1-100 characters"
+        : request.RateLimitPerHour is < 0 ? "'rate_limit_per_hour' must be 0 (unlimited) or more"
+        : request.Name is null && request.RateLimitPerHour is null ? "nothing to change: give 'name' and/or 'rate_limit_per_hour'"
+        : null;
+
     public static string? Validate(CreateApiKeyRequest request, ApiKeyPrincipal creator, DateTimeOffset now)
     {
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 100)
@@ -125,6 +162,11 @@ public static class ApiKeyRules
         if (request.ExpiresAt is { } expires && expires <= now)
         {
             return "'expires_at' must be in the future";
+        }
+
+        if (request.RateLimitPerHour is < 0)
+        {
+            return "'rate_limit_per_hour' must be 0 (unlimited) or more";
         }
 
         if (request.Scopes.FirstOrDefault(s => !creator.Allows(s)) is { } excess)

@@ -37,7 +37,11 @@ public sealed class ApiKeyAuthenticator(IGrainFactory grains, IOptions<RegistryO
             return (outcome.Principal, null);
         }
 
-        http.Response.Headers.WWWAuthenticate = challenge;
+        if (outcome.Status == StatusCodes.Status401Unauthorized)
+        {
+            http.Response.Headers.WWWAuthenticate = challenge;
+        }
+
         return (null, Errors.ApiErrors.Result(http, outcome.Status, outcome.Error!));
     }
 
@@ -56,13 +60,34 @@ public sealed class ApiKeyAuthenticator(IGrainFactory grains, IOptions<RegistryO
         }
 
         var result = await grains.GetGrain<IApiKeyGrain>(token.KeyId).Authenticate(token.SecretHash());
+        if (result.RateLimit is { } rate)
+        {
+            WriteRateLimitHeaders(http, rate, refused: result.Failure == AuthFailure.RateLimited);
+        }
+
         return result.Failure switch
         {
             AuthFailure.None => new(result.Principal, StatusCodes.Status200OK, null),
+            AuthFailure.RateLimited => new(null, StatusCodes.Status429TooManyRequests,
+                $"the API key's rate limit of {result.RateLimit!.Limit} requests per hour is spent; retry after {result.RateLimit.Reset:O}"),
             AuthFailure.Revoked => new(null, StatusCodes.Status401Unauthorized, $"the API key was revoked at {result.FailureAt:O}"),
             AuthFailure.Expired => new(null, StatusCodes.Status401Unauthorized, $"the API key expired at {result.FailureAt:O}"),
             _ => new(null, StatusCodes.Status401Unauthorized, "the API key is not valid"),
         };
+    }
+
+    /// <summary>X-RateLimit-* on every response to a limited key, and Retry-After when it is refused.</summary>
+    private static void WriteRateLimitHeaders(HttpContext http, RateLimitStatus rate, bool refused)
+    {
+        var headers = http.Response.Headers;
+        var reset = rate.Reset.ToUnixTimeSeconds();
+        headers["X-RateLimit-Limit"] = rate.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Remaining"] = rate.Remaining.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Reset"] = reset.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (refused)
+        {
+            headers.RetryAfter = Math.Max(1, reset - DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     private static string? PresentedToken(HttpRequest request)

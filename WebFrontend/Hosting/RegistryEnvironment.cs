@@ -23,6 +23,7 @@ public static class RegistryEnvironment
         ("REGISTRY_TOKEN_PREFIX", "Registry:TokenPrefix"),
         ("REGISTRY_BOOTSTRAP_ADMIN_KEY", "Registry:BootstrapAdminKey"),
         ("REGISTRY_MAX_MODULE_BYTES", "Registry:MaxModuleUploadBytes"),
+        ("REGISTRY_RATE_LIMIT_PER_HOUR", "Registry:RateLimit:DefaultPerHour"),
         ("REGISTRY_DB", "ConnectionStrings:Registry"),
         ("REGISTRY_SILO_PORT", "Orleans:SiloPort"),
         ("REGISTRY_GATEWAY_PORT", "Orleans:GatewayPort"),

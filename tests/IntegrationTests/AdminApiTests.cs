@@ -64,6 +64,52 @@ public sealed class AdminApiTests(PostgresServer postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rate_limits_are_counted_per_key_with_headers_and_429()
+    {
+        await _registry.CreateNamespaceAsync("limited");
+        using (var r = await _registry.PublishModuleAsync("limited", "m", "aws", "1.0.0", ModuleArchives.Greeting("1.0.0")))
+        {
+            Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        }
+
+        var created = await _registry.JsonAsync(HttpMethod.Post, "/api/v1/apikeys", new { name = "ci", scopes = new[] { "modules:read" }, rate_limit_per_hour = 3 }, expectedStatus: 201);
+        var key = created.GetProperty("key").GetString()!;
+        Assert.Equal(3, created.GetProperty("rate_limit_per_hour").GetInt32());
+        for (var remaining = 2; remaining >= 0; remaining--)
+        {
+            using var ok = await _registry.SendAsync(HttpMethod.Get, "/v1/modules/limited/m/aws/versions", key);
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            Assert.Equal("3", ok.Headers.GetValues("X-RateLimit-Limit").Single());
+            Assert.Equal($"{remaining}", ok.Headers.GetValues("X-RateLimit-Remaining").Single());
+            var reset = long.Parse(ok.Headers.GetValues("X-RateLimit-Reset").Single(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(reset - DateTimeOffset.UtcNow.ToUnixTimeSeconds(), 3500, 3601);
+        }
+
+        using (var refused = await _registry.SendAsync(HttpMethod.Get, "/v1/modules/limited/m/aws/versions", key))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 3500, 3601);
+            Assert.Equal("0", refused.Headers.GetValues("X-RateLimit-Remaining").Single());
+            Assert.Contains("rate limit of 3", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // Raising the limit takes effect at once; 0 means unlimited (and then no rate-limit headers).
+        var id = created.GetProperty("id").GetString();
+        await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{id}", new { rate_limit_per_hour = 0 });
+        using (var unlimited = await _registry.SendAsync(HttpMethod.Get, "/v1/modules/limited/m/aws/versions", key))
+        {
+            Assert.Equal(HttpStatusCode.OK, unlimited.StatusCode);
+            Assert.False(unlimited.Headers.Contains("X-RateLimit-Limit"));
+        }
+
+        await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{id}", new { rate_limit_per_hour = -1 }, expectedStatus: 400);
+        await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{id}", new { }, expectedStatus: 400);
+        await _registry.JsonAsync(HttpMethod.Put, "/api/v1/apikeys/nosuchkey", new { rate_limit_per_hour = 5 }, expectedStatus: 404);
+        var listed = await _registry.JsonAsync(HttpMethod.Get, "/api/v1/apikeys");
+        Assert.Equal(0, listed.GetProperty("api_keys").EnumerateArray().Single(k => k.GetProperty("id").GetString() == id).GetProperty("rate_limit_per_hour").GetInt32());
+    }
+
+    [Fact]
     public async Task Scopes_are_enforced_on_reads_and_writes()
     {
         await _registry.CreateNamespaceAsync("scoped");
