@@ -11,6 +11,10 @@ started=$(date +%s)
 command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is required"
 command -v terraform >/dev/null || die "terraform is not on the PATH (the end-to-end tests run the real CLI)"
 command -v gpg >/dev/null || apt_install gnupg   # the provider tests sign releases as a release pipeline would
+# Composer tests run the real composer, and check our version normalizer against Composer's own code.
+if ! command -v composer >/dev/null || [ ! -f /usr/share/php/Composer/Semver/autoload.php ]; then
+  apt_install php-cli php-zip php-curl php-mbstring unzip composer
+fi
 REGISTRY_PG_BIN=$(pg_bin_dir) || exit 1
 export REGISTRY_PG_BIN
 log "PostgreSQL: $REGISTRY_PG_BIN; $(terraform version | head -n 1); dotnet $(dotnet --version)"
