@@ -10,6 +10,12 @@ public sealed class RegistryOptions
     /// <summary>Token prefix of API keys (<c>reg_</c>).</summary>
     public string TokenPrefix { get; set; } = OrleansRegistry.ApiKeys.ApiKeyToken.DefaultPrefix;
 
+    /// <summary>
+    /// The registry's public base URL (e.g. https://registry.example.com) for absolute links such as Composer dist
+    /// URLs; by default the scheme and host of each request.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary>Names under which this registry serves providers in the network mirror protocol (besides its own address).</summary>
     public string? Hostnames { get; set; }
 

@@ -45,6 +45,19 @@ public sealed record AuditQuery(
     [property: Id(2)] int Limit,
     [property: Id(3)] string[]? AllowedNamespaces);
 
+[GenerateSerializer, Immutable, Alias("composer-package-summary")]
+public sealed record ComposerPackageSummary(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string? Description,
+    [property: Id(2)] string? Abandoned,
+    [property: Id(3)] long Installs);
+
+/// <summary>Packages a key may see, and when the newest of them changed (for Last-Modified).</summary>
+[GenerateSerializer, Immutable, Alias("composer-package-list")]
+public sealed record ComposerPackageList(
+    [property: Id(0)] ComposerPackageSummary[] Packages,
+    [property: Id(1)] DateTimeOffset? LastModified);
+
 /// <summary>Read-side queries over the PostgreSQL read model (never over grain state).</summary>
 [Alias("catalog")]
 public interface ICatalogGrain : IGrainWithIntegerKey
@@ -60,4 +73,8 @@ public interface ICatalogGrain : IGrainWithIntegerKey
 
     [Alias("audit")]
     Task<AuditEntry[]> ListAudit(AuditQuery query);
+
+    /// <summary>Composer packages of <paramref name="allowedVendors"/> (null = all), filtered by a SQL ILIKE pattern.</summary>
+    [Alias("composer-packages")]
+    Task<ComposerPackageList> ListComposerPackages(string[]? allowedVendors, string? pattern, int limit);
 }

@@ -15,4 +15,7 @@ public sealed class CatalogGrain(RegistryIndex index) : Grain, ICatalogGrain
     public Task<ApiKeyView[]> ListApiKeys() => index.ListApiKeysAsync();
 
     public Task<AuditEntry[]> ListAudit(AuditQuery query) => index.ListAuditAsync(query);
+
+    public Task<ComposerPackageList> ListComposerPackages(string[]? allowedVendors, string? pattern, int limit) =>
+        index.ListComposerPackagesAsync(allowedVendors, pattern, limit);
 }

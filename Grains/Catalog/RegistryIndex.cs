@@ -185,6 +185,54 @@ public sealed class RegistryIndex(NpgsqlDataSource dataSource)
         return [.. result];
     }
 
+    public async Task UpsertComposerPackageAsync(string name, string? description, string? abandoned, long installs, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            INSERT INTO registry_composer_packages (name, vendor, description, abandoned, installs, updated_at)
+            VALUES ($1, split_part($1, '/', 1), $2, $3, $4, now())
+            ON CONFLICT (name) DO UPDATE SET description = EXCLUDED.description, abandoned = EXCLUDED.abandoned,
+              installs = EXCLUDED.installs, updated_at = now()
+            """);
+        cmd.Parameters.Add(new() { Value = name });
+        cmd.Parameters.Add(new() { Value = (object?)description ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = (object?)abandoned ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = installs });
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task DeleteComposerPackageAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("DELETE FROM registry_composer_packages WHERE name = $1");
+        cmd.Parameters.Add(new() { Value = name });
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Package names visible to a key (<paramref name="allowed"/> vendors, null = all), optionally filtered by a glob.</summary>
+    public async Task<ComposerPackageList> ListComposerPackagesAsync(string[]? allowed, string? search, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT name, description, abandoned, installs, max(updated_at) OVER ()
+            FROM registry_composer_packages
+            WHERE ($1::text[] IS NULL OR vendor = ANY($1))
+              AND ($2::text IS NULL OR name ILIKE $2 OR coalesce(description, '') ILIKE $2)
+            ORDER BY name
+            LIMIT $3
+            """);
+        cmd.Parameters.Add(new() { Value = (object?)allowed ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = (object?)search ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = limit });
+        var packages = new List<ComposerPackageSummary>();
+        DateTimeOffset? lastModified = null;
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            packages.Add(new ComposerPackageSummary(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt64(3)));
+            lastModified = reader.GetFieldValue<DateTimeOffset>(4);
+        }
+
+        return new ComposerPackageList([.. packages], lastModified);
+    }
+
     private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

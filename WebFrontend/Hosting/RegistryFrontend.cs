@@ -4,6 +4,7 @@ using Orleans.Dashboard;
 using OrleansRegistry.Storage;
 using OrleansRegistry.WebFrontend.Api;
 using OrleansRegistry.WebFrontend.Auth;
+using OrleansRegistry.WebFrontend.Composer;
 using OrleansRegistry.WebFrontend.Downloads;
 using OrleansRegistry.WebFrontend.Errors;
 using OrleansRegistry.WebFrontend.Health;
@@ -100,6 +101,8 @@ public static class RegistryFrontend
         app.MapNetworkMirror();
         app.MapProvidersApi();
         app.MapSigningKeysApi();
+        app.MapComposerRepository();
+        app.MapComposerApi();
         app.MapAuditApi();
         app.MapOpenApi("/api/v1/openapi.json");
         app.MapOrleansDashboard(routePrefix: "/dashboard").AddEndpointFilter(new DashboardAuthFilter());

@@ -1,0 +1,62 @@
+namespace OrleansRegistry.Composer;
+
+/// <summary>An uploaded package zip already in the artifact store; <see cref="Version"/> overrides composer.json's.</summary>
+[GenerateSerializer, Immutable, Alias("composer-publish")]
+public sealed record ComposerPublish(
+    [property: Id(0)] string? Version,
+    [property: Id(1)] string StorageKey,
+    [property: Id(2)] long Size,
+    [property: Id(3)] string Sha1,
+    [property: Id(4)] Actor PublishedBy,
+    [property: Id(5)] string ManifestJson);
+
+[GenerateSerializer, Immutable, Alias("composer-publish-result")]
+public sealed record ComposerPublishResult(
+    [property: Id(0)] Terraform.PublishStatus Status,
+    [property: Id(1)] string? Error,
+    [property: Id(2)] string? Version,
+    [property: Id(3)] string? VersionNormalized,
+    [property: Id(4)] string? Reference);
+
+/// <summary>A Composer package, keyed <c>vendor/name</c> (the vendor is a namespace).</summary>
+[Alias("composer-package")]
+public interface IComposerPackageGrain : IGrainWithStringKey
+{
+    [Alias("publish")]
+    Task<ComposerPublishResult> Publish(ComposerPublish request);
+
+    /// <summary>
+    /// <c>p2/vendor/name.json</c> (tags) or <c>~dev.json</c> (branches), minified, with dist URLs under
+    /// <paramref name="baseUrl"/> (Composer needs absolute dist URLs); null when there is none.
+    /// </summary>
+    [Alias("metadata"), Orleans.Concurrency.ReadOnly]
+    Task<ProtocolDocument?> GetMetadata(bool dev, string baseUrl);
+
+    /// <summary>The storage key of a dist, when the reference matches.</summary>
+    [Alias("dist"), Orleans.Concurrency.ReadOnly]
+    Task<string?> GetDist(string versionNormalized, string reference);
+
+    [Alias("delete-version")]
+    Task<Terraform.ChangeStatus> DeleteVersion(string version, Actor actor);
+
+    /// <summary>Marks the package abandoned (optionally naming a replacement), or not, with null.</summary>
+    [Alias("abandon")]
+    Task<Terraform.ChangeStatus> SetAbandoned(bool abandoned, string? replacement, Actor actor);
+
+    [Alias("count-installs"), Orleans.Concurrency.OneWay]
+    Task CountInstall(string versionNormalized);
+}
+
+[GenerateSerializer, Immutable, Alias("composer-manifest")]
+public sealed record ComposerManifestResult(
+    [property: Id(0)] string? Name,
+    [property: Id(1)] string? ManifestJson,
+    [property: Id(2)] string? Error);
+
+/// <summary>Reads and validates composer.json from an uploaded zip (stateless, runs on any silo).</summary>
+[Alias("composer-archive-inspector")]
+public interface IComposerArchiveGrain : IGrainWithIntegerKey
+{
+    [Alias("inspect")]
+    Task<ComposerManifestResult> Inspect(string storageKey);
+}

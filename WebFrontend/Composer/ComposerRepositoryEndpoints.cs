@@ -1,0 +1,163 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using OrleansRegistry.Catalog;
+using OrleansRegistry.Composer;
+using OrleansRegistry.Storage;
+using OrleansRegistry.WebFrontend.Auth;
+using OrleansRegistry.WebFrontend.Errors;
+
+namespace OrleansRegistry.WebFrontend.Composer;
+
+/// <summary>
+/// The Composer 2 repository: packages.json, p2 metadata, dists, list, search and notify-batch. A key limited to
+/// namespaces sees only those vendors; other vendors' packages answer 404, as if they did not exist.
+/// </summary>
+public static class ComposerRepositoryEndpoints
+{
+    private const int MaxListed = 10_000;
+
+    public static IEndpointRouteBuilder MapComposerRepository(this IEndpointRouteBuilder app)
+    {
+        var repo = app.MapGroup("").WithTags("Composer").AddEndpointFilter(new RejectComposer1Filter()).RequireScope(Scopes.PackagesRead);
+        repo.MapGet("/packages.json", PackagesJsonAsync);
+        repo.MapGet("/p2/{vendor}/{file}", MetadataAsync);
+        repo.MapMethods("/dists/{vendor}/{name}/{version}/{file}", [HttpMethods.Get, HttpMethods.Head], DistAsync);
+        repo.MapGet("/packages/list.json", ListAsync);
+        repo.MapGet("/search.json", SearchAsync);
+        repo.MapPost("/downloads", NotifyBatchAsync);
+        return app;
+    }
+
+    private static async Task<IResult> PackagesJsonAsync(HttpContext http, IGrainFactory grains)
+    {
+        var list = await grains.GetGrain<ICatalogGrain>(0).ListComposerPackages(http.Caller().Namespaces, null, MaxListed);
+        if (list.LastModified is { } changed)
+        {
+            var lastModified = changed.AddTicks(-(changed.Ticks % TimeSpan.TicksPerSecond));
+            http.Response.GetTypedHeaders().LastModified = lastModified;
+            if (http.Request.GetTypedHeaders().IfModifiedSince is { } since && lastModified <= since)
+            {
+                return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            }
+        }
+
+        return TypedResults.Json(new Dictionary<string, object>
+        {
+            ["packages"] = Array.Empty<object>(),
+            ["metadata-url"] = "/p2/%package%.json",
+            ["available-packages"] = list.Packages.Select(p => p.Name),
+            ["notify-batch"] = "/downloads",
+            ["list"] = "/packages/list.json",
+            ["search"] = "/search.json?q=%query%&type=%type%",
+        });
+    }
+
+    private static async Task<IResult> MetadataAsync(string vendor, string file, HttpContext http, IGrainFactory grains, IOptions<RegistryOptions> options)
+    {
+        var dev = file.EndsWith("~dev.json", StringComparison.Ordinal);
+        var name = file.EndsWith(".json", StringComparison.Ordinal) ? file[..^(dev ? "~dev.json".Length : ".json".Length)] : null;
+        var package = $"{vendor}/{name}".ToLowerInvariant();
+        if (name is null || !ComposerNames.IsValid(package) || !http.Caller().CanAccessNamespace(vendor.ToLowerInvariant()))
+        {
+            return ApiErrors.NotFound(http, $"package {package} not found");
+        }
+
+        var baseUrl = options.Value.PublicUrl ?? $"{http.Request.Scheme}://{http.Request.Host}";
+        var document = await grains.GetGrain<IComposerPackageGrain>(package).GetMetadata(dev, baseUrl);
+        return document is null ? ApiErrors.NotFound(http, $"package {package} has no {(dev ? "dev " : "")}versions") : CachedDocument.Serve(http, document);
+    }
+
+    private static async Task<IResult> DistAsync(string vendor, string name, string version, string file, HttpContext http, IGrainFactory grains, IArtifactStore store)
+    {
+        var package = $"{vendor}/{name}".ToLowerInvariant();
+        if (!file.EndsWith(".zip", StringComparison.Ordinal) || !ComposerNames.IsValid(package) || !http.Caller().CanAccessNamespace(vendor.ToLowerInvariant()))
+        {
+            return ApiErrors.NotFound(http, "dist not found");
+        }
+
+        var key = await grains.GetGrain<IComposerPackageGrain>(package).GetDist(version, file[..^".zip".Length]);
+        var path = key is null ? null : store.TryGetLocalPath(key);
+        if (key is null)
+        {
+            return ApiErrors.NotFound(http, $"no dist {file} for {package} {version}");
+        }
+
+        if (path is not null)
+        {
+            return TypedResults.PhysicalFile(path, "application/zip", enableRangeProcessing: true);
+        }
+
+        var stream = await store.OpenReadAsync(key, http.RequestAborted);
+        return stream is null ? ApiErrors.NotFound(http, "the dist no longer exists") : TypedResults.Stream(stream, "application/zip");
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, string? filter)
+    {
+        var pattern = string.IsNullOrEmpty(filter) ? null : filter.Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal).Replace('*', '%');
+        var list = await grains.GetGrain<ICatalogGrain>(0).ListComposerPackages(http.Caller().Namespaces, pattern, MaxListed);
+        return TypedResults.Json(new Dictionary<string, object> { ["packageNames"] = list.Packages.Select(p => p.Name) });
+    }
+
+    private static async Task<IResult> SearchAsync(HttpContext http, IGrainFactory grains, string? q)
+    {
+        var pattern = $"%{(q ?? "").Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
+        var list = await grains.GetGrain<ICatalogGrain>(0).ListComposerPackages(http.Caller().Namespaces, pattern, 100);
+        var results = list.Packages.Select(p => new Dictionary<string, object?>
+        {
+            ["name"] = p.Name,
+            ["description"] = p.Description ?? "",
+            ["url"] = $"/p2/{p.Name}.json",
+            ["repository"] = "",
+            ["downloads"] = p.Installs,
+            ["favers"] = 0,
+            ["abandoned"] = p.Abandoned is null ? null : p.Abandoned.Length == 0 ? true : p.Abandoned,
+        });
+        return TypedResults.Json(new { results, total = list.Packages.Length });
+    }
+
+    /// <summary>Composer reports installs here (<c>{"downloads":[{"name","version"}]}</c>, normalized versions).</summary>
+    private static async Task<IResult> NotifyBatchAsync(HttpContext http, IGrainFactory grains)
+    {
+        JsonDocument body;
+        try
+        {
+            body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            return ApiErrors.BadRequest(http, $"invalid JSON: {e.Message}");
+        }
+
+        using (body)
+        {
+            if (!body.RootElement.TryGetProperty("downloads", out var downloads) || downloads.ValueKind != JsonValueKind.Array)
+            {
+                return ApiErrors.BadRequest(http, "expected {\"downloads\": [{\"name\": ..., \"version\": ...}]}");
+            }
+
+            foreach (var download in downloads.EnumerateArray().Take(1000))
+            {
+                var name = download.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()!.ToLowerInvariant() : null;
+                var version = download.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+                if (name is not null && version is not null && ComposerNames.IsValid(name) && http.Caller().CanAccessNamespace(name.Split('/')[0]))
+                {
+                    await grains.GetGrain<IComposerPackageGrain>(name).CountInstall(version);
+                }
+            }
+        }
+
+        return TypedResults.Json(new { status = "success" });
+    }
+}
+
+/// <summary>Composer 1 is retired: its requests get a clear 400 instead of half-working metadata.</summary>
+public sealed class RejectComposer1Filter : IEndpointFilter
+{
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var agent = context.HttpContext.Request.Headers.UserAgent.ToString();
+        return agent.StartsWith("Composer/1.", StringComparison.Ordinal)
+            ? ValueTask.FromResult<object?>(ApiErrors.BadRequest(context.HttpContext, "Composer 1 is not supported by this repository; upgrade to Composer 2 (composer self-update --2)"))
+            : next(context);
+    }
+}
