@@ -40,6 +40,21 @@ public sealed class RegistryInstance : IAsyncDisposable
     /// <summary>Starts an instance; pass the same <paramref name="dataDir"/> and database to simulate a restart.</summary>
     public static async Task<RegistryInstance> StartAsync(string connectionString, string? dataDir = null, string? adminKey = null, IDictionary<string, string?>? settings = null)
     {
+        // A port can still be lost to another process between choosing and binding it: retry with new ones.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(connectionString, dataDir, adminKey, settings);
+            }
+            catch (IOException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<RegistryInstance> StartOnceAsync(string connectionString, string? dataDir, string? adminKey, IDictionary<string, string?>? settings)
+    {
         dataDir ??= Path.Combine(Path.GetTempPath(), $"registry-data-{Guid.NewGuid():N}");
         var certificates = TestCertificates.Create(Path.Combine(dataDir, "tls"));
         adminKey ??= ApiKeyToken.Generate().Format(ApiKeyToken.DefaultPrefix);
@@ -70,7 +85,17 @@ public sealed class RegistryInstance : IAsyncDisposable
         }
 
         var app = RegistryHost.Build([], c => c.AddInMemoryCollection(config));
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            throw;
+        }
+
         var instance = new RegistryInstance(app, dataDir, certificates, httpsPort, httpPort, metricsPort, adminKey);
         for (var attempt = 0; attempt < 100; attempt++)
         {
