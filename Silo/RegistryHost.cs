@@ -6,10 +6,13 @@ namespace OrleansRegistry.Silo;
 /// <summary>Builds the registry process: a silo, plus the web frontend unless REGISTRY_ROLE=silo.</summary>
 public static class RegistryHost
 {
+    /// <summary>Configuration is read once: no file watchers (they cost an inotify instance per host).</summary>
+    private const string NoConfigReload = RegistryFrontend.NoConfigReload;
+
     public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
         // Content root = the binaries, so appsettings.json applies whatever the working directory.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args, NoConfigReload], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddRegistryEnvironment();
         configure?.Invoke(builder.Configuration);
         var connectionString = RegistryDatabase.ConnectionString(builder.Configuration);

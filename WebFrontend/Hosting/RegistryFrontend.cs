@@ -17,6 +17,9 @@ namespace OrleansRegistry.WebFrontend.Hosting;
 /// <summary>Wires the stateless frontend into any host: the co-hosted single node or the separate frontend process.</summary>
 public static class RegistryFrontend
 {
+    /// <summary>Host argument that turns off appsettings.json watching: configuration is read once at start.</summary>
+    public const string NoConfigReload = "--hostBuilder:reloadConfigOnChange=false";
+
     /// <summary>Kestrel listeners (HTTP, HTTPS with the configured PEM pair, metrics) and health, for every role.</summary>
     public static WebApplicationBuilder AddRegistryHosting(this WebApplicationBuilder builder)
     {
