@@ -8,7 +8,8 @@ public sealed record ComposerPublish(
     [property: Id(2)] long Size,
     [property: Id(3)] string Sha1,
     [property: Id(4)] Actor PublishedBy,
-    [property: Id(5)] string ManifestJson);
+    [property: Id(5)] string ManifestJson,
+    [property: Id(6)] bool DefaultBranch = false);
 
 [GenerateSerializer, Immutable, Alias("composer-publish-result")]
 public sealed record ComposerPublishResult(
@@ -17,6 +18,22 @@ public sealed record ComposerPublishResult(
     [property: Id(2)] string? Version,
     [property: Id(3)] string? VersionNormalized,
     [property: Id(4)] string? Reference);
+
+[GenerateSerializer, Immutable, Alias("composer-version-summary")]
+public sealed record ComposerVersionSummary(
+    [property: Id(0)] string Version,
+    [property: Id(1)] string VersionNormalized,
+    [property: Id(2)] string Reference,
+    [property: Id(3)] long Size,
+    [property: Id(4)] DateTimeOffset PublishedAt,
+    [property: Id(5)] long Installs);
+
+[GenerateSerializer, Immutable, Alias("composer-package-view")]
+public sealed record ComposerPackageView(
+    [property: Id(0)] string Name,
+    [property: Id(1)] bool Abandoned,
+    [property: Id(2)] string? Replacement,
+    [property: Id(3)] ComposerVersionSummary[] Versions);
 
 /// <summary>A Composer package, keyed <c>vendor/name</c> (the vendor is a namespace).</summary>
 [Alias("composer-package")]
@@ -42,6 +59,10 @@ public interface IComposerPackageGrain : IGrainWithStringKey
     /// <summary>Marks the package abandoned (optionally naming a replacement), or not, with null.</summary>
     [Alias("abandon")]
     Task<Terraform.ChangeStatus> SetAbandoned(bool abandoned, string? replacement, Actor actor);
+
+    /// <summary>The package for the API/UI (versions newest first, with install counts); null when it has none.</summary>
+    [Alias("view"), Orleans.Concurrency.ReadOnly]
+    Task<ComposerPackageView?> GetView();
 
     [Alias("count-installs"), Orleans.Concurrency.OneWay]
     Task CountInstall(string versionNormalized);

@@ -51,6 +51,11 @@ public sealed class ComposerPackageGrain(
             return Invalid($"'{version}' is not a valid Composer version (e.g. 1.2, v1.2.3, 1.0.0-beta2, dev-main, 1.x-dev)");
         }
 
+        if (request.DefaultBranch && !ComposerVersion.IsDev(normalized))
+        {
+            return Invalid($"only a branch (dev version) can be the default branch, not {version}");
+        }
+
         if (state.State.Versions.ContainsKey(normalized))
         {
             return new(PublishStatus.VersionExists, $"version {version} ({normalized}) of {Key} already exists", null, null, null);
@@ -67,6 +72,17 @@ public sealed class ComposerPackageGrain(
         };
         var now = clock.GetUtcNow();
         var metadata = ComposerManifest.ToVersionMetadata(manifest, version, normalized, dist, now);
+        if (request.DefaultBranch)
+        {
+            metadata["default-branch"] = true;
+            foreach (var other in state.State.Versions.Values.Where(v => v.Metadata.Contains("\"default-branch\"", StringComparison.Ordinal)))
+            {
+                var otherMetadata = (JsonObject)JsonNode.Parse(other.Metadata)!;
+                otherMetadata.Remove("default-branch");
+                other.Metadata = otherMetadata.ToJsonString();
+            }
+        }
+
         state.State.Versions[normalized] = new ComposerVersionRecord
         {
             Version = version,
@@ -145,6 +161,12 @@ public sealed class ComposerPackageGrain(
         await index.AuditAsync(actor, abandoned ? "composer.abandon" : "composer.unabandon", Key);
         return ChangeStatus.Done;
     }
+
+    public Task<ComposerPackageView?> GetView() =>
+        Task.FromResult(state.State.Versions.Count == 0
+            ? null
+            : new ComposerPackageView(Key, state.State.Abandoned, state.State.Replacement, [.. Newest(state.State.Versions.Values)
+                .Select(v => new ComposerVersionSummary(v.Version, v.VersionNormalized, v.Reference, v.Size, v.PublishedAt, v.Installs))]));
 
     public Task CountInstall(string versionNormalized)
     {

@@ -18,6 +18,7 @@ public static class ComposerApi
     {
         var api = app.MapGroup("/api/v1/composer/packages").WithTags("Composer").RequireScope(Scopes.PackagesWrite);
         api.MapPost("/", PublishAsync).DisableAntiforgery();
+        app.MapGet("/api/v1/composer/packages/{vendor}/{name}", GetAsync).WithTags("Composer").RequireScope(Scopes.PackagesRead);
         api.MapDelete("/{vendor}/{name}/versions/{version}", DeleteAsync);
         api.MapPost("/{vendor}/{name}/abandon", AbandonAsync);
         api.MapDelete("/{vendor}/{name}/abandon", UnabandonAsync);
@@ -68,8 +69,9 @@ public static class ComposerApi
         }
 
         form.Fields.TryGetValue("version", out var version);
+        var defaultBranch = form.Fields.TryGetValue("default_branch", out var flag) && flag.Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
         var result = await grains.GetGrain<IComposerPackageGrain>(manifest.Name)
-            .Publish(new ComposerPublish(string.IsNullOrWhiteSpace(version) ? null : version, file.Key, file.Size, file.Sha1, http.Caller().AsActor(), manifest.ManifestJson!));
+            .Publish(new ComposerPublish(string.IsNullOrWhiteSpace(version) ? null : version, file.Key, file.Size, file.Sha1, http.Caller().AsActor(), manifest.ManifestJson!, defaultBranch));
         return result.Status switch
         {
             PublishStatus.Created => (TypedResults.Json(new Dictionary<string, object?>
@@ -83,6 +85,17 @@ public static class ComposerApi
             PublishStatus.VersionExists => (ApiErrors.Conflict(http, result.Error!), false),
             _ => (ApiErrors.BadRequest(http, result.Error!), false),
         };
+    }
+
+    private static async Task<IResult> GetAsync(string vendor, string name, HttpContext http, IGrainFactory grains)
+    {
+        if (Resolve(http, vendor, name) is not { } package)
+        {
+            return Problem(http, vendor, name);
+        }
+
+        var view = await grains.GetGrain<IComposerPackageGrain>(package).GetView();
+        return view is null ? ApiErrors.NotFound(http, $"package {package} not found") : TypedResults.Json(view, FrontendJson.Options);
     }
 
     private static async Task<IResult> DeleteAsync(string vendor, string name, string version, HttpContext http, IGrainFactory grains)

@@ -23,19 +23,24 @@ public sealed class ComposerEndToEndTests(PostgresServer postgres) : IAsyncLifet
             await PublishAsync(ComposerCli.PackageZip("acme/lib", new Dictionary<string, string> { ["acme/util"] = "^1.0" }), version);
         }
 
-        // A branch, from a zip with a single top folder (like GitHub's archives).
-        await PublishAsync(ComposerCli.PackageZip("acme/lib", new Dictionary<string, string> { ["acme/util"] = "^1.0" }, prefix: "lib-main/"), "dev-main");
+        // A branch, from a zip with a single top folder (like GitHub's archives), marked as the default branch.
+        await PublishAsync(ComposerCli.PackageZip("acme/lib", new Dictionary<string, string> { ["acme/util"] = "^1.0" }, prefix: "lib-main/"), "dev-main", defaultBranch: true);
         await PublishAsync(ComposerCli.PackageZip("globex/secret", version: "1.0.0"));
     }
 
     public async Task DisposeAsync() => await _registry.DisposeAsync();
 
-    private async Task<JsonElement> PublishAsync(byte[] zip, string? version = null, HttpStatusCode expected = HttpStatusCode.Created)
+    private async Task<JsonElement> PublishAsync(byte[] zip, string? version = null, HttpStatusCode expected = HttpStatusCode.Created, bool defaultBranch = false)
     {
         using var form = new MultipartFormDataContent { { new ByteArrayContent(zip), "file", "package.zip" } };
         if (version is not null)
         {
             form.Add(new StringContent(version), "version");
+        }
+
+        if (defaultBranch)
+        {
+            form.Add(new StringContent("true"), "default_branch");
         }
 
         using var response = await _registry.SendAsync(HttpMethod.Post, "/api/v1/composer/packages", content: form);
@@ -118,6 +123,8 @@ public sealed class ComposerEndToEndTests(PostgresServer postgres) : IAsyncLifet
         Assert.False(versions[1].TryGetProperty("require", out _)); // unchanged from the previous version
         var dev = await _registry.JsonAsync(HttpMethod.Get, "/p2/acme/lib~dev.json", key: key);
         Assert.Equal("dev-main", dev.GetProperty("packages").GetProperty("acme/lib")[0].GetProperty("version").GetString());
+        Assert.True(dev.GetProperty("packages").GetProperty("acme/lib")[0].GetProperty("default-branch").GetBoolean());
+        await PublishAsync(ComposerCli.PackageZip("acme/lib"), "1.5.0", HttpStatusCode.BadRequest, defaultBranch: true);
         await _registry.JsonAsync(HttpMethod.Get, "/p2/acme/nothing.json", key: key, expectedStatus: 404);
 
         var packages = await _registry.JsonAsync(HttpMethod.Get, "/packages.json", key: await _registry.CreateKeyAsync(["packages:read"], ["acme"]));
@@ -130,6 +137,17 @@ public sealed class ComposerEndToEndTests(PostgresServer postgres) : IAsyncLifet
         await PublishAsync(ComposerCli.PackageZip("Bad Name"), "1.0.0", HttpStatusCode.BadRequest);
         await PublishAsync(ComposerCli.PackageZip("nowhere/pkg"), "1.0.0", HttpStatusCode.NotFound);
         await PublishAsync("not a zip"u8.ToArray(), "1.0.0", HttpStatusCode.BadRequest);
+
+        var list = await _registry.JsonAsync(HttpMethod.Get, "/packages/list.json?filter=acme/u*", key: key);
+        Assert.Equal(["acme/util"], list.GetProperty("packageNames").EnumerateArray().Select(p => p.GetString()));
+
+        // Abandoning shows in every version of the metadata (and changes Last-Modified).
+        await PublishAsync(ComposerCli.PackageZip("acme/old", version: "1.0.0"));
+        await _registry.JsonAsync(HttpMethod.Post, "/api/v1/composer/packages/acme/old/abandon", new { replacement = "acme/lib" }, expectedStatus: 204);
+        var old = await _registry.JsonAsync(HttpMethod.Get, "/p2/acme/old.json", key: key);
+        Assert.Equal("acme/lib", old.GetProperty("packages").GetProperty("acme/old")[0].GetProperty("abandoned").GetString());
+        await _registry.JsonAsync(HttpMethod.Delete, "/api/v1/composer/packages/acme/old/versions/1.0.0", expectedStatus: 204);
+        await _registry.JsonAsync(HttpMethod.Get, "/p2/acme/old.json", key: key, expectedStatus: 404);
 
         var request = _registry.Request(HttpMethod.Get, "/packages.json", key);
         request.Headers.UserAgent.ParseAdd("Composer/1.10.26");
@@ -151,13 +169,15 @@ public sealed class ComposerEndToEndTests(PostgresServer postgres) : IAsyncLifet
     {
         for (var i = 0; i < 50; i++)
         {
-            var search = await _registry.JsonAsync(HttpMethod.Get, $"/search.json?q={package}");
-            if (search.GetProperty("results").EnumerateArray().Any(r => r.GetProperty("name").GetString() == package && r.GetProperty("downloads").GetInt64() > 0))
+            var view = await _registry.JsonAsync(HttpMethod.Get, $"/api/v1/composer/packages/{package}");
+            if (view.GetProperty("versions").EnumerateArray().Any(v => v.GetProperty("installs").GetInt64() > 0))
             {
                 return;
             }
 
             await Task.Delay(200);
         }
+
+        Assert.Fail($"composer's notify-batch never counted an install of {package}");
     }
 }
