@@ -65,15 +65,8 @@ public static class ApiKeysApi
 
     private static async Task<IResult> GetAsync(string id, HttpContext http, IGrainFactory grains)
     {
-        var view = IsKeyId(id) ? await grains.GetGrain<IApiKeyGrain>(id).Get() : null;
-        if (view is null)
-        {
-            return ApiErrors.NotFound(http, $"API key '{id}' not found");
-        }
-
-        return ApiKeyRules.MayManage(http.Caller(), view)
-            ? TypedResults.Json(view, FrontendJson.Options)
-            : ApiErrors.Forbidden(http, $"API key '{id}' reaches namespaces this key may not manage");
+        var (_, view, error) = await ManageableAsync(id, http, grains);
+        return error ?? TypedResults.Json(view, FrontendJson.Options);
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext http, IGrainFactory grains)
@@ -89,36 +82,29 @@ public static class ApiKeysApi
             return ApiErrors.BadRequest(http, invalid);
         }
 
-        var key = grains.GetGrain<IApiKeyGrain>(IsKeyId(id) ? id : "-");
-        var view = IsKeyId(id) ? await key.Get() : null;
-        if (view is null)
-        {
-            return ApiErrors.NotFound(http, $"API key '{id}' not found");
-        }
-
-        if (!ApiKeyRules.MayManage(http.Caller(), view))
-        {
-            return ApiErrors.Forbidden(http, $"API key '{id}' reaches namespaces this key may not manage");
-        }
-
-        return TypedResults.Json(await key.Update(new ApiKeyUpdate(request.Name?.Trim(), request.RateLimitPerHour, http.Caller().AsActor())), FrontendJson.Options);
+        var (key, _, error) = await ManageableAsync(id, http, grains);
+        return error ?? TypedResults.Json(await key!.Update(new ApiKeyUpdate(request.Name?.Trim(), request.RateLimitPerHour, http.Caller().AsActor())), FrontendJson.Options);
     }
 
     private static async Task<IResult> RevokeAsync(string id, HttpContext http, IGrainFactory grains)
     {
-        var key = grains.GetGrain<IApiKeyGrain>(IsKeyId(id) ? id : "-");
-        var view = IsKeyId(id) ? await key.Get() : null;
+        var (key, _, error) = await ManageableAsync(id, http, grains);
+        return error ?? TypedResults.Json(await key!.Revoke(http.Caller().AsActor()), FrontendJson.Options);
+    }
+
+    /// <summary>The key <paramref name="id"/>, if it exists and the caller may manage it; else the 404/403 to answer.</summary>
+    private static async Task<(IApiKeyGrain? Key, ApiKeyView? View, IResult? Error)> ManageableAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        var key = IsKeyId(id) ? grains.GetGrain<IApiKeyGrain>(id) : null;
+        var view = key is null ? null : await key.Get();
         if (view is null)
         {
-            return ApiErrors.NotFound(http, $"API key '{id}' not found");
+            return (null, null, ApiErrors.NotFound(http, $"API key '{id}' not found"));
         }
 
-        if (!ApiKeyRules.MayManage(http.Caller(), view))
-        {
-            return ApiErrors.Forbidden(http, $"API key '{id}' reaches namespaces this key may not manage");
-        }
-
-        return TypedResults.Json(await key.Revoke(http.Caller().AsActor()), FrontendJson.Options);
+        return ApiKeyRules.MayManage(http.Caller(), view)
+            ? (key, view, null)
+            : (null, null, ApiErrors.Forbidden(http, $"API key '{id}' reaches namespaces this key may not manage"));
     }
 
     private static bool IsKeyId(string id) => id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c));

@@ -23,10 +23,10 @@ public static class ModulesApi
         return app;
     }
 
-    private static async Task<IResult> PublishAsync(HttpContext http, IGrainFactory grains, IArtifactStore store, IOptions<RegistryOptions> options)
+    private static Task<IResult> PublishAsync(HttpContext http, IGrainFactory grains, IArtifactStore store, IOptions<RegistryOptions> options)
     {
         var formats = new Dictionary<string, ArchiveFormat>(StringComparer.Ordinal);
-        var (upload, status, problem) = await MultipartUploadReader.ReadAsync(http.Request, store, options.Value.MaxModuleUploadBytes, fileName =>
+        return MultipartUploadReader.PublishAsync(http, store, options.Value.MaxModuleUploadBytes, fileName =>
         {
             var (format, extension) = FormatOf(fileName);
             if (format is null)
@@ -37,26 +37,14 @@ public static class ModulesApi
             var key = $"modules/{Guid.NewGuid():N}{extension}";
             formats[key] = format.Value;
             return key;
-        });
-        if (upload is null)
-        {
-            return ApiErrors.Result(http, status, problem!);
-        }
-
-        var result = await PublishUploadAsync(http, grains, upload, formats);
-        if (result.Delete)
-        {
-            await MultipartUploadReader.DeleteAsync(upload.Files, store);
-        }
-
-        return result.Result;
+        }, maxFiles: 1, form => PublishUploadAsync(http, grains, form, formats));
     }
 
-    private static async Task<(IResult Result, bool Delete)> PublishUploadAsync(HttpContext http, IGrainFactory grains, MultipartUpload upload, Dictionary<string, ArchiveFormat> formats)
+    private static async Task<(IResult Result, bool Keep)> PublishUploadAsync(HttpContext http, IGrainFactory grains, MultipartUpload upload, Dictionary<string, ArchiveFormat> formats)
     {
         if (upload.Files.Count != 1 || upload.Files[0].FieldName != "file")
         {
-            return (ApiErrors.BadRequest(http, "exactly one archive is required in the form field 'file' (.tar.gz, .tgz or .zip)"), true);
+            return (ApiErrors.BadRequest(http, "exactly one archive is required in the form field 'file' (.tar.gz, .tgz or .zip)"), false);
         }
 
         upload.Fields.TryGetValue("namespace", out var ns);
@@ -65,22 +53,22 @@ public static class ModulesApi
         var address = ModuleAddress.TryCreate(ns, name, system, out var problem);
         if (address is null)
         {
-            return (ApiErrors.BadRequest(http, problem!), true);
+            return (ApiErrors.BadRequest(http, problem!), false);
         }
 
         if (!upload.Fields.TryGetValue("version", out var version) || string.IsNullOrWhiteSpace(version))
         {
-            return (ApiErrors.BadRequest(http, "'version' is required"), true);
+            return (ApiErrors.BadRequest(http, "'version' is required"), false);
         }
 
         if (http.ForbidUnlessNamespace(address.Value.Namespace) is { } forbidden)
         {
-            return (forbidden, true);
+            return (forbidden, false);
         }
 
         if (!await grains.GetGrain<INamespaceGrain>(address.Value.Namespace).Exists())
         {
-            return (ApiErrors.NotFound(http, $"namespace '{address.Value.Namespace}' does not exist; create it first (POST /api/v1/namespaces)"), true);
+            return (ApiErrors.NotFound(http, $"namespace '{address.Value.Namespace}' does not exist; create it first (POST /api/v1/namespaces)"), false);
         }
 
         var file = upload.Files[0];
@@ -98,9 +86,9 @@ public static class ModulesApi
                 size = result.Version.Size,
                 root_path = result.Version.RootPath,
                 published_at = result.Version.PublishedAt,
-            }, FrontendJson.Options, statusCode: StatusCodes.Status201Created), false),
-            PublishStatus.VersionExists => (ApiErrors.Conflict(http, result.Error!), true),
-            _ => (ApiErrors.BadRequest(http, result.Error!), true),
+            }, FrontendJson.Options, statusCode: StatusCodes.Status201Created), true),
+            PublishStatus.VersionExists => (ApiErrors.Conflict(http, result.Error!), false),
+            _ => (ApiErrors.BadRequest(http, result.Error!), false),
         };
     }
 

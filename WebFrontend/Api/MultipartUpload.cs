@@ -102,6 +102,29 @@ public static class MultipartUploadReader
         return (new MultipartUpload(fields, files), StatusCodes.Status200OK, null);
     }
 
+    /// <summary>
+    /// Reads the upload, hands it to <paramref name="publish"/>, and deletes the stored files unless it kept them:
+    /// a rejected publish leaves nothing behind.
+    /// </summary>
+    public static async Task<IResult> PublishAsync(
+        HttpContext http, IArtifactStore store, long maxFileBytes, Func<string, string?> storageKeyFor, int maxFiles,
+        Func<MultipartUpload, Task<(IResult Result, bool Keep)>> publish)
+    {
+        var (upload, status, problem) = await ReadAsync(http.Request, store, maxFileBytes, storageKeyFor, maxFiles);
+        if (upload is null)
+        {
+            return Errors.ApiErrors.Result(http, status, problem!);
+        }
+
+        var (result, keep) = await publish(upload);
+        if (!keep)
+        {
+            await DeleteAsync(upload.Files, store);
+        }
+
+        return result;
+    }
+
     public static async Task DeleteAsync(IEnumerable<UploadedFile> files, IArtifactStore store)
     {
         foreach (var file in files)

@@ -24,23 +24,12 @@ public static class ProvidersApi
         return app;
     }
 
-    private static async Task<IResult> PublishAsync(HttpContext http, IGrainFactory grains, IArtifactStore store, IOptions<RegistryOptions> options)
+    private static Task<IResult> PublishAsync(HttpContext http, IGrainFactory grains, IArtifactStore store, IOptions<RegistryOptions> options)
     {
         var upload = Guid.NewGuid().ToString("N");
-        var (form, status, problem) = await MultipartUploadReader.ReadAsync(http.Request, store, options.Value.MaxProviderUploadBytes,
-            fileName => IsReleaseFile(fileName) ? $"providers/uploads/{upload}/{fileName}" : null, MaxFilesPerRelease);
-        if (form is null)
-        {
-            return ApiErrors.Result(http, status, problem!);
-        }
-
-        var (result, keep) = await PublishFormAsync(http, grains, form);
-        if (!keep)
-        {
-            await MultipartUploadReader.DeleteAsync(form.Files, store);
-        }
-
-        return result;
+        return MultipartUploadReader.PublishAsync(http, store, options.Value.MaxProviderUploadBytes,
+            fileName => IsReleaseFile(fileName) ? $"providers/uploads/{upload}/{fileName}" : null, MaxFilesPerRelease,
+            form => PublishFormAsync(http, grains, form));
     }
 
     private static async Task<(IResult Result, bool Keep)> PublishFormAsync(HttpContext http, IGrainFactory grains, MultipartUpload form)

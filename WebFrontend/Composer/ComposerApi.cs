@@ -25,23 +25,10 @@ public static class ComposerApi
         return app;
     }
 
-    private static async Task<IResult> PublishAsync(HttpContext http, IGrainFactory grains, IArtifactStore store, IOptions<RegistryOptions> options)
-    {
-        var (form, status, problem) = await MultipartUploadReader.ReadAsync(http.Request, store, options.Value.MaxModuleUploadBytes,
-            fileName => fileName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? $"composer/{Guid.NewGuid():N}.zip" : null);
-        if (form is null)
-        {
-            return ApiErrors.Result(http, status, problem!);
-        }
-
-        var (result, keep) = await PublishFormAsync(http, grains, form);
-        if (!keep)
-        {
-            await MultipartUploadReader.DeleteAsync(form.Files, store);
-        }
-
-        return result;
-    }
+    private static Task<IResult> PublishAsync(HttpContext http, IGrainFactory grains, IArtifactStore store, IOptions<RegistryOptions> options) =>
+        MultipartUploadReader.PublishAsync(http, store, options.Value.MaxModuleUploadBytes,
+            fileName => fileName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? $"composer/{Guid.NewGuid():N}.zip" : null, maxFiles: 1,
+            form => PublishFormAsync(http, grains, form));
 
     private static async Task<(IResult Result, bool Keep)> PublishFormAsync(HttpContext http, IGrainFactory grains, MultipartUpload form)
     {
