@@ -81,3 +81,21 @@ public interface IComposerArchiveGrain : IGrainWithIntegerKey
     [Alias("inspect")]
     Task<ComposerManifestResult> Inspect(string storageKey);
 }
+
+/// <summary>
+/// The names of all Composer packages, and <c>packages.json</c> rendered per set of visible vendors, so that
+/// document is bytes held in memory rather than a query per request.
+/// </summary>
+[Alias("composer-catalog")]
+public interface IComposerCatalogGrain : IGrainWithIntegerKey
+{
+    [Alias("add")]
+    Task Add(string package);
+
+    [Alias("remove")]
+    Task Remove(string package);
+
+    /// <summary><c>packages.json</c> for a key that sees <paramref name="vendors"/> (null = every vendor).</summary>
+    [Alias("packages-json"), Orleans.Concurrency.ReadOnly]
+    Task<ProtocolDocument> GetPackagesJson(string[]? vendors);
+}

@@ -96,6 +96,11 @@ public sealed class ComposerPackageGrain(
         };
         Touch(ComposerVersion.IsDev(normalized), now);
         await state.WriteStateAsync();
+        if (state.State.Versions.Count == 1)
+        {
+            await GrainFactory.GetGrain<IComposerCatalogGrain>(0).Add(Key);
+        }
+
         await IndexAsync(manifest["description"]?.GetValue<string>());
         await index.AuditAsync(request.PublishedBy, "composer.publish", $"{Key}@{normalized}");
         return new(PublishStatus.Created, null, version, normalized, reference);
@@ -138,6 +143,11 @@ public sealed class ComposerPackageGrain(
         state.State.Versions.Remove(record.VersionNormalized);
         Touch(ComposerVersion.IsDev(record.VersionNormalized), clock.GetUtcNow());
         await state.WriteStateAsync();
+        if (state.State.Versions.Count == 0)
+        {
+            await GrainFactory.GetGrain<IComposerCatalogGrain>(0).Remove(Key);
+        }
+
         await IndexAsync(null);
         await index.AuditAsync(actor, "composer.delete-version", $"{Key}@{record.VersionNormalized}");
         await store.DeleteAsync(record.StorageKey, CancellationToken.None);

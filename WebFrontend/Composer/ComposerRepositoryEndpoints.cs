@@ -28,29 +28,8 @@ public static class ComposerRepositoryEndpoints
         return app;
     }
 
-    private static async Task<IResult> PackagesJsonAsync(HttpContext http, IGrainFactory grains)
-    {
-        var list = await grains.GetGrain<ICatalogGrain>(0).ListComposerPackages(http.Caller().Namespaces, null, MaxListed);
-        if (list.LastModified is { } changed)
-        {
-            var lastModified = changed.AddTicks(-(changed.Ticks % TimeSpan.TicksPerSecond));
-            http.Response.GetTypedHeaders().LastModified = lastModified;
-            if (http.Request.GetTypedHeaders().IfModifiedSince is { } since && lastModified <= since)
-            {
-                return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-            }
-        }
-
-        return TypedResults.Json(new Dictionary<string, object>
-        {
-            ["packages"] = Array.Empty<object>(),
-            ["metadata-url"] = "/p2/%package%.json",
-            ["available-packages"] = list.Packages.Select(p => p.Name),
-            ["notify-batch"] = "/downloads",
-            ["list"] = "/packages/list.json",
-            ["search"] = "/search.json?q=%query%&type=%type%",
-        });
-    }
+    private static async Task<IResult> PackagesJsonAsync(HttpContext http, IGrainFactory grains) =>
+        CachedDocument.Serve(http, await grains.GetGrain<IComposerCatalogGrain>(0).GetPackagesJson(http.Caller().Namespaces));
 
     private static async Task<IResult> MetadataAsync(string vendor, string file, HttpContext http, IGrainFactory grains, IOptions<RegistryOptions> options)
     {

@@ -105,10 +105,11 @@ public sealed class ComposerEndToEndTests(PostgresServer postgres) : IAsyncLifet
         var key = await _registry.CreateKeyAsync(["packages:read"]);
         var first = await _composer.RunAsync(_composer.NewProject(), key, "require", "acme/util:^1.0");
         Assert.True(first.ExitCode == 0, first.Output);
-        var before = await NotModifiedCountAsync();
+        var (p2Before, rootBefore) = (await NotModifiedCountAsync("/p2/{vendor}/{file}"), await NotModifiedCountAsync("/packages.json"));
         var second = await _composer.RunAsync(_composer.NewProject(), key, "require", "acme/util:^1.0");
         Assert.True(second.ExitCode == 0, second.Output);
-        Assert.True(await NotModifiedCountAsync() > before, "composer's second run got no 304 for p2 metadata");
+        Assert.True(await NotModifiedCountAsync("/p2/{vendor}/{file}") > p2Before, "composer's second run got no 304 for p2 metadata");
+        Assert.True(await NotModifiedCountAsync("/packages.json") > rootBefore, "composer's second run got no 304 for packages.json");
     }
 
     [Fact]
@@ -156,12 +157,12 @@ public sealed class ComposerEndToEndTests(PostgresServer postgres) : IAsyncLifet
         Assert.Contains("Composer 2", await composer1.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private async Task<double> NotModifiedCountAsync()
+    private async Task<double> NotModifiedCountAsync(string route)
     {
         using var metrics = new HttpClient();
         var text = await metrics.GetStringAsync($"http://127.0.0.1:{_registry.MetricsPort}/metrics");
         return text.Split('\n')
-            .Where(l => l.StartsWith("http_requests_total{", StringComparison.Ordinal) && l.Contains("route=\"/p2/{vendor}/{file}\"", StringComparison.Ordinal) && l.Contains("status=\"304\"", StringComparison.Ordinal))
+            .Where(l => l.StartsWith("http_requests_total{", StringComparison.Ordinal) && l.Contains($"route=\"{route}\"", StringComparison.Ordinal) && l.Contains("status=\"304\"", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
