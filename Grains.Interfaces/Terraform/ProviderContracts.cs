@@ -55,12 +55,28 @@ public sealed record ProviderDownload(
     [property: Id(5)] string KeyArmor,
     [property: Id(6)] bool RegistrySigned);
 
-/// <summary>A provider: <c>namespace/type</c>; the single writer of its versions and holder of its protocol documents.</summary>
+/// <summary>A version a mirror fetched and verified against its upstream's signing key; its files are already stored.</summary>
+[GenerateSerializer, Immutable, Alias("provider-import")]
+public sealed record ProviderImport(
+    [property: Id(0)] string Version,
+    [property: Id(1)] string[] Protocols,
+    [property: Id(2)] ProviderPlatform[] Platforms,
+    [property: Id(3)] string Sha256SumsKey,
+    [property: Id(4)] string SignatureKey,
+    [property: Id(5)] string KeyId,
+    [property: Id(6)] string KeyArmor,
+    [property: Id(7)] string MirrorId);
+
+/// <summary>A provider: <c>namespace/type</c>, or <c>hostname/namespace/type</c> when mirrored; the single writer of its versions and holder of its protocol documents.</summary>
 [Alias("provider")]
 public interface IProviderGrain : IGrainWithStringKey
 {
     [Alias("publish")]
     Task<ProviderPublishResult> Publish(ProviderPublish request);
+
+    /// <summary>Records mirrored versions (new ones, or new platforms of a version with the same SHA256SUMS); returns platforms added.</summary>
+    [Alias("import")]
+    Task<int> Import(ProviderImport[] versions);
 
     [Alias("versions-document"), Orleans.Concurrency.ReadOnly]
     Task<ProtocolDocument?> GetVersionsDocument();

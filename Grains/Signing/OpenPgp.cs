@@ -79,7 +79,7 @@ public static class OpenPgp
     /// Verifies a detached signature (binary or armored) over <paramref name="data"/> against <paramref name="keys"/>.
     /// Returns the key id of the primary key that verified it, and the signature in binary form.
     /// </summary>
-    public static (string KeyId, byte[] BinarySignature) Verify(byte[] data, byte[] signature, IEnumerable<OpenPgpPublicKey> keys)
+    public static (string KeyId, byte[] BinarySignature) Verify(byte[] data, byte[] signature, IEnumerable<OpenPgpPublicKey> keys, string keysAre = "this namespace's keys")
     {
         PgpSignature parsed;
         try
@@ -116,7 +116,7 @@ public static class OpenPgp
             return (key.KeyId, parsed.GetEncoded());
         }
 
-        throw new InvalidOpenPgpDataException($"the signature was made by key {KeyIdOf(parsed.KeyId)}, which is not among this namespace's keys");
+        throw new InvalidOpenPgpDataException($"the signature was made by key {KeyIdOf(parsed.KeyId)}, which is not among {keysAre}");
     }
 
     public static string KeyIdOf(long keyId) => ((ulong)keyId).ToString("X16", System.Globalization.CultureInfo.InvariantCulture);

@@ -15,6 +15,8 @@ public static class ProviderArchive
     private static readonly HashSet<string> KnownOs = ["linux", "darwin", "windows", "freebsd", "openbsd", "netbsd", "solaris"];
     private static readonly HashSet<string> KnownArch = ["amd64", "arm64", "386", "arm", "ppc64le", "s390x", "riscv64", "mips", "mipsle", "mips64", "mips64le"];
 
+    public static bool IsKnownPlatform(string os, string arch) => KnownOs.Contains(os) && KnownArch.Contains(arch);
+
     public static string ZipName(string type, string version, string os, string arch) => $"terraform-provider-{type}_{version}_{os}_{arch}.zip";
 
     public static string SumsName(string type, string version) => $"terraform-provider-{type}_{version}_SHA256SUMS";

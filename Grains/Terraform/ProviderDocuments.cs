@@ -48,12 +48,16 @@ public static class ProviderDocuments
         });
 
     public static ProtocolDocument MirrorIndex(IReadOnlyCollection<ProviderVersionRecord> versions, DateTimeOffset lastModified) =>
+        MirrorIndex(Newest(versions).Select(v => v.Version), lastModified);
+
+    /// <summary><c>{"versions":{"1.0.0":{}}}</c>, newest first.</summary>
+    public static ProtocolDocument MirrorIndex(IEnumerable<string> versions, DateTimeOffset lastModified) =>
         Write(lastModified, json =>
         {
             json.WriteStartObject("versions");
-            foreach (var version in Newest(versions))
+            foreach (var version in versions.OrderByDescending(v => SemanticVersion.TryParse(v, out var parsed, out _) ? parsed : null))
             {
-                json.WriteStartObject(version.Version);
+                json.WriteStartObject(version);
                 json.WriteEndObject();
             }
 

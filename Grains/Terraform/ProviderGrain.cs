@@ -27,12 +27,20 @@ public sealed partial class ProviderGrain(
 
     private string Key => this.GetPrimaryKeyString();
 
-    private string Namespace => Key.Split('/')[0];
+    private string Namespace => Key.Split('/')[^2];
 
-    private string Type => Key.Split('/')[1];
+    private string Type => Key.Split('/')[^1];
+
+    /// <summary>Mirrored providers (<c>hostname/ns/type</c>) change only through <see cref="Import"/>.</summary>
+    private bool IsMirrored => Key.Count(c => c == '/') == 2;
 
     public async Task<ProviderPublishResult> Publish(ProviderPublish request)
     {
+        if (IsMirrored)
+        {
+            return Invalid($"{Key} is a mirrored provider; its versions come from the mirror's upstream");
+        }
+
         if (!SemanticVersion.TryParse(request.Version, out var parsed, out var versionError))
         {
             return Invalid(versionError);
@@ -117,6 +125,51 @@ public sealed partial class ProviderGrain(
 
         await index.AuditAsync(request.PublishedBy, "provider.publish", $"{Key}@{version}", $"{{\"platforms\":\"{string.Join(',', platforms.Select(p => $"{p.Os}_{p.Arch}"))}\"}}");
         return new(PublishStatus.Created, null, ViewOf(record));
+    }
+
+    public async Task<int> Import(ProviderImport[] versions)
+    {
+        var added = 0;
+        foreach (var import in versions)
+        {
+            var existing = state.State.Versions.GetValueOrDefault(import.Version);
+            if (existing is null)
+            {
+                state.State.Versions[import.Version] = new ProviderVersionRecord
+                {
+                    Version = import.Version,
+                    Protocols = import.Protocols,
+                    Platforms = [.. import.Platforms],
+                    Sha256SumsKey = import.Sha256SumsKey,
+                    SignatureKey = import.SignatureKey,
+                    KeyId = import.KeyId,
+                    KeyArmor = import.KeyArmor,
+                    PublishedAt = clock.GetUtcNow(),
+                    PublishedBy = $"mirror:{import.MirrorId}",
+                };
+                added += import.Platforms.Length;
+                continue;
+            }
+
+            // Platforms fetched by a later sync belong to the same signed release only if the SHA256SUMS is the same file.
+            if (existing.Sha256SumsKey != import.Sha256SumsKey)
+            {
+                continue;
+            }
+
+            var missing = import.Platforms.Where(p => !existing.Platforms.Any(e => e.Os == p.Os && e.Arch == p.Arch)).ToList();
+            existing.Platforms.AddRange(missing);
+            added += missing.Count;
+        }
+
+        if (added > 0)
+        {
+            await state.WriteStateAsync();
+            _versionsDocument = null;
+            _mirrorIndex = null;
+        }
+
+        return added;
     }
 
     public Task<ProtocolDocument?> GetVersionsDocument()

@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansRegistry.Archives;
 using OrleansRegistry.Catalog;
+using OrleansRegistry.Mirroring;
 using OrleansRegistry.Signing;
 using OrleansRegistry.WebFrontend.Hosting;
 using OrleansRegistry.Storage;
@@ -24,6 +25,15 @@ public static class SiloSetup
         builder.Services.Configure<ArchiveLimits>(config.GetSection(ArchiveLimits.Section));
         builder.Services.Configure<OrleansRegistry.ApiKeys.RateLimitOptions>(config.GetSection(OrleansRegistry.ApiKeys.RateLimitOptions.Section));
         builder.Services.AddArtifactStore(config, dataDir);
+        builder.Services.Configure<MirrorOptions>(config.GetSection(MirrorOptions.Section));
+        builder.Services.AddSingleton<ProviderMirrorSync>();
+        // Upstream TLS is trusted through the system store, which SSL_CERT_FILE / SSL_CERT_DIR can point elsewhere.
+        builder.Services.AddHttpClient(ProviderMirrorSync.HttpClientName, c => c.Timeout = TimeSpan.FromMinutes(30))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AutomaticDecompression = DecompressionMethods.All,
+            });
 
         builder.UseOrleans(silo =>
         {

@@ -103,6 +103,7 @@ public static class RegistryFrontend
         app.MapProviderProtocol();
         app.MapNetworkMirror();
         app.MapProvidersApi();
+        app.MapMirrorsApi();
         app.MapSigningKeysApi();
         app.MapComposerRepository();
         app.MapComposerApi();

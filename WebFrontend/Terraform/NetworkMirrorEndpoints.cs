@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansRegistry.Mirroring;
 using OrleansRegistry.Terraform;
 using OrleansRegistry.WebFrontend.Auth;
 using OrleansRegistry.WebFrontend.Downloads;
@@ -22,11 +23,6 @@ public static class NetworkMirrorEndpoints
     private static async Task<IResult> ServeAsync(
         string hostname, string @namespace, string type, string file, HttpContext http, IGrainFactory grains, UrlSigner signer, IOptions<RegistryOptions> options)
     {
-        if (!Serves(hostname, http, options.Value))
-        {
-            return ApiErrors.NotFound(http, $"this registry mirrors no providers of host '{hostname}'");
-        }
-
         var (address, error) = ProviderProtocolEndpoints.Resolve(http, @namespace, type);
         if (error is not null)
         {
@@ -38,17 +34,44 @@ public static class NetworkMirrorEndpoints
             return ApiErrors.NotFound(http, $"'{file}' is neither index.json nor <version>.json");
         }
 
-        var provider = grains.GetGrain<IProviderGrain>(address.Key);
+        hostname = hostname.ToLowerInvariant();
+        var own = Serves(hostname, http, options.Value);
+        var directory = grains.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key);
+        var route = own ? null : await directory.Route(hostname, address.Namespace, address.Type);
+        if (!own && route is null)
+        {
+            return ApiErrors.NotFound(http, $"this registry mirrors no provider {hostname}/{address.Key}");
+        }
+
+        // Our own hostnames serve uploaded providers, then a mirror's copy; other hostnames only mirrored ones.
+        var provider = grains.GetGrain<IProviderGrain>(own ? address.Key : route!.ProviderKey);
+        async Task<IProviderGrain?> MirroredCopyAsync() =>
+            own && await directory.Route(null, address.Namespace, address.Type) is { } copy ? grains.GetGrain<IProviderGrain>(copy.ProviderKey) : null;
+
         if (file == "index.json")
         {
-            var index = await provider.GetMirrorIndex();
+            var index = route is { PullThrough: true }
+                ? await grains.GetGrain<IMirrorGrain>(route.MirrorId).GetPullThroughIndex(address.Namespace, address.Type)
+                : await provider.GetMirrorIndex() ?? (await MirroredCopyAsync() is { } copy ? await copy.GetMirrorIndex() : null);
             return index is null ? ApiErrors.NotFound(http, $"provider {hostname}/{address.Key} not found") : CachedDocument.Serve(http, index);
         }
 
-        var version = await provider.GetVersion(file[..^".json".Length]);
+        var requested = file[..^".json".Length];
+        var version = await provider.GetVersion(requested) ?? (await MirroredCopyAsync() is { } mirrored ? await mirrored.GetVersion(requested) : null);
+        if (version is null && route is { PullThrough: true })
+        {
+            var pulled = await PullThroughAsync(grains.GetGrain<IMirrorGrain>(route.MirrorId), address, requested, http.RequestAborted);
+            if (pulled.Status == PullThroughStatus.Failed)
+            {
+                return ApiErrors.Result(http, StatusCodes.Status502BadGateway, $"pull-through of {hostname}/{address.Key} {requested} failed: {pulled.Error}");
+            }
+
+            version = await provider.GetVersion(requested);
+        }
+
         if (version is null)
         {
-            return ApiErrors.NotFound(http, $"provider {hostname}/{address.Key} has no version {file[..^".json".Length]}");
+            return ApiErrors.NotFound(http, $"provider {hostname}/{address.Key} has no version {requested}");
         }
 
         var archives = version.Platforms.ToDictionary(
@@ -59,6 +82,20 @@ public static class NetworkMirrorEndpoints
                 hashes = new[] { p.H1, $"zh:{p.Sha256}" },
             });
         return TypedResults.Json(new { archives }, FrontendJson.Options);
+    }
+
+    /// <summary>Waits for the mirror's fetch of the version, asking again while it is pending (up to five minutes).</summary>
+    private static async Task<PullThroughResult> PullThroughAsync(IMirrorGrain mirror, ProviderAddress address, string version, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            var result = await mirror.PullThrough(address.Namespace, address.Type, version);
+            if (result.Status != PullThroughStatus.Pending || DateTimeOffset.UtcNow > deadline || cancellationToken.IsCancellationRequested)
+            {
+                return result;
+            }
+        }
     }
 
     /// <summary>The configured hostnames (REGISTRY_HOSTNAMES) and the address the request came in on.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansRegistry.Mirroring;
 using OrleansRegistry.Terraform;
 using OrleansRegistry.WebFrontend.Auth;
 using OrleansRegistry.WebFrontend.Downloads;
@@ -31,7 +32,8 @@ public static class ProviderProtocolEndpoints
             return error;
         }
 
-        var document = await grains.GetGrain<IProviderGrain>(address.Key).GetVersionsDocument();
+        var document = await grains.GetGrain<IProviderGrain>(address.Key).GetVersionsDocument()
+            ?? (await MirroredAsync(grains, address) is { } mirrored ? await mirrored.GetVersionsDocument() : null);
         return document is null ? ApiErrors.NotFound(http, $"provider {address.Key} not found") : CachedDocument.Serve(http, document);
     }
 
@@ -44,7 +46,8 @@ public static class ProviderProtocolEndpoints
             return error;
         }
 
-        var download = await grains.GetGrain<IProviderGrain>(address.Key).GetDownload(version, os, arch);
+        var download = await grains.GetGrain<IProviderGrain>(address.Key).GetDownload(version, os, arch)
+            ?? (await MirroredAsync(grains, address) is { } mirrored ? await mirrored.GetDownload(version, os, arch) : null);
         if (download is null)
         {
             return ApiErrors.NotFound(http, $"provider {address.Key} has no version {version} for {os}_{arch}");
@@ -71,6 +74,12 @@ public static class ProviderProtocolEndpoints
             },
         }, FrontendJson.Options);
     }
+
+    /// <summary>No uploaded provider has this address: a mirror's copy of it, if a mirror covers it.</summary>
+    private static async Task<IProviderGrain?> MirroredAsync(IGrainFactory grains, ProviderAddress address) =>
+        await grains.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key).Route(null, address.Namespace, address.Type) is { } route
+            ? grains.GetGrain<IProviderGrain>(route.ProviderKey)
+            : null;
 
     /// <summary>Validates the address and the key's namespace (404, or 400 for form input).</summary>
     internal static (ProviderAddress Address, IResult? Error) Resolve(HttpContext http, string ns, string type, bool badRequest = false)

@@ -1,0 +1,59 @@
+namespace OrleansRegistry.Mirroring;
+
+/// <summary>
+/// A mirror of an upstream registry, keyed by its id. Its single activation runs at most one sync at a time
+/// anywhere in the cluster; a reminder schedules the syncs.
+/// </summary>
+[Alias("mirror")]
+public interface IMirrorGrain : IGrainWithStringKey
+{
+    [Alias("create")]
+    Task<MirrorChangeResult> Create(MirrorChange change);
+
+    [Alias("update")]
+    Task<MirrorChangeResult> Update(MirrorChange change);
+
+    [Alias("get"), Orleans.Concurrency.AlwaysInterleave]
+    Task<MirrorView?> Get();
+
+    [Alias("history"), Orleans.Concurrency.AlwaysInterleave]
+    Task<MirrorSyncRecord[]?> GetHistory();
+
+    [Alias("delete")]
+    Task<bool> Delete(Actor actor);
+
+    /// <summary>Starts a sync now unless one is running; returns at once.</summary>
+    [Alias("sync")]
+    Task<SyncStartStatus> StartSync(Actor actor);
+
+    /// <summary>Network mirror <c>index.json</c> of a pull-through mirror: stored versions and the upstream's allowed ones.</summary>
+    [Alias("pull-through-index"), Orleans.Concurrency.AlwaysInterleave]
+    Task<ProtocolDocument?> GetPullThroughIndex(string ns, string type);
+
+    /// <summary>Fetches a version the filters allow but that is not stored yet; concurrent callers share one fetch.</summary>
+    [Alias("pull-through"), Orleans.Concurrency.AlwaysInterleave]
+    Task<PullThroughResult> PullThrough(string ns, string type, string version);
+}
+
+/// <summary>The list of mirrors (one activation, key <see cref="Key"/>): listing and routing of provider requests.</summary>
+[Alias("mirror-directory")]
+public interface IMirrorDirectoryGrain : IGrainWithStringKey
+{
+    public const string Key = "all";
+
+    [Alias("upsert")]
+    Task Upsert(MirrorSummary summary);
+
+    [Alias("remove")]
+    Task Remove(string id);
+
+    [Alias("list"), Orleans.Concurrency.ReadOnly]
+    Task<MirrorSummary[]> List();
+
+    [Alias("name-taken"), Orleans.Concurrency.ReadOnly]
+    Task<bool> NameTaken(string name, string exceptId);
+
+    /// <summary>The mirror serving <c>ns/type</c> under <paramref name="hostname"/> (any hostname when null).</summary>
+    [Alias("route"), Orleans.Concurrency.ReadOnly]
+    Task<MirrorRoute?> Route(string? hostname, string ns, string type);
+}

@@ -1,0 +1,115 @@
+namespace OrleansRegistry.Mirroring;
+
+/// <summary>What a mirror copies and from where, as an administrator configures it.</summary>
+[GenerateSerializer, Immutable, Alias("mirror-settings")]
+public sealed record MirrorSettings(
+    [property: Id(0)] string Kind,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string UpstreamUrl,
+    [property: Id(3)] string Hostname,
+    [property: Id(4)] string[] Providers,
+    [property: Id(5)] string? Versions,
+    [property: Id(6)] string[] Platforms,
+    [property: Id(7)] int IntervalMinutes,
+    [property: Id(8)] bool PullThrough,
+    [property: Id(9)] bool AllowInsecure);
+
+/// <summary>A create or update: the settings and, when given, a new upstream token (empty string removes it).</summary>
+[GenerateSerializer, Immutable, Alias("mirror-change")]
+public sealed record MirrorChange(
+    [property: Id(0)] MirrorSettings Settings,
+    [property: Id(1)] string? UpstreamToken,
+    [property: Id(2)] Actor Actor);
+
+/// <summary>One sync: when, why, what it did and what went wrong.</summary>
+[GenerateSerializer, Immutable, Alias("mirror-sync-record")]
+public sealed record MirrorSyncRecord(
+    [property: Id(0)] int Number,
+    [property: Id(1)] string Trigger,
+    [property: Id(2)] DateTimeOffset StartedAt,
+    [property: Id(3)] DateTimeOffset? EndedAt,
+    [property: Id(4)] string Result,
+    [property: Id(5)] MirrorSyncCounts Counts,
+    [property: Id(6)] string[] Errors,
+    [property: Id(7)] string? Silo);
+
+[GenerateSerializer, Immutable, Alias("mirror-sync-counts")]
+public sealed record MirrorSyncCounts(
+    [property: Id(0)] int VersionsAdded,
+    [property: Id(1)] int PlatformsAdded,
+    [property: Id(2)] int PlatformsSkipped,
+    [property: Id(3)] int PlatformsFailed)
+{
+    public static readonly MirrorSyncCounts Zero = new(0, 0, 0, 0);
+}
+
+[GenerateSerializer, Immutable, Alias("mirror-view")]
+public sealed record MirrorView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] MirrorSettings Settings,
+    [property: Id(2)] bool HasUpstreamToken,
+    [property: Id(3)] DateTimeOffset CreatedAt,
+    [property: Id(4)] MirrorSyncRecord? Running,
+    [property: Id(5)] MirrorSyncRecord? LastSync,
+    [property: Id(6)] DateTimeOffset? NextSyncAt);
+
+public enum MirrorChangeStatus
+{
+    Done = 0,
+    NotFound = 1,
+    Invalid = 2,
+    Exists = 3,
+}
+
+[GenerateSerializer, Immutable, Alias("mirror-change-result")]
+public sealed record MirrorChangeResult(
+    [property: Id(0)] MirrorChangeStatus Status,
+    [property: Id(1)] string? Error,
+    [property: Id(2)] MirrorView? Mirror);
+
+public enum SyncStartStatus
+{
+    Started = 0,
+    AlreadyRunning = 1,
+    NotFound = 2,
+}
+
+public enum PullThroughStatus
+{
+    /// <summary>The version is stored and can be served.</summary>
+    Ready = 0,
+
+    /// <summary>Still fetching; ask again.</summary>
+    Pending = 1,
+
+    /// <summary>The mirror's filters exclude it, or the upstream does not have it.</summary>
+    NotAvailable = 2,
+
+    /// <summary>Fetching or verifying failed; the error says why.</summary>
+    Failed = 3,
+}
+
+[GenerateSerializer, Immutable, Alias("pull-through-result")]
+public sealed record PullThroughResult(
+    [property: Id(0)] PullThroughStatus Status,
+    [property: Id(1)] string? Error);
+
+/// <summary>What the directory knows of a mirror: enough to list mirrors and route provider requests to them.</summary>
+[GenerateSerializer, Immutable, Alias("mirror-summary")]
+public sealed record MirrorSummary(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Kind,
+    [property: Id(3)] string Hostname,
+    [property: Id(4)] string[] Providers,
+    [property: Id(5)] bool PullThrough,
+    [property: Id(6)] string UpstreamUrl,
+    [property: Id(7)] MirrorSyncRecord? LastSync,
+    [property: Id(8)] bool Running);
+
+/// <summary>A mirror that serves a provider, and the provider grain's key (<c>hostname/namespace/type</c>).</summary>
+[GenerateSerializer, Immutable, Alias("mirror-route")]
+public sealed record MirrorRoute(
+    [property: Id(0)] string MirrorId,
+    [property: Id(1)] string ProviderKey,
+    [property: Id(2)] bool PullThrough);

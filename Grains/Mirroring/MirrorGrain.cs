@@ -1,0 +1,351 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansRegistry.Catalog;
+using OrleansRegistry.Signing;
+using OrleansRegistry.Terraform;
+
+namespace OrleansRegistry.Mirroring;
+
+/// <summary>
+/// A mirror of an upstream Terraform provider registry. The "sync" reminder schedules syncs; the single activation
+/// means one sync at a time cluster-wide. A sync runs in the background of the activation and is recorded in state
+/// when it starts, so if its silo dies the next activation (the "resume" reminder forces one) resumes it.
+/// </summary>
+[GrainType("mirror")]
+public sealed class MirrorGrain(
+    [PersistentState("mirror", RegistryStorage.Name)] IPersistentState<MirrorState> state,
+    ProviderMirrorSync engine,
+    SecretProtector secrets,
+    RegistryIndex index,
+    IOptions<MirrorOptions> options,
+    TimeProvider clock,
+    ILogger<MirrorGrain> logger) : Grain, IMirrorGrain, IRemindable, IDisposable
+{
+    private const string SyncReminder = "sync";
+    private const string ResumeReminder = "resume";
+    private readonly Dictionary<string, Task<PullThroughResult>> _pulls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset At, Task<string[]> Versions)> _upstreamVersions = new(StringComparer.Ordinal);
+    private Task? _sync;
+    private SyncProgress? _progress;
+    private CancellationTokenSource? _cancel;
+    private IGrainTimer? _keepAlive;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private MirrorSettings? Settings => state.State.Settings;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Running is { } interrupted && Settings is not null)
+        {
+            logger.LogWarning("Mirror {Mirror}: sync {Number} was interrupted (its silo stopped); resuming", Id, interrupted.Number);
+            Record(interrupted with { EndedAt = clock.GetUtcNow(), Result = "interrupted", Errors = [.. interrupted.Errors, "the silo running the sync stopped; a new sync resumes it"] });
+            state.State.Running = null;
+            await BeginSyncAsync($"resume of sync {interrupted.Number}");
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // State.Running stays set: the next activation resumes the sync.
+        if (_cancel is not null)
+        {
+            await _cancel.CancelAsync();
+        }
+    }
+
+    public async Task<MirrorChangeResult> Create(MirrorChange change)
+    {
+        if (Settings is not null)
+        {
+            return new(MirrorChangeStatus.Exists, $"mirror '{Id}' exists", null);
+        }
+
+        var (settings, error) = await ValidateAsync(change.Settings);
+        if (settings is null)
+        {
+            return new(MirrorChangeStatus.Invalid, error, null);
+        }
+
+        state.State.Settings = settings;
+        state.State.CreatedAt = clock.GetUtcNow();
+        state.State.CreatedBy = change.Actor.KeyId;
+        state.State.UpstreamToken = Protect(change.UpstreamToken);
+        state.State.NextSyncAt = clock.GetUtcNow() + options.Value.FirstSyncDelay;
+        await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(SyncReminder, options.Value.FirstSyncDelay, TimeSpan.FromMinutes(settings.IntervalMinutes));
+        await PublishSummaryAsync();
+        await index.AuditAsync(change.Actor, "mirror.create", Id, $"{{\"upstream\":\"{settings.UpstreamUrl}\"}}");
+        return new(MirrorChangeStatus.Done, null, View());
+    }
+
+    public async Task<MirrorChangeResult> Update(MirrorChange change)
+    {
+        if (Settings is not { } previous)
+        {
+            return new(MirrorChangeStatus.NotFound, $"mirror '{Id}' not found", null);
+        }
+
+        var (settings, error) = await ValidateAsync(change.Settings);
+        if (settings is null)
+        {
+            return new(MirrorChangeStatus.Invalid, error, null);
+        }
+
+        state.State.Settings = settings;
+        if (change.UpstreamToken is not null)
+        {
+            state.State.UpstreamToken = Protect(change.UpstreamToken);
+        }
+
+        if (settings.IntervalMinutes != previous.IntervalMinutes)
+        {
+            var period = TimeSpan.FromMinutes(settings.IntervalMinutes);
+            await this.RegisterOrUpdateReminder(SyncReminder, period, period);
+            state.State.NextSyncAt = clock.GetUtcNow() + period;
+        }
+
+        await state.WriteStateAsync();
+        _upstreamVersions.Clear();
+        await PublishSummaryAsync();
+        await index.AuditAsync(change.Actor, "mirror.update", Id);
+        return new(MirrorChangeStatus.Done, null, View());
+    }
+
+    public Task<MirrorView?> Get() => Task.FromResult(Settings is null ? null : View());
+
+    public Task<MirrorSyncRecord[]?> GetHistory() =>
+        Task.FromResult(Settings is null ? null : (MirrorSyncRecord[]?)[.. Live() is { } running ? [running] : Array.Empty<MirrorSyncRecord>(), .. state.State.History]);
+
+    public async Task<bool> Delete(Actor actor)
+    {
+        if (Settings is null)
+        {
+            return false;
+        }
+
+        if (_cancel is not null)
+        {
+            await _cancel.CancelAsync();
+        }
+
+        foreach (var name in new[] { SyncReminder, ResumeReminder })
+        {
+            if (await this.GetReminder(name) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+
+        await state.ClearStateAsync();
+        state.State = new MirrorState();
+        await GrainFactory.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key).Remove(Id);
+        await index.AuditAsync(actor, "mirror.delete", Id);
+        DeactivateOnIdle();
+        return true;
+    }
+
+    public async Task<SyncStartStatus> StartSync(Actor actor)
+    {
+        if (Settings is null)
+        {
+            return SyncStartStatus.NotFound;
+        }
+
+        if (_sync is not null)
+        {
+            return SyncStartStatus.AlreadyRunning;
+        }
+
+        await BeginSyncAsync($"manual ({actor.KeyName})");
+        return SyncStartStatus.Started;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (Settings is null)
+        {
+            if (await this.GetReminder(reminderName) is { } orphan)
+            {
+                await this.UnregisterReminder(orphan);
+            }
+
+            return;
+        }
+
+        if (reminderName == SyncReminder)
+        {
+            state.State.NextSyncAt = clock.GetUtcNow() + TimeSpan.FromMinutes(Settings.IntervalMinutes);
+            if (_sync is null)
+            {
+                await BeginSyncAsync("schedule");
+            }
+            else
+            {
+                await state.WriteStateAsync();
+            }
+        }
+        else if (reminderName == ResumeReminder && _sync is null && state.State.Running is null && await this.GetReminder(ResumeReminder) is { } done)
+        {
+            // Activating this grain already resumed any interrupted sync (OnActivateAsync); nothing left to watch.
+            await this.UnregisterReminder(done);
+        }
+    }
+
+    public async Task<ProtocolDocument?> GetPullThroughIndex(string ns, string type)
+    {
+        if (Settings is not { PullThrough: true } || !Plan().Covers(ns, type))
+        {
+            return null;
+        }
+
+        var stored = await GrainFactory.GetGrain<IProviderGrain>(Plan().ProviderKey(ns, type)).GetVersions();
+        var versions = stored.Select(v => v.Version).ToHashSet(StringComparer.Ordinal);
+        try
+        {
+            versions.UnionWith(await UpstreamVersionsAsync(ns, type));
+        }
+        catch (Exception e) when (e is Upstream.UpstreamException or OperationCanceledException)
+        {
+            // Serve what is stored when the upstream is away; that is what a mirror is for.
+            logger.LogWarning("Mirror {Mirror}: upstream versions of {Ns}/{Type} unavailable: {Error}", Id, ns, type, e.Message);
+        }
+
+        return versions.Count == 0 ? null : ProviderDocuments.MirrorIndex(versions, clock.GetUtcNow());
+    }
+
+    public async Task<PullThroughResult> PullThrough(string ns, string type, string version)
+    {
+        if (Settings is not { PullThrough: true } || !Plan().Covers(ns, type))
+        {
+            return new(PullThroughStatus.NotAvailable, $"mirror '{Id}' does not pull {ns}/{type} through");
+        }
+
+        var key = $"{ns}/{type}@{version}";
+        if (!_pulls.TryGetValue(key, out var pull))
+        {
+            var plan = Plan();
+            pull = Task.Run(() => engine.PullAsync(plan, ns, type, version, CancellationToken.None));
+            _pulls[key] = pull;
+            _ = pull.ContinueWith(_ => _pulls.Remove(key), TaskScheduler.Current);
+        }
+
+        var finished = await Task.WhenAny(pull, Task.Delay(options.Value.PullThroughWait, clock));
+        return finished == pull ? await pull : new(PullThroughStatus.Pending, null);
+    }
+
+    private async Task<string[]> UpstreamVersionsAsync(string ns, string type)
+    {
+        var key = $"{ns}/{type}";
+        if (!_upstreamVersions.TryGetValue(key, out var cached) || clock.GetUtcNow() - cached.At > options.Value.UpstreamVersionsCacheTime || cached.Versions.IsFaulted)
+        {
+            var plan = Plan();
+            cached = (clock.GetUtcNow(), Task.Run(() => engine.AllowedVersionsAsync(plan, ns, type, CancellationToken.None)));
+            _upstreamVersions[key] = cached;
+        }
+
+        return await cached.Versions;
+    }
+
+    private async Task BeginSyncAsync(string trigger)
+    {
+        var number = ++state.State.LastSyncNumber;
+        var silo = GrainContext.Address.SiloAddress?.Endpoint.ToString();
+        state.State.Running = new MirrorSyncRecord(number, trigger, clock.GetUtcNow(), null, "running", MirrorSyncCounts.Zero, [], silo);
+        await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
+        _progress = new SyncProgress(Id);
+        _cancel?.Dispose();
+        _cancel = new CancellationTokenSource();
+        _keepAlive = this.RegisterGrainTimer(static (_, _) => Task.CompletedTask, this, new GrainTimerCreationOptions(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)) { KeepAlive = true });
+        logger.LogInformation("Mirror {Mirror}: sync {Number} started on {Silo} ({Trigger})", Id, number, silo, trigger);
+        await PublishSummaryAsync();
+        _sync = RunSyncAsync(state.State.Running, _progress, _cancel.Token);
+    }
+
+    private async Task RunSyncAsync(MirrorSyncRecord running, SyncProgress progress, CancellationToken cancellationToken)
+    {
+        var plan = Plan();
+        var clockStart = Stopwatch.GetTimestamp();
+        try
+        {
+            await Task.Run(() => engine.RunAsync(plan, progress, cancellationToken), cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Deactivating or deleted: the sync stays marked running and resumes on the next activation.
+            StopKeepAlive();
+            _sync = null;
+            return;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Mirror {Mirror}: sync {Number} failed", Id, running.Number);
+            progress.Error($"the sync failed: {e.Message}");
+        }
+
+        StopKeepAlive();
+
+        var finished = running with { EndedAt = clock.GetUtcNow(), Result = progress.Result, Counts = progress.Counts, Errors = progress.Errors };
+        MirrorMetrics.SyncDuration.WithLabels(Id, finished.Result).Observe(Stopwatch.GetElapsedTime(clockStart).TotalSeconds);
+        logger.LogInformation("Mirror {Mirror}: sync {Number} {Result}: {Counts}", Id, running.Number, finished.Result, finished.Counts);
+        Record(finished);
+        state.State.Running = null;
+        await state.WriteStateAsync(CancellationToken.None);
+        if (await this.GetReminder(ResumeReminder, CancellationToken.None) is { } resume)
+        {
+            await this.UnregisterReminder(resume, CancellationToken.None);
+        }
+
+        await PublishSummaryAsync();
+        _sync = null;
+    }
+
+    public void Dispose() => _cancel?.Dispose();
+
+    private void StopKeepAlive()
+    {
+        _keepAlive?.Dispose();
+        _keepAlive = null;
+    }
+
+    private void Record(MirrorSyncRecord record)
+    {
+        state.State.History.Insert(0, record);
+        if (state.State.History.Count > options.Value.HistoryLength)
+        {
+            state.State.History.RemoveRange(options.Value.HistoryLength, state.State.History.Count - options.Value.HistoryLength);
+        }
+    }
+
+    private MirrorSyncRecord? Live() =>
+        state.State.Running is { } running && _progress is { } progress
+            ? running with { Counts = progress.Counts, Errors = progress.Errors }
+            : state.State.Running;
+
+    private async Task<(MirrorSettings? Settings, string? Error)> ValidateAsync(MirrorSettings requested)
+    {
+        var (settings, error) = MirrorSettingsRules.Normalize(requested);
+        if (settings is not null && await GrainFactory.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key).NameTaken(settings.Name, Id))
+        {
+            return (null, $"a mirror named '{settings.Name}' exists");
+        }
+
+        return (settings, error);
+    }
+
+    private MirrorPlan Plan() => new(Id, Settings!, state.State.UpstreamToken is { } token ? Encoding.UTF8.GetString(secrets.Unprotect(token)) : null);
+
+    private byte[]? Protect(string? token) =>
+        string.IsNullOrEmpty(token) ? null : secrets.Protect(Encoding.UTF8.GetBytes(token));
+
+    private Task PublishSummaryAsync() =>
+        GrainFactory.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key).Upsert(new MirrorSummary(
+            Id, Settings!.Name, Settings.Kind, Settings.Hostname, Settings.Providers, Settings.PullThrough, Settings.UpstreamUrl,
+            state.State.History.FirstOrDefault(), state.State.Running is not null));
+
+    private MirrorView View() =>
+        new(Id, Settings!, state.State.UpstreamToken is not null, state.State.CreatedAt, Live(), state.State.History.FirstOrDefault(), state.State.NextSyncAt);
+}

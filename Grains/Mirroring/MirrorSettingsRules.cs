@@ -1,0 +1,97 @@
+using System.Text.RegularExpressions;
+using OrleansRegistry.Terraform;
+using OrleansRegistry.Versions;
+
+namespace OrleansRegistry.Mirroring;
+
+/// <summary>Validates and normalizes mirror settings; the error names the field and what is expected.</summary>
+public static partial class MirrorSettingsRules
+{
+    public const string TerraformProviders = "terraform-providers";
+    public const int DefaultIntervalMinutes = 60;
+    private const int MaxIntervalMinutes = 7 * 24 * 60;
+
+    public static (MirrorSettings? Settings, string? Error) Normalize(MirrorSettings s)
+    {
+        if (s.Kind != TerraformProviders)
+        {
+            return Fail($"'kind' must be '{TerraformProviders}' (got '{s.Kind}')");
+        }
+
+        var name = s.Name?.Trim() ?? "";
+        if (name.Length is 0 or > 100 || name.Any(char.IsControl))
+        {
+            return Fail("'name' must be 1-100 printable characters");
+        }
+
+        if (!Uri.TryCreate(s.UpstreamUrl?.Trim(), UriKind.Absolute, out var upstream)
+            || (upstream.Scheme != Uri.UriSchemeHttps && upstream.Scheme != Uri.UriSchemeHttp)
+            || upstream.UserInfo.Length > 0 || upstream.Query.Length > 0 || upstream.Fragment.Length > 0)
+        {
+            return Fail($"'upstream_url' must be an absolute https URL without credentials or query, e.g. https://registry.terraform.io (got '{s.UpstreamUrl}')");
+        }
+
+        if (upstream.Scheme == Uri.UriSchemeHttp && !s.AllowInsecure)
+        {
+            return Fail("'upstream_url' is plain http; use https, or set \"allow_insecure\": true");
+        }
+
+        var hostname = string.IsNullOrWhiteSpace(s.Hostname) ? upstream.Host : s.Hostname.Trim().ToLowerInvariant();
+        if (!HostnamePattern().IsMatch(hostname))
+        {
+            return Fail($"'hostname' must be a host name like registry.terraform.io (got '{s.Hostname}')");
+        }
+
+        if (s.Providers is null || s.Providers.Length is 0 or > 500)
+        {
+            return Fail("'providers' must list 1 to 500 providers, as \"namespace/type\" or \"namespace/*\"");
+        }
+
+        var providers = s.Providers.Select(p => p?.Trim().ToLowerInvariant() ?? "").Distinct().ToArray();
+        if (providers.FirstOrDefault(p => ProviderPattern.Parse(p) is null) is { } badProvider)
+        {
+            return Fail($"'providers' entry '{badProvider}' is not \"namespace/type\" or \"namespace/*\"");
+        }
+
+        if (!VersionConstraint.TryParse(s.Versions, out _, out var versionError))
+        {
+            return Fail($"'versions': {versionError}");
+        }
+
+        var platforms = (s.Platforms ?? []).Select(p => p?.Trim().ToLowerInvariant() ?? "").Distinct().ToArray();
+        if (platforms.FirstOrDefault(p => p.Split('_') is not [var os, var arch] || !ProviderArchive.IsKnownPlatform(os, arch)) is { } badPlatform)
+        {
+            return Fail($"'platforms' entry '{badPlatform}' is not a Terraform platform like linux_amd64 or darwin_arm64");
+        }
+
+        var interval = s.IntervalMinutes == 0 ? DefaultIntervalMinutes : s.IntervalMinutes;
+        if (interval is < 1 or > MaxIntervalMinutes)
+        {
+            return Fail($"'interval_minutes' must be 1 to {MaxIntervalMinutes} (got {s.IntervalMinutes})");
+        }
+
+        var versions = string.IsNullOrWhiteSpace(s.Versions) ? null : s.Versions.Trim();
+        return (new MirrorSettings(s.Kind, name, upstream.AbsoluteUri.TrimEnd('/'), hostname, providers, versions, platforms, interval, s.PullThrough, s.AllowInsecure), null);
+    }
+
+    private static (MirrorSettings?, string?) Fail(string error) => (null, error);
+
+    [GeneratedRegex(@"^(?=.{1,253}(:\d{1,5})?$)[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*(:\d{1,5})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex HostnamePattern();
+}
+
+/// <summary>A provider selector: <c>namespace/type</c>, or <c>namespace/*</c> for every type the upstream lists.</summary>
+public sealed record ProviderPattern(string Namespace, string? Type)
+{
+    public bool IsWildcard => Type is null;
+
+    public static ProviderPattern? Parse(string text) =>
+        text.Split('/') is [var ns, var type] && Names.IsValidSegment(ns) && (type == "*" || Names.IsValidSegment(type))
+            ? new ProviderPattern(ns, type == "*" ? null : type)
+            : null;
+
+    public bool Matches(string ns, string type) => Namespace == ns && (Type is null || Type == type);
+
+    public static bool AnyMatches(IEnumerable<string> patterns, string ns, string type) =>
+        patterns.Select(Parse).Any(p => p is not null && p.Matches(ns, type));
+}
