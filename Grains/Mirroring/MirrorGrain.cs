@@ -292,6 +292,7 @@ public sealed class MirrorGrain(
         MirrorMetrics.SyncDuration.WithLabels(Id, finished.Result).Observe(Stopwatch.GetElapsedTime(clockStart).TotalSeconds);
         logger.LogInformation("Mirror {Mirror}: sync {Number} {Result}: {Counts}", Id, running.Number, finished.Result, finished.Counts);
         Record(finished);
+        _upstreamVersions.Clear();
         state.State.Running = null;
         await state.WriteStateAsync(CancellationToken.None);
         if (await this.GetReminder(ResumeReminder, CancellationToken.None) is { } resume)

@@ -30,7 +30,7 @@ public sealed class MirrorOptions
     public TimeSpan PullThroughWait { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>How long a pull-through mirror reuses the upstream's version list.</summary>
-    public TimeSpan UpstreamVersionsCacheTime { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan UpstreamVersionsCacheTime { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Versions written to a provider grain per call.</summary>
     public int ImportBatchSize { get; set; } = 10;

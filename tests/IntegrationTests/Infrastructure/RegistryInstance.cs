@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -110,36 +108,18 @@ public sealed class RegistryInstance : IAsyncDisposable
         throw new TimeoutException("registry did not become ready");
     }
 
-    public HttpRequestMessage Request(HttpMethod method, string path, string? key = null, HttpContent? content = null)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = content };
-        key ??= AdminKey;
-        if (key.Length > 0)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
+    public RegistryApi Api => new(Client, AdminKey);
 
-        return request;
-    }
+    public HttpRequestMessage Request(HttpMethod method, string path, string? key = null, HttpContent? content = null) => Api.Request(method, path, key, content);
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key = null, HttpContent? content = null) =>
-        await Client.SendAsync(Request(method, path, key, content));
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key = null, HttpContent? content = null) => Api.SendAsync(method, path, key, content);
 
-    public async Task<JsonElement> JsonAsync(HttpMethod method, string path, object? body = null, string? key = null, int expectedStatus = 200)
-    {
-        using var response = await SendAsync(method, path, key, body is null ? null : JsonContent.Create(body));
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode == expectedStatus, $"{method} {path}: expected {expectedStatus}, got {(int)response.StatusCode}: {text}");
-        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-    }
+    public Task<JsonElement> JsonAsync(HttpMethod method, string path, object? body = null, string? key = null, int expectedStatus = 200) =>
+        Api.JsonAsync(method, path, body, key, expectedStatus);
 
-    public Task CreateNamespaceAsync(string name) => JsonAsync(HttpMethod.Post, "/api/v1/namespaces", new { name }, expectedStatus: 201);
+    public Task CreateNamespaceAsync(string name) => Api.CreateNamespaceAsync(name);
 
-    public async Task<string> CreateKeyAsync(string[] scopes, string[]? namespaces = null)
-    {
-        var created = await JsonAsync(HttpMethod.Post, "/api/v1/apikeys", new { name = "test", scopes, namespaces }, expectedStatus: 201);
-        return created.GetProperty("key").GetString()!;
-    }
+    public Task<string> CreateKeyAsync(string[] scopes, string[]? namespaces = null) => Api.CreateKeyAsync(scopes, namespaces);
 
     public async Task<HttpResponseMessage> PublishModuleAsync(string ns, string name, string system, string version, byte[] archive, string fileName = "module.tar.gz", string? key = null)
     {

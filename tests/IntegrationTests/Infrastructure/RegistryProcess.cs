@@ -67,6 +67,16 @@ public sealed class RegistryProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGKILL, at once.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();

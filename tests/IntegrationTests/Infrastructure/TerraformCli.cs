@@ -11,10 +11,15 @@ public static class TerraformCli
         RunWithConfigAsync(workDir, registry, token, extraConfig: "", args);
 
     /// <param name="extraConfig">More CLI configuration, e.g. a provider_installation block.</param>
-    public static async Task<TerraformResult> RunWithConfigAsync(string workDir, RegistryInstance registry, string? token, string extraConfig, params string[] args)
+    public static Task<TerraformResult> RunWithConfigAsync(string workDir, RegistryInstance registry, string? token, string extraConfig, params string[] args) =>
+        RunWithConfigAsync(workDir, registry.Host, registry.Certificates.CaPath, token, extraConfig, args);
+
+    /// <param name="host">The registry's host:port, which the token is for.</param>
+    /// <param name="caPath">The CA terraform trusts (SSL_CERT_FILE).</param>
+    public static async Task<TerraformResult> RunWithConfigAsync(string workDir, string host, string caPath, string? token, string extraConfig, params string[] args)
     {
         var cliConfig = Path.Combine(workDir, ".terraformrc");
-        var credentials = token is null ? "" : $"credentials \"{registry.Host}\" {{\n  token = \"{token}\"\n}}\n";
+        var credentials = token is null ? "" : $"credentials \"{host}\" {{\n  token = \"{token}\"\n}}\n";
         await File.WriteAllTextAsync(cliConfig, credentials + extraConfig);
         var start = new ProcessStartInfo("terraform", args)
         {
@@ -23,7 +28,7 @@ public static class TerraformCli
             RedirectStandardError = true,
         };
         start.Environment["TF_CLI_CONFIG_FILE"] = cliConfig;
-        start.Environment["SSL_CERT_FILE"] = registry.Certificates.CaPath;
+        start.Environment["SSL_CERT_FILE"] = caPath;
         start.Environment["TF_IN_AUTOMATION"] = "1";
         start.Environment["CHECKPOINT_DISABLE"] = "1";
         start.Environment["TF_INPUT"] = "0";

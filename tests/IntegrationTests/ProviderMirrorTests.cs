@@ -1,0 +1,167 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using OrleansRegistry.IntegrationTests.Infrastructure;
+
+namespace OrleansRegistry.IntegrationTests;
+
+/// <summary>
+/// Mirroring providers from an upstream registry: the mirror is our registry as its own process (it trusts the
+/// upstream's private CA through SSL_CERT_FILE), the upstream a second registry instance or a test-owned HTTPS
+/// registry that misbehaves on purpose, and the client the real terraform.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed partial class ProviderMirrorTests(PostgresServer postgres)
+{
+    private static readonly string[] Platforms = ["linux_amd64", "darwin_arm64"];
+
+    [Fact]
+    public async Task A_synced_mirror_serves_terraform_the_upstreams_providers_with_the_upstreams_hashes()
+    {
+        await using var upstream = await RegistryInstance.StartAsync(await postgres.CreateDatabaseAsync());
+        await upstream.CreateNamespaceAsync("hashicorp");
+        var pipeline = new GnuPg();
+        await upstream.JsonAsync(HttpMethod.Post, "/api/v1/namespaces/hashicorp/gpg-keys", new { ascii_armor = pipeline.PublicKeyArmor }, expectedStatus: 201);
+        foreach (var version in new[] { "2.1.0", "3.1.0", "3.2.0" })
+        {
+            await PublishAsync(upstream, pipeline, "null", version);
+        }
+
+        var upstreamToken = await upstream.CreateKeyAsync(["providers:read"]);
+        var dataDir = TempDir("mirror-node");
+        await using var node = await RegistryNode.StartAsync(await postgres.CreateDatabaseAsync(), dataDir, TestCertificates.Create(Path.Combine(dataDir, "tls")), upstream.Certificates.CaPath,
+            settings: new Dictionary<string, string> { ["Mirrors__UpstreamVersionsCacheTime"] = "00:00:01" });
+
+        using var created = await node.Api.SendAsync(HttpMethod.Post, "/api/v1/mirrors", content: System.Net.Http.Json.JsonContent.Create(new
+        {
+            kind = "terraform-providers",
+            name = "hashicorp",
+            upstream_url = $"https://{upstream.Host}",
+            hostname = "registry.terraform.io",
+            providers = new[] { "hashicorp/null" },
+            versions = ">= 3.0, < 4.0",
+            platforms = Platforms,
+            pull_through = true,
+            upstream_token = upstreamToken,
+        }));
+        var createdText = await created.Content.ReadAsStringAsync();
+        Assert.True(created.StatusCode == HttpStatusCode.Created, createdText);
+        Assert.DoesNotContain(upstreamToken, createdText, StringComparison.Ordinal);
+        var id = JsonDocument.Parse(createdText).RootElement.GetProperty("id").GetString()!;
+        Assert.True(JsonDocument.Parse(createdText).RootElement.GetProperty("has_upstream_token").GetBoolean());
+
+        await node.Api.JsonAsync(HttpMethod.Post, $"/api/v1/mirrors/{id}/sync", expectedStatus: 202);
+        var first = await WaitForSyncAsync(node.Api, id, 1);
+        Assert.True(first.GetProperty("result").GetString() == "succeeded", first.ToString());
+        Assert.Equal(2, first.GetProperty("versions_added").GetInt32());
+        Assert.Equal(4, first.GetProperty("platforms_added").GetInt32());
+
+        // terraform requires registry.terraform.io/hashicorp/null and gets it from our network mirror only.
+        var reader = await node.Api.CreateKeyAsync(["providers:read"]);
+        var mirrorConfig = $$"""
+            provider_installation {
+              network_mirror {
+                url = "https://{{node.Host}}/terraform/providers/"
+              }
+            }
+            """;
+        var viaMirror = TerraformCli.NewWorkDir(Requires("registry.terraform.io/hashicorp/null", "~> 3.1"));
+        var init = await TerraformCli.RunWithConfigAsync(viaMirror, node.Host, node.Certificates.CaPath, reader, mirrorConfig, "init", "-no-color");
+        Assert.True(init.ExitCode == 0, init.Output);
+        Assert.True(init.Output.Contains("Installed hashicorp/null v3.2.0 (verified checksum)", StringComparison.Ordinal), init.Output);
+
+        // The same provider straight from the upstream: locked for both platforms, the lock files hold the same hashes.
+        var direct = TerraformCli.NewWorkDir(Requires($"{upstream.Host}/hashicorp/null", "3.2.0"));
+        var directLock = await TerraformCli.RunAsync(direct, upstream, upstreamToken, ["providers", "lock", "-no-color", .. Platforms.Select(p => $"-platform={p}")]);
+        Assert.True(directLock.ExitCode == 0, directLock.Output);
+        var mirrorLock = await TerraformCli.RunWithConfigAsync(viaMirror, node.Host, node.Certificates.CaPath, reader, mirrorConfig,
+            ["providers", "lock", "-no-color", $"-net-mirror=https://{node.Host}/terraform/providers/", .. Platforms.Select(p => $"-platform={p}")]);
+        Assert.True(mirrorLock.ExitCode == 0, mirrorLock.Output);
+        var mirrorHashes = LockHashes(viaMirror);
+        var upstreamHashes = LockHashes(direct);
+        Assert.Equal(2, mirrorHashes.Count(h => h.StartsWith("h1:", StringComparison.Ordinal)));
+        Assert.Subset(upstreamHashes, mirrorHashes);
+        Assert.Equal(upstreamHashes.Where(h => h.StartsWith("h1:", StringComparison.Ordinal)).Order(), mirrorHashes.Where(h => h.StartsWith("h1:", StringComparison.Ordinal)).Order());
+
+        // A second sync finds everything in place.
+        await node.Api.JsonAsync(HttpMethod.Post, $"/api/v1/mirrors/{id}/sync", expectedStatus: 202);
+        var second = await WaitForSyncAsync(node.Api, id, 2);
+        Assert.Equal("succeeded", second.GetProperty("result").GetString());
+        Assert.Equal(0, second.GetProperty("platforms_added").GetInt32());
+        Assert.Equal(4, second.GetProperty("platforms_skipped").GetInt32());
+
+        // Pull-through: a version published upstream after the sync is fetched, verified and served on first request.
+        await PublishAsync(upstream, pipeline, "null", "3.3.0");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var pulled = TerraformCli.NewWorkDir(Requires("registry.terraform.io/hashicorp/null", "3.3.0"));
+        var pullInit = await TerraformCli.RunWithConfigAsync(pulled, node.Host, node.Certificates.CaPath, reader, mirrorConfig, "init", "-no-color");
+        Assert.True(pullInit.ExitCode == 0, pullInit.Output);
+        Assert.True(pullInit.Output.Contains("Installed hashicorp/null v3.3.0", StringComparison.Ordinal), pullInit.Output);
+
+        // Outside the filters: not listed, not fetched.
+        var index = await node.Api.JsonAsync(HttpMethod.Get, "/terraform/providers/registry.terraform.io/hashicorp/null/index.json", key: reader);
+        Assert.Equal(["3.3.0", "3.2.0", "3.1.0"], index.GetProperty("versions").EnumerateObject().Select(p => p.Name));
+        await node.Api.JsonAsync(HttpMethod.Get, "/terraform/providers/registry.terraform.io/hashicorp/null/2.1.0.json", key: reader, expectedStatus: 404);
+        await node.Api.JsonAsync(HttpMethod.Get, "/terraform/providers/registry.terraform.io/hashicorp/other/index.json", key: reader, expectedStatus: 404);
+
+        // The provider registry protocol serves the mirrored copy too, signed by the upstream's key.
+        var versions = await node.Api.JsonAsync(HttpMethod.Get, "/v1/providers/hashicorp/null/versions", key: reader);
+        Assert.Equal(3, versions.GetProperty("versions").GetArrayLength());
+        var download = await node.Api.JsonAsync(HttpMethod.Get, "/v1/providers/hashicorp/null/3.2.0/download/linux/amd64", key: reader);
+        Assert.Contains(pipeline.PublicKeyArmor.Split('\n')[2][..20], download.GetProperty("signing_keys").GetProperty("gpg_public_keys")[0].GetProperty("ascii_armor").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith($"https://{node.Host}/files/", download.GetProperty("download_url").GetString(), StringComparison.Ordinal);
+
+        var mirrors = await node.Api.JsonAsync(HttpMethod.Get, "/api/v1/mirrors");
+        Assert.Equal("succeeded", mirrors.GetProperty("mirrors")[0].GetProperty("last_sync").GetProperty("result").GetString());
+        Assert.Matches($"mirror_sync_duration_seconds_count{{mirror=\"{id}\",result=\"succeeded\"}} 2", await node.MetricsAsync());
+    }
+
+    internal static async Task PublishAsync(RegistryInstance registry, GnuPg signer, string type, string version)
+    {
+        var release = ProviderRelease.Create(type, version, Platforms, signer);
+        using var published = await registry.SendAsync(HttpMethod.Post, "/api/v1/providers", content: release.Form("hashicorp", type, version));
+        Assert.True(published.StatusCode == HttpStatusCode.Created, await published.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Waits for sync <paramref name="number"/> to end and returns its history entry.</summary>
+    internal static async Task<JsonElement> WaitForSyncAsync(RegistryApi api, string id, int number, int timeoutSeconds = 120)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (true)
+        {
+            var history = await api.JsonAsync(HttpMethod.Get, $"/api/v1/mirrors/{id}/history");
+            var sync = history.GetProperty("syncs").EnumerateArray().FirstOrDefault(s => s.GetProperty("number").GetInt32() == number);
+            if (sync.ValueKind == JsonValueKind.Object && sync.TryGetProperty("ended_at", out _))
+            {
+                return sync;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"sync {number} did not end; history: {history}");
+            await Task.Delay(250);
+        }
+    }
+
+    internal static string TempDir(string prefix)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    private static string Requires(string source, string version) => $$"""
+        terraform {
+          required_providers {
+            p = {
+              source  = "{{source}}"
+              version = "{{version}}"
+            }
+          }
+        }
+        """;
+
+    private static HashSet<string> LockHashes(string workDir) =>
+        [.. HashPattern().Matches(File.ReadAllText(Path.Combine(workDir, ".terraform.lock.hcl"))).Select(m => m.Groups[1].Value)];
+
+    [GeneratedRegex("\"((?:h1|zh):[^\"]+)\"")]
+    private static partial Regex HashPattern();
+}
