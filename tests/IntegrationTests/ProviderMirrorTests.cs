@@ -30,7 +30,7 @@ public sealed partial class ProviderMirrorTests(PostgresServer postgres)
         var upstreamToken = await upstream.CreateKeyAsync(["providers:read"]);
         var dataDir = TempDir("mirror-node");
         await using var node = await RegistryNode.StartAsync(await postgres.CreateDatabaseAsync(), dataDir, TestCertificates.Create(Path.Combine(dataDir, "tls")), upstream.Certificates.CaPath,
-            settings: new Dictionary<string, string> { ["Mirrors__UpstreamVersionsCacheTime"] = "00:00:01" });
+            settings: new Dictionary<string, string> { ["Mirrors__UpstreamVersionsCacheTime"] = "00:00:01", ["Mirrors__FirstSyncDelay"] = "01:00:00" });
 
         using var created = await node.Api.SendAsync(HttpMethod.Post, "/api/v1/mirrors", content: System.Net.Http.Json.JsonContent.Create(new
         {
@@ -114,6 +114,84 @@ public sealed partial class ProviderMirrorTests(PostgresServer postgres)
         var mirrors = await node.Api.JsonAsync(HttpMethod.Get, "/api/v1/mirrors");
         Assert.Equal("succeeded", mirrors.GetProperty("mirrors")[0].GetProperty("last_sync").GetProperty("result").GetString());
         Assert.Matches($"mirror_sync_duration_seconds_count{{mirror=\"{id}\",result=\"succeeded\"}} 2", await node.MetricsAsync());
+    }
+
+    [Fact]
+    public async Task Unverifiable_releases_are_never_published_and_failures_show_in_history_and_metrics()
+    {
+        var dataDir = TempDir("mirror-faults");
+        var tls = TestCertificates.Create(Path.Combine(dataDir, "tls"));
+        var signer = new GnuPg();
+        await using var upstream = await ProviderUpstream.StartAsync(tls, signer);
+        upstream.Add("acme", "good", "1.0.0", "linux_amd64");
+        var corrupt = upstream.Add("acme", "corrupt", "1.0.0", "linux_amd64");
+        upstream.Replaced[corrupt.Files[0]] = ProviderRelease.Zip("corrupt", "1.0.0", "tampered");
+        var forged = upstream.Add("acme", "forged", "1.0.0", "linux_amd64");
+        upstream.Replaced[forged.Files[2]] = SignedBy(new GnuPg(), forged.Read(forged.Files[1]));
+        var unsummed = upstream.Add("acme", "unsummed", "1.0.0", "linux_amd64");
+        upstream.Missing[unsummed.Files[1]] = true;
+        upstream.Throttle(2);
+
+        await using var node = await RegistryNode.StartAsync(await postgres.CreateDatabaseAsync(), dataDir, tls, tls.CaPath,
+            settings: new Dictionary<string, string> { ["Mirrors__RetryDelay"] = "00:00:00.100", ["Mirrors__FirstSyncDelay"] = "01:00:00" });
+        var mirror = await node.Api.JsonAsync(HttpMethod.Post, "/api/v1/mirrors",
+            new { kind = "terraform-providers", name = "acme", upstream_url = upstream.Url, hostname = "upstream.acme.test", providers = new[] { "acme/*" } }, expectedStatus: 201);
+        var id = mirror.GetProperty("id").GetString()!;
+
+        await node.Api.JsonAsync(HttpMethod.Post, $"/api/v1/mirrors/{id}/sync", expectedStatus: 202);
+        var sync = await WaitForSyncAsync(node.Api, id, 1);
+        Assert.True(sync.GetProperty("result").GetString() == "partial", sync.ToString());
+        Assert.Equal(1, sync.GetProperty("platforms_added").GetInt32());
+        Assert.Equal(3, sync.GetProperty("platforms_failed").GetInt32());
+        var errors = string.Join("\n", sync.GetProperty("errors").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("acme/corrupt 1.0.0 linux_amd64: checksum mismatch", errors, StringComparison.Ordinal);
+        Assert.Contains("acme/forged 1.0.0: signature check of SHA256SUMS failed", errors, StringComparison.Ordinal);
+        Assert.Contains("acme/unsummed 1.0.0: GET", errors, StringComparison.Ordinal);
+        Assert.Contains("answered 404", errors, StringComparison.Ordinal);
+
+        // Only the verified provider is served; nothing of the others is left in the store.
+        await node.Api.JsonAsync(HttpMethod.Get, "/terraform/providers/upstream.acme.test/acme/good/index.json");
+        foreach (var type in new[] { "corrupt", "forged", "unsummed" })
+        {
+            await node.Api.JsonAsync(HttpMethod.Get, $"/terraform/providers/upstream.acme.test/acme/{type}/index.json", expectedStatus: 404);
+            var stored = Path.Combine(dataDir, "artifacts", "mirrors", "providers", "upstream.acme.test", "acme", type);
+            Assert.Empty(Directory.Exists(stored) ? Directory.GetFiles(stored, "*.zip", SearchOption.AllDirectories) : []);
+        }
+
+        Assert.Contains($"mirror_sync_errors_total{{mirror=\"{id}\"}} 3", await node.MetricsAsync(), StringComparison.Ordinal);
+
+        // A wildcard needs the upstream to enumerate its providers; when it cannot, the sync says so.
+        upstream.CanList = false;
+        await node.Api.JsonAsync(HttpMethod.Post, $"/api/v1/mirrors/{id}/sync", expectedStatus: 202);
+        var unlisted = await WaitForSyncAsync(node.Api, id, 2);
+        Assert.Equal("failed", unlisted.GetProperty("result").GetString());
+        Assert.Contains("cannot enumerate the providers of namespace 'acme'", unlisted.GetProperty("errors")[0].GetString(), StringComparison.Ordinal);
+
+        // An upstream that is down fails the sync cleanly; the next sync, once it is back, completes.
+        var port = PostgresServer.FreePort();
+        var down = await node.Api.JsonAsync(HttpMethod.Post, "/api/v1/mirrors",
+            new { kind = "terraform-providers", name = "down", upstream_url = $"https://127.0.0.1:{port}", hostname = "down.acme.test", providers = new[] { "acme/good" } }, expectedStatus: 201);
+        var downId = down.GetProperty("id").GetString()!;
+        await node.Api.JsonAsync(HttpMethod.Post, $"/api/v1/mirrors/{downId}/sync", expectedStatus: 202);
+        var failed = await WaitForSyncAsync(node.Api, downId, 1);
+        Assert.Equal("failed", failed.GetProperty("result").GetString());
+        Assert.Contains("is not usable", failed.GetProperty("errors")[0].GetString(), StringComparison.Ordinal);
+        Assert.True((await node.Api.JsonAsync(HttpMethod.Get, $"/api/v1/mirrors/{downId}")).TryGetProperty("next_sync_at", out _));
+
+        await using var back = await ProviderUpstream.StartAsync(tls, signer, port);
+        back.Add("acme", "good", "1.0.0", "linux_amd64");
+        await node.Api.JsonAsync(HttpMethod.Post, $"/api/v1/mirrors/{downId}/sync", expectedStatus: 202);
+        var recovered = await WaitForSyncAsync(node.Api, downId, 2);
+        Assert.True(recovered.GetProperty("result").GetString() == "succeeded", recovered.ToString());
+        Assert.Equal(1, recovered.GetProperty("platforms_added").GetInt32());
+    }
+
+    private static byte[] SignedBy(GnuPg signer, byte[] content)
+    {
+        var file = Path.Combine(TempDir("forged"), "SHA256SUMS");
+        File.WriteAllBytes(file, content);
+        signer.DetachSign(file);
+        return File.ReadAllBytes(file + ".sig");
     }
 
     internal static async Task PublishAsync(RegistryInstance registry, GnuPg signer, string type, string version)

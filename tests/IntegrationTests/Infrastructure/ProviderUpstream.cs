@@ -41,15 +41,16 @@ public sealed class ProviderUpstream : IAsyncDisposable
 
     public bool CanList { get; set; } = true;
 
-    public static async Task<ProviderUpstream> StartAsync(TestCertificates tls, GnuPg signer)
+    /// <param name="port">A port to listen on; a free one when not given.</param>
+    public static async Task<ProviderUpstream> StartAsync(TestCertificates tls, GnuPg signer, int? port = null)
     {
-        var port = PostgresServer.FreePort();
+        port ??= PostgresServer.FreePort();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         var certificate = X509Certificate2.CreateFromPemFile(tls.CertificatePath, tls.KeyPath);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port, l => l.UseHttps(certificate)));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port.Value, l => l.UseHttps(certificate)));
         var app = builder.Build();
-        var upstream = new ProviderUpstream(app, signer, port);
+        var upstream = new ProviderUpstream(app, signer, port.Value);
         upstream.Map(app);
         await app.StartAsync();
         return upstream;
