@@ -52,7 +52,7 @@ public sealed class VersionConstraint
             var operand = term.StartsWith(op, StringComparison.Ordinal) ? term[op.Length..].Trim() : term;
             if (!TryParsePartial(operand, out var version, out var segments))
             {
-                error = $"'{term}' is not a version constraint (e.g. \">= 3.0, < 4.0\", \"~> 1.2\", \"2.1.0\" or \"latest:5\")";
+                error = $"'{text}' is not a version constraint (e.g. \">= 3.0, < 4.0\", \"~> 1.2\", \"2.1.0\" or \"latest:5\")";
                 return false;
             }
 
