@@ -88,7 +88,8 @@ public sealed class ProviderMirrorSync(
             logger.LogWarning("Mirror {Mirror} pull-through: {Error}", plan.MirrorId, error);
         }
 
-        if (outcome.Import is null)
+        // A client waits on this answer: serve the version whole or explain, rather than hand out some platforms.
+        if (outcome.Import is null || outcome.Failures.Count > 0)
         {
             return new(PullThroughStatus.Failed, string.Join("; ", outcome.Failures.Select(f => f.Error)));
         }

@@ -186,6 +186,49 @@ public sealed partial class ProviderMirrorTests(PostgresServer postgres)
         Assert.Equal(1, recovered.GetProperty("platforms_added").GetInt32());
     }
 
+    [Fact]
+    public async Task Pull_through_fetches_a_version_once_however_many_clients_ask_at_once()
+    {
+        var dataDir = TempDir("mirror-pull");
+        var tls = TestCertificates.Create(Path.Combine(dataDir, "tls"));
+        await using var upstream = await ProviderUpstream.StartAsync(tls, new GnuPg());
+        upstream.Add("acme", "lazy", "1.0.0", Platforms);
+        upstream.Add("acme", "lazy", "2.0.0", Platforms);
+        var tampered = upstream.Add("acme", "lazy", "1.1.0", Platforms);
+        upstream.Replaced[tampered.Files[0]] = ProviderRelease.Zip("lazy", "1.1.0", "tampered");
+        upstream.FileDelay = TimeSpan.FromMilliseconds(500);
+
+        await using var node = await RegistryNode.StartAsync(await postgres.CreateDatabaseAsync(), dataDir, tls, tls.CaPath,
+            settings: new Dictionary<string, string> { ["Mirrors__FirstSyncDelay"] = "01:00:00" });
+        await node.Api.JsonAsync(HttpMethod.Post, "/api/v1/mirrors", new
+        {
+            kind = "terraform-providers", name = "lazy", upstream_url = upstream.Url, hostname = "up.acme.test",
+            providers = new[] { "acme/lazy" }, versions = "< 2.0", pull_through = true,
+        }, expectedStatus: 201);
+
+        // Nothing synced yet: the index comes from the upstream, filtered.
+        var index = await node.Api.JsonAsync(HttpMethod.Get, "/terraform/providers/up.acme.test/acme/lazy/index.json");
+        Assert.Equal(["1.1.0", "1.0.0"], index.GetProperty("versions").EnumerateObject().Select(p => p.Name));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => node.Api.JsonAsync(HttpMethod.Get, "/terraform/providers/up.acme.test/acme/lazy/1.0.0.json")));
+        Assert.All(answers, a => Assert.Equal(2, a.GetProperty("archives").EnumerateObject().Count()));
+        Assert.Single(answers.Select(a => a.GetProperty("archives").GetProperty("linux_amd64").GetProperty("hashes")[0].GetString()).Distinct());
+        Assert.All(upstream.FileRequests, f => Assert.True(f.Value == 1, $"{f.Key} was downloaded {f.Value} times"));
+        Assert.Equal(4, upstream.FileRequests.Count);
+
+        // A version that fails verification is refused with the reason, and not kept; one the filters exclude is unknown.
+        using (var refused = await node.Api.SendAsync(HttpMethod.Get, "/terraform/providers/up.acme.test/acme/lazy/1.1.0.json"))
+        {
+            var body = await refused.Content.ReadAsStringAsync();
+            Assert.True((int)refused.StatusCode == 502, body);
+            Assert.Contains("checksum mismatch", body, StringComparison.Ordinal);
+        }
+
+        await node.Api.JsonAsync(HttpMethod.Get, "/terraform/providers/up.acme.test/acme/lazy/2.0.0.json", expectedStatus: 404);
+        var versions = await node.Api.JsonAsync(HttpMethod.Get, "/v1/providers/acme/lazy/versions");
+        Assert.Equal(["1.0.0"], versions.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("version").GetString()));
+    }
+
     private static byte[] SignedBy(GnuPg signer, byte[] content)
     {
         var file = Path.Combine(TempDir("forged"), "SHA256SUMS");
