@@ -23,6 +23,26 @@ public sealed record ModuleSummary(
     [property: Id(5)] DateTimeOffset PublishedAt,
     [property: Id(6)] long Downloads);
 
+/// <summary>Providers of a namespace (all when null), uploaded or mirrored, one row per namespace/type.</summary>
+[GenerateSerializer, Immutable, Alias("provider-query")]
+public sealed record ProviderQuery(
+    [property: Id(0)] string? Namespace,
+    [property: Id(1)] string[]? AllowedNamespaces,
+    [property: Id(2)] int Offset,
+    [property: Id(3)] int Limit);
+
+[GenerateSerializer, Immutable, Alias("provider-summary")]
+public sealed record ProviderSummary(
+    [property: Id(0)] string Namespace,
+    [property: Id(1)] string Type,
+    [property: Id(2)] string LatestVersion,
+    [property: Id(3)] DateTimeOffset PublishedAt);
+
+[GenerateSerializer, Immutable, Alias("provider-page")]
+public sealed record ProviderPage(
+    [property: Id(0)] ProviderSummary[] Providers,
+    [property: Id(1)] bool HasMore);
+
 [GenerateSerializer, Immutable, Alias("module-page")]
 public sealed record ModulePage(
     [property: Id(0)] ModuleSummary[] Modules,
@@ -64,6 +84,9 @@ public interface ICatalogGrain : IGrainWithIntegerKey
 {
     [Alias("modules")]
     Task<ModulePage> ListModules(ModuleQuery query);
+
+    [Alias("list-providers")]
+    Task<ProviderPage> ListProviders(ProviderQuery query);
 
     [Alias("namespaces")]
     Task<NamespaceView[]> ListNamespaces(string[]? allowedNamespaces);

@@ -10,6 +10,8 @@ public sealed class CatalogGrain(RegistryIndex index) : Grain, ICatalogGrain
 {
     public Task<ModulePage> ListModules(ModuleQuery query) => index.ListModulesAsync(query);
 
+    public Task<ProviderPage> ListProviders(ProviderQuery query) => index.ListProvidersAsync(query);
+
     public Task<NamespaceView[]> ListNamespaces(string[]? allowedNamespaces) => index.ListNamespacesAsync(allowedNamespaces);
 
     public Task<ApiKeyView[]> ListApiKeys() => index.ListApiKeysAsync();

@@ -84,6 +84,55 @@ public sealed class RegistryIndex(NpgsqlDataSource dataSource)
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Keeps the provider's listing row current; <paramref name="versions"/> empty removes it.</summary>
+    public async Task UpsertProviderAsync(string hostname, string ns, string type, string[] versions, string latest, DateTimeOffset publishedAt, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand(versions.Length == 0
+            ? "DELETE FROM registry_providers WHERE hostname = $1 AND namespace = $2 AND type = $3"
+            : """
+              INSERT INTO registry_providers (hostname, namespace, type, latest_version, versions, published_at, updated_at)
+              VALUES ($1, $2, $3, $4, $5, $6, now())
+              ON CONFLICT (hostname, namespace, type) DO UPDATE SET
+                latest_version = EXCLUDED.latest_version, versions = EXCLUDED.versions, published_at = EXCLUDED.published_at, updated_at = now()
+              """);
+        cmd.Parameters.Add(new() { Value = hostname });
+        cmd.Parameters.Add(new() { Value = ns });
+        cmd.Parameters.Add(new() { Value = type });
+        if (versions.Length > 0)
+        {
+            cmd.Parameters.Add(new() { Value = latest });
+            cmd.Parameters.Add(new() { Value = versions, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            cmd.Parameters.Add(new() { Value = publishedAt });
+        }
+
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<ProviderPage> ListProvidersAsync(ProviderQuery query, CancellationToken cancellationToken = default)
+    {
+        // An uploaded provider and a mirrored copy of the same namespace/type are one entry; the uploaded one wins.
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT DISTINCT ON (namespace, type) namespace, type, latest_version, published_at
+            FROM registry_providers
+            WHERE ($1::text IS NULL OR namespace = $1)
+              AND ($2::text[] IS NULL OR namespace = ANY($2))
+            ORDER BY namespace, type, hostname
+            OFFSET $3 LIMIT $4
+            """);
+        cmd.Parameters.Add(new() { Value = (object?)query.Namespace ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = (object?)query.AllowedNamespaces ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = query.Offset });
+        cmd.Parameters.Add(new() { Value = query.Limit + 1 });
+        var providers = new List<ProviderSummary>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            providers.Add(new ProviderSummary(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return new ProviderPage([.. providers.Take(query.Limit)], providers.Count > query.Limit);
+    }
+
     public async Task<ModulePage> ListModulesAsync(ModuleQuery query, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("""

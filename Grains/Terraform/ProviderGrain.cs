@@ -123,6 +123,7 @@ public sealed partial class ProviderGrain(
             await store.DeleteAsync(old.Signature, CancellationToken.None);
         }
 
+        await IndexAsync();
         await index.AuditAsync(request.PublishedBy, "provider.publish", $"{Key}@{version}", $"{{\"platforms\":\"{string.Join(',', platforms.Select(p => $"{p.Os}_{p.Arch}"))}\"}}");
         return new(PublishStatus.Created, null, ViewOf(record));
     }
@@ -167,6 +168,7 @@ public sealed partial class ProviderGrain(
             await state.WriteStateAsync();
             _versionsDocument = null;
             _mirrorIndex = null;
+            await IndexAsync();
         }
 
         return added;
@@ -219,6 +221,7 @@ public sealed partial class ProviderGrain(
         await state.WriteStateAsync();
         _versionsDocument = null;
         _mirrorIndex = null;
+        await IndexAsync();
         await index.AuditAsync(actor, "provider.delete-version", $"{Key}@{record.Version}");
         foreach (var key in record.Platforms.Select(p => p.StorageKey).Append(record.Sha256SumsKey).Append(record.SignatureKey))
         {
@@ -341,6 +344,14 @@ public sealed partial class ProviderGrain(
     {
         using var content = new MemoryStream(bytes, writable: false);
         await store.WriteAsync(key, content, bytes.Length, CancellationToken.None);
+    }
+
+    /// <summary>Updates the listing read model after a change (removes the row when no version is left).</summary>
+    private Task IndexAsync()
+    {
+        var newest = ProviderDocuments.Newest(state.State.Versions.Values).ToList();
+        var hostname = IsMirrored ? Key.Split('/')[0] : "";
+        return index.UpsertProviderAsync(hostname, Namespace, Type, [.. newest.Select(v => v.Version)], newest.FirstOrDefault()?.Version ?? "", newest.FirstOrDefault()?.PublishedAt ?? default);
     }
 
     private ProviderVersionRecord? Find(string version) =>

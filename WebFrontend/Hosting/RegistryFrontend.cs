@@ -101,6 +101,7 @@ public static class RegistryFrontend
         app.MapApiKeysApi();
         app.MapModulesApi();
         app.MapProviderProtocol();
+        app.MapProviderListing();
         app.MapNetworkMirror();
         app.MapProvidersApi();
         app.MapMirrorsApi();

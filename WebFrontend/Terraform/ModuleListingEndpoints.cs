@@ -109,13 +109,13 @@ public static class ModuleListingEndpoints
         }, FrontendJson.Options);
     }
 
-    private static bool TryInt(string? text, int min, int max, int fallback, out int value)
+    internal static bool TryInt(string? text, int min, int max, int fallback, out int value)
     {
         value = fallback;
         return text is null || (int.TryParse(text, out value) && value >= min && value <= max);
     }
 
-    private static string PagedQuery(HttpContext http, int offset, int limit)
+    internal static string PagedQuery(HttpContext http, int offset, int limit)
     {
         var pairs = http.Request.Query.Where(q => q.Key is not ("offset" or "limit")).Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}");
         return string.Join('&', pairs.Append($"offset={offset}").Append($"limit={limit}"));

@@ -38,7 +38,7 @@ public sealed partial class ProviderMirrorTests(PostgresServer postgres)
             name = "hashicorp",
             upstream_url = $"https://{upstream.Host}",
             hostname = "registry.terraform.io",
-            providers = new[] { "hashicorp/null" },
+            providers = new[] { "hashicorp/*" },
             versions = ">= 3.0, < 4.0",
             platforms = Platforms,
             pull_through = true,
@@ -110,6 +110,10 @@ public sealed partial class ProviderMirrorTests(PostgresServer postgres)
         var download = await node.Api.JsonAsync(HttpMethod.Get, "/v1/providers/hashicorp/null/3.2.0/download/linux/amd64", key: reader);
         Assert.Contains(pipeline.PublicKeyArmor.Split('\n')[2][..20], download.GetProperty("signing_keys").GetProperty("gpg_public_keys")[0].GetProperty("ascii_armor").GetString(), StringComparison.Ordinal);
         Assert.StartsWith($"https://{node.Host}/files/", download.GetProperty("download_url").GetString(), StringComparison.Ordinal);
+
+        // The listing API shows the mirrored provider (it is how "hashicorp/*" was enumerated upstream, too).
+        var listing = await node.Api.JsonAsync(HttpMethod.Get, "/v1/providers?namespace=hashicorp", key: reader);
+        Assert.Equal(["hashicorp/null/3.3.0"], listing.GetProperty("providers").EnumerateArray().Select(p => p.GetProperty("id").GetString()));
 
         var mirrors = await node.Api.JsonAsync(HttpMethod.Get, "/api/v1/mirrors");
         Assert.Equal("succeeded", mirrors.GetProperty("mirrors")[0].GetProperty("last_sync").GetProperty("result").GetString());
