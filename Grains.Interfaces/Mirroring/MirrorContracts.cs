@@ -1,6 +1,11 @@
 namespace OrleansRegistry.Mirroring;
 
-/// <summary>What a mirror copies and from where, as an administrator configures it.</summary>
+/// <summary>
+/// What a mirror (or package source) copies and from where, as an administrator configures it. <see cref="Kind"/>
+/// selects the behaviour and which fields apply: <c>terraform-providers</c> (hostname, providers, versions,
+/// platforms, pull-through), <c>composer-git</c> (namespace, path) and <c>terraform-module-git</c> (namespace,
+/// module name, system, path, tag pattern). For Git sources <see cref="UpstreamUrl"/> is the repository URL.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mirror-settings")]
 public sealed record MirrorSettings(
     [property: Id(0)] string Kind,
@@ -12,13 +17,28 @@ public sealed record MirrorSettings(
     [property: Id(6)] string[] Platforms,
     [property: Id(7)] int IntervalMinutes,
     [property: Id(8)] bool PullThrough,
-    [property: Id(9)] bool AllowInsecure);
+    [property: Id(9)] bool AllowInsecure,
+    [property: Id(10)] string? Namespace = null,
+    [property: Id(11)] string? Path = null,
+    [property: Id(12)] string? ModuleName = null,
+    [property: Id(13)] string? System = null,
+    [property: Id(14)] string? TagPattern = null);
 
-/// <summary>A create or update: the settings and, when given, a new upstream token (empty string removes it).</summary>
+/// <summary>Upstream credentials: a token, or a user name and password. Stored encrypted, never returned.</summary>
+[GenerateSerializer, Immutable, Alias("mirror-credentials")]
+public sealed record MirrorCredentials(
+    [property: Id(0)] string? Token,
+    [property: Id(1)] string? Username,
+    [property: Id(2)] string? Password)
+{
+    public bool IsEmpty => string.IsNullOrEmpty(Token) && string.IsNullOrEmpty(Password);
+}
+
+/// <summary>A create or update: the settings and, when given, new credentials (empty ones remove them).</summary>
 [GenerateSerializer, Immutable, Alias("mirror-change")]
 public sealed record MirrorChange(
     [property: Id(0)] MirrorSettings Settings,
-    [property: Id(1)] string? UpstreamToken,
+    [property: Id(1)] MirrorCredentials? Credentials,
     [property: Id(2)] Actor Actor);
 
 /// <summary>One sync: when, why, what it did and what went wrong.</summary>
@@ -33,12 +53,15 @@ public sealed record MirrorSyncRecord(
     [property: Id(6)] string[] Errors,
     [property: Id(7)] string? Silo);
 
+/// <summary>Provider mirrors count platforms; Git sources count versions (tags and branches).</summary>
 [GenerateSerializer, Immutable, Alias("mirror-sync-counts")]
 public sealed record MirrorSyncCounts(
     [property: Id(0)] int VersionsAdded,
     [property: Id(1)] int PlatformsAdded,
     [property: Id(2)] int PlatformsSkipped,
-    [property: Id(3)] int PlatformsFailed)
+    [property: Id(3)] int PlatformsFailed,
+    [property: Id(4)] int VersionsSkipped = 0,
+    [property: Id(5)] int VersionsFailed = 0)
 {
     public static readonly MirrorSyncCounts Zero = new(0, 0, 0, 0);
 }
@@ -47,11 +70,12 @@ public sealed record MirrorSyncCounts(
 public sealed record MirrorView(
     [property: Id(0)] string Id,
     [property: Id(1)] MirrorSettings Settings,
-    [property: Id(2)] bool HasUpstreamToken,
+    [property: Id(2)] bool HasCredentials,
     [property: Id(3)] DateTimeOffset CreatedAt,
     [property: Id(4)] MirrorSyncRecord? Running,
     [property: Id(5)] MirrorSyncRecord? LastSync,
-    [property: Id(6)] DateTimeOffset? NextSyncAt);
+    [property: Id(6)] DateTimeOffset? NextSyncAt,
+    [property: Id(7)] string? WebhookSecret = null);
 
 public enum MirrorChangeStatus
 {
@@ -105,7 +129,8 @@ public sealed record MirrorSummary(
     [property: Id(5)] bool PullThrough,
     [property: Id(6)] string UpstreamUrl,
     [property: Id(7)] MirrorSyncRecord? LastSync,
-    [property: Id(8)] bool Running);
+    [property: Id(8)] bool Running,
+    [property: Id(9)] string? Namespace = null);
 
 /// <summary>A mirror that serves a provider, and the provider grain's key (<c>hostname/namespace/type</c>).</summary>
 [GenerateSerializer, Immutable, Alias("mirror-route")]

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.Catalog;
@@ -72,7 +72,7 @@ public sealed class MirrorGrain(
         state.State.Settings = settings;
         state.State.CreatedAt = clock.GetUtcNow();
         state.State.CreatedBy = change.Actor.KeyId;
-        state.State.UpstreamToken = Protect(change.UpstreamToken);
+        state.State.Credentials = Protect(change.Credentials);
         state.State.NextSyncAt = clock.GetUtcNow() + options.Value.FirstSyncDelay;
         await state.WriteStateAsync();
         await this.RegisterOrUpdateReminder(SyncReminder, options.Value.FirstSyncDelay, TimeSpan.FromMinutes(settings.IntervalMinutes));
@@ -95,9 +95,9 @@ public sealed class MirrorGrain(
         }
 
         state.State.Settings = settings;
-        if (change.UpstreamToken is not null)
+        if (change.Credentials is not null)
         {
-            state.State.UpstreamToken = Protect(change.UpstreamToken);
+            state.State.Credentials = Protect(change.Credentials);
         }
 
         if (settings.IntervalMinutes != previous.IntervalMinutes)
@@ -337,10 +337,13 @@ public sealed class MirrorGrain(
         return (settings, error);
     }
 
-    private MirrorPlan Plan() => new(Id, Settings!, state.State.UpstreamToken is { } token ? Encoding.UTF8.GetString(secrets.Unprotect(token)) : null);
+    private MirrorPlan Plan() => new(Id, Settings!, Credentials(), state.State.Refs);
 
-    private byte[]? Protect(string? token) =>
-        string.IsNullOrEmpty(token) ? null : secrets.Protect(Encoding.UTF8.GetBytes(token));
+    private MirrorCredentials? Credentials() =>
+        state.State.Credentials is { } encrypted ? JsonSerializer.Deserialize<MirrorCredentials>(secrets.Unprotect(encrypted)) : null;
+
+    private byte[]? Protect(MirrorCredentials? credentials) =>
+        credentials is null || credentials.IsEmpty ? null : secrets.Protect(JsonSerializer.SerializeToUtf8Bytes(credentials));
 
     private Task PublishSummaryAsync() =>
         GrainFactory.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key).Upsert(new MirrorSummary(
@@ -348,5 +351,5 @@ public sealed class MirrorGrain(
             state.State.History.FirstOrDefault(), state.State.Running is not null));
 
     private MirrorView View() =>
-        new(Id, Settings!, state.State.UpstreamToken is not null, state.State.CreatedAt, Live(), state.State.History.FirstOrDefault(), state.State.NextSyncAt);
+        new(Id, Settings!, state.State.Credentials is not null, state.State.CreatedAt, Live(), state.State.History.FirstOrDefault(), state.State.NextSyncAt);
 }

@@ -3,14 +3,17 @@ using OrleansRegistry.Versions;
 
 namespace OrleansRegistry.Mirroring;
 
-/// <summary>A mirror's settings prepared for a sync or a pull-through: parsed filters and the decrypted token.</summary>
-public sealed class MirrorPlan(string mirrorId, MirrorSettings settings, string? upstreamToken)
+/// <summary>A mirror's settings prepared for a sync or a pull-through: parsed filters and decrypted credentials.</summary>
+public sealed class MirrorPlan(string mirrorId, MirrorSettings settings, MirrorCredentials? credentials, IReadOnlyDictionary<string, string>? knownRefs = null)
 {
     private readonly VersionConstraint _versions = VersionConstraint.TryParse(settings.Versions, out var parsed, out _) ? parsed : VersionConstraint.Any;
 
     public string MirrorId => mirrorId;
     public MirrorSettings Settings => settings;
-    public string? UpstreamToken => upstreamToken;
+    public MirrorCredentials? Credentials => credentials;
+
+    /// <summary>Git sources: ref → commit as of the last sync.</summary>
+    public IReadOnlyDictionary<string, string> KnownRefs => knownRefs ?? new Dictionary<string, string>();
 
     /// <summary>The provider grain of a mirrored provider: <c>hostname/namespace/type</c>.</summary>
     public string ProviderKey(string ns, string type) => $"{settings.Hostname}/{ns}/{type}";

@@ -5,8 +5,14 @@ public sealed class MirrorState
 {
     public MirrorSettings? Settings { get; set; }
 
-    /// <summary>AES-256-GCM under the configured encryption key; never returned by the API.</summary>
-    public byte[]? UpstreamToken { get; set; }
+    /// <summary>Upstream credentials (JSON), AES-256-GCM under the configured encryption key; never returned by the API.</summary>
+    public byte[]? Credentials { get; set; }
+
+    /// <summary>The webhook secret, encrypted: webhook signatures are HMACs, so it must be recoverable.</summary>
+    public byte[]? WebhookSecret { get; set; }
+
+    /// <summary>Git sources: the commit each published ref (refs/tags/x, refs/heads/y) pointed at.</summary>
+    public Dictionary<string, string> Refs { get; set; } = new(StringComparer.Ordinal);
 
     public DateTimeOffset CreatedAt { get; set; }
     public string CreatedBy { get; set; } = "";

@@ -35,7 +35,7 @@ public sealed class ProviderMirrorSync(
     private MirrorOptions Options => options.Value;
 
     public TerraformUpstream Connect(MirrorPlan plan) =>
-        new(new UpstreamHttp(clients.CreateClient(HttpClientName), new Uri(plan.Settings.UpstreamUrl), plan.UpstreamToken, plan.Settings.AllowInsecure, Options, clock));
+        new(new UpstreamHttp(clients.CreateClient(HttpClientName), new Uri(plan.Settings.UpstreamUrl), plan.Credentials, plan.Settings.AllowInsecure, Options, clock));
 
     public async Task RunAsync(MirrorPlan plan, SyncProgress progress, CancellationToken cancellationToken)
     {

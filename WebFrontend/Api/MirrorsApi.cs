@@ -7,7 +7,11 @@ namespace OrleansRegistry.WebFrontend.Api;
 /// <summary>A mirror's settings as the admin API takes them; on PUT, omitted fields keep their values.</summary>
 public sealed record MirrorRequest(
     string? Kind, string? Name, string? UpstreamUrl, string? Hostname, string[]? Providers, string? Versions, string[]? Platforms,
-    int? IntervalMinutes, bool? PullThrough, bool? AllowInsecure, string? UpstreamToken);
+    int? IntervalMinutes, bool? PullThrough, bool? AllowInsecure, string? UpstreamToken, MirrorCredentials? Credentials)
+{
+    /// <summary>New credentials when the request sets any: <c>credentials</c>, or <c>upstream_token</c> as a shorthand.</summary>
+    public MirrorCredentials? NewCredentials => Credentials ?? (UpstreamToken is null ? null : new MirrorCredentials(UpstreamToken, null, null));
+}
 
 /// <summary>Mirrors of upstream registries: configuration, manual syncs and sync history.</summary>
 public static class MirrorsApi
@@ -42,7 +46,7 @@ public static class MirrorsApi
         }
 
         var id = Guid.NewGuid().ToString("N")[..12];
-        var result = await grains.GetGrain<IMirrorGrain>(id).Create(new MirrorChange(settings, request.UpstreamToken, http.Caller().AsActor()));
+        var result = await grains.GetGrain<IMirrorGrain>(id).Create(new MirrorChange(settings, request.NewCredentials, http.Caller().AsActor()));
         return Answer(http, result, StatusCodes.Status201Created);
     }
 
@@ -97,7 +101,7 @@ public static class MirrorsApi
             return forbidden;
         }
 
-        var result = await grains.GetGrain<IMirrorGrain>(view.Id).Update(new MirrorChange(settings, request.UpstreamToken, http.Caller().AsActor()));
+        var result = await grains.GetGrain<IMirrorGrain>(view.Id).Update(new MirrorChange(settings, request.NewCredentials, http.Caller().AsActor()));
         return Answer(http, result, StatusCodes.Status200OK);
     }
 
@@ -180,7 +184,7 @@ public static class MirrorsApi
         m.Settings.IntervalMinutes,
         m.Settings.PullThrough,
         m.Settings.AllowInsecure,
-        m.HasUpstreamToken,
+        m.HasCredentials,
         m.CreatedAt,
         m.NextSyncAt,
         Running = m.Running is null ? null : SyncJson(m.Running),

@@ -56,7 +56,7 @@ public sealed class MirrorsApiTests(PostgresServer postgres) : IAsyncLifetime
         var id = created.GetProperty("id").GetString()!;
         Assert.Equal("registry.terraform.io", created.GetProperty("hostname").GetString());
         Assert.Equal(60, created.GetProperty("interval_minutes").GetInt32());
-        Assert.True(created.GetProperty("has_upstream_token").GetBoolean());
+        Assert.True(created.GetProperty("has_credentials").GetBoolean());
         Assert.True(created.TryGetProperty("next_sync_at", out _));
         await _registry.JsonAsync(HttpMethod.Post, "/api/v1/mirrors", Mirror("PUBLIC"), expectedStatus: 409);
 
@@ -64,7 +64,7 @@ public sealed class MirrorsApiTests(PostgresServer postgres) : IAsyncLifetime
         var updated = await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/mirrors/{id}", new { interval_minutes = 15, upstream_token = "" });
         Assert.Equal(15, updated.GetProperty("interval_minutes").GetInt32());
         Assert.Equal("latest:3", updated.GetProperty("versions").GetString());
-        Assert.False(updated.GetProperty("has_upstream_token").GetBoolean());
+        Assert.False(updated.GetProperty("has_credentials").GetBoolean());
         await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/mirrors/{id}", new { platforms = new[] { "bad" } }, expectedStatus: 400);
         await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/mirrors/{id}", new { upstream_token = "rotated-secret-token" });
 
@@ -91,7 +91,7 @@ public sealed class MirrorsApiTests(PostgresServer postgres) : IAsyncLifetime
         await using (var command = db.CreateCommand("SELECT string_agg(coalesce(payloadjson, convert_from(payloadbinary, 'UTF8')), '') FROM orleansstorage"))
         {
             var state = (string)(await command.ExecuteScalarAsync())!;
-            Assert.Contains("UpstreamToken", state, StringComparison.Ordinal);
+            Assert.Contains("Credentials", state, StringComparison.Ordinal);
             Assert.DoesNotContain("secret-token", state, StringComparison.Ordinal);
         }
 

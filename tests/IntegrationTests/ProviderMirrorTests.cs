@@ -48,7 +48,7 @@ public sealed partial class ProviderMirrorTests(PostgresServer postgres)
         Assert.True(created.StatusCode == HttpStatusCode.Created, createdText);
         Assert.DoesNotContain(upstreamToken, createdText, StringComparison.Ordinal);
         var id = JsonDocument.Parse(createdText).RootElement.GetProperty("id").GetString()!;
-        Assert.True(JsonDocument.Parse(createdText).RootElement.GetProperty("has_upstream_token").GetBoolean());
+        Assert.True(JsonDocument.Parse(createdText).RootElement.GetProperty("has_credentials").GetBoolean());
 
         await node.Api.JsonAsync(HttpMethod.Post, $"/api/v1/mirrors/{id}/sync", expectedStatus: 202);
         var first = await WaitForSyncAsync(node.Api, id, 1);

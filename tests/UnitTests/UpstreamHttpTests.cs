@@ -63,7 +63,7 @@ public class UpstreamHttpTests
         Assert.Contains("allow_insecure", insecure.Message, StringComparison.Ordinal);
     }
 
-    private UpstreamHttp Http(ScriptedUpstream upstream) => new(new HttpClient(upstream), Upstream, "secret", allowInsecure: false, _options, _clock);
+    private UpstreamHttp Http(ScriptedUpstream upstream) => new(new HttpClient(upstream), Upstream, new MirrorCredentials("secret", null, null), allowInsecure: false, _options, _clock);
 
     /// <summary>Runs the call while moving the fake clock forward, so backoff delays elapse without real waiting.</summary>
     private async Task<T> RunAsync<T>(Task<T> call)

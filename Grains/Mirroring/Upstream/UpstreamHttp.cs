@@ -5,9 +5,9 @@ namespace OrleansRegistry.Mirroring.Upstream;
 
 /// <summary>
 /// HTTP to one upstream: retries transient failures with exponential backoff, honours <c>Retry-After</c>, sends the
-/// upstream token only to the upstream's own host, and refuses plain http unless the mirror allows it.
+/// credentials (Bearer token or Basic) only to the upstream's own host, and refuses plain http unless the mirror allows it.
 /// </summary>
-public sealed class UpstreamHttp(HttpClient http, Uri upstream, string? token, bool allowInsecure, MirrorOptions options, TimeProvider clock)
+public sealed class UpstreamHttp(HttpClient http, Uri upstream, MirrorCredentials? credentials, bool allowInsecure, MirrorOptions options, TimeProvider clock)
 {
     public Uri Upstream => upstream;
 
@@ -22,9 +22,11 @@ public sealed class UpstreamHttp(HttpClient http, Uri upstream, string? token, b
         for (var attempt = 0; ; attempt++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            if (authenticated && token is not null && SameOrigin(url))
+            if (authenticated && credentials is { IsEmpty: false } && SameOrigin(url))
             {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                request.Headers.Authorization = string.IsNullOrEmpty(credentials.Token)
+                    ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{credentials.Username}:{credentials.Password}")))
+                    : new AuthenticationHeaderValue("Bearer", credentials.Token);
             }
 
             TimeSpan? retryAfter = null;
