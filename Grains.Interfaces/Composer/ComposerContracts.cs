@@ -1,6 +1,10 @@
 namespace OrleansRegistry.Composer;
 
-/// <summary>An uploaded package zip already in the artifact store; <see cref="Version"/> overrides composer.json's.</summary>
+/// <summary>
+/// A package zip already in the artifact store; <see cref="Version"/> overrides composer.json's. Git sources give
+/// the commit as <see cref="Reference"/> (uploads use the zip's sha1) and <see cref="ReplaceDev"/> for a branch
+/// that moved.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("composer-publish")]
 public sealed record ComposerPublish(
     [property: Id(0)] string? Version,
@@ -9,7 +13,9 @@ public sealed record ComposerPublish(
     [property: Id(3)] string Sha1,
     [property: Id(4)] Actor PublishedBy,
     [property: Id(5)] string ManifestJson,
-    [property: Id(6)] bool DefaultBranch = false);
+    [property: Id(6)] bool DefaultBranch = false,
+    [property: Id(7)] string? Reference = null,
+    [property: Id(8)] bool ReplaceDev = false);
 
 [GenerateSerializer, Immutable, Alias("composer-publish-result")]
 public sealed record ComposerPublishResult(

@@ -56,13 +56,14 @@ public sealed class ComposerPackageGrain(
             return Invalid($"only a branch (dev version) can be the default branch, not {version}");
         }
 
-        if (state.State.Versions.ContainsKey(normalized))
+        var replaced = request.ReplaceDev && ComposerVersion.IsDev(normalized) ? state.State.Versions.GetValueOrDefault(normalized) : null;
+        if (replaced is null && state.State.Versions.ContainsKey(normalized))
         {
             return new(PublishStatus.VersionExists, $"version {version} ({normalized}) of {Key} already exists", null, null, null);
         }
 
         var (vendor, name) = (Key.Split('/')[0], Key.Split('/')[1]);
-        var reference = request.Sha1;
+        var reference = request.Reference ?? request.Sha1;
         var dist = new JsonObject
         {
             ["type"] = "zip",
@@ -99,6 +100,12 @@ public sealed class ComposerPackageGrain(
         if (state.State.Versions.Count == 1)
         {
             await GrainFactory.GetGrain<IComposerCatalogGrain>(0).Add(Key);
+        }
+
+        if (replaced is not null && replaced.StorageKey != request.StorageKey)
+        {
+            // The branch moved: its previous dist is no longer served.
+            await store.DeleteAsync(replaced.StorageKey, CancellationToken.None);
         }
 
         await IndexAsync(manifest["description"]?.GetValue<string>());

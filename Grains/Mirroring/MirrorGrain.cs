@@ -17,6 +17,7 @@ namespace OrleansRegistry.Mirroring;
 public sealed class MirrorGrain(
     [PersistentState("mirror", RegistryStorage.Name)] IPersistentState<MirrorState> state,
     ProviderMirrorSync engine,
+    IEnumerable<IMirrorEngine> engines,
     SecretProtector secrets,
     RegistryIndex index,
     IOptions<MirrorOptions> options,
@@ -271,7 +272,8 @@ public sealed class MirrorGrain(
         var clockStart = Stopwatch.GetTimestamp();
         try
         {
-            await Task.Run(() => engine.RunAsync(plan, progress, cancellationToken), cancellationToken);
+            var kind = engines.Single(e => e.Kind == plan.Settings.Kind);
+            await Task.Run(() => kind.RunAsync(plan, progress, cancellationToken), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -293,6 +295,11 @@ public sealed class MirrorGrain(
         logger.LogInformation("Mirror {Mirror}: sync {Number} {Result}: {Counts}", Id, running.Number, finished.Result, finished.Counts);
         Record(finished);
         _upstreamVersions.Clear();
+        if (MirrorKinds.IsGit(plan.Settings.Kind))
+        {
+            state.State.Refs = new Dictionary<string, string>(progress.Refs, StringComparer.Ordinal);
+        }
+
         state.State.Running = null;
         await state.WriteStateAsync(CancellationToken.None);
         if (await this.GetReminder(ResumeReminder, CancellationToken.None) is { } resume)
@@ -348,7 +355,7 @@ public sealed class MirrorGrain(
     private Task PublishSummaryAsync() =>
         GrainFactory.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key).Upsert(new MirrorSummary(
             Id, Settings!.Name, Settings.Kind, Settings.Hostname, Settings.Providers, Settings.PullThrough, Settings.UpstreamUrl,
-            state.State.History.FirstOrDefault(), state.State.Running is not null));
+            state.State.History.FirstOrDefault(), state.State.Running is not null, Settings.Namespace));
 
     private MirrorView View() =>
         new(Id, Settings!, state.State.Credentials is not null, state.State.CreatedAt, Live(), state.State.History.FirstOrDefault(), state.State.NextSyncAt);

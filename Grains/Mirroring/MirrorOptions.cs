@@ -38,6 +38,12 @@ public sealed class MirrorOptions
     /// <summary>Largest provider zip accepted from an upstream.</summary>
     public long MaxArchiveBytes { get; set; } = 1L << 30;
 
+    /// <summary>Where silos keep their bare copies of Git sources (a cache; default <c>{data dir}/git-cache</c>).</summary>
+    public string? GitCacheDirectory { get; set; }
+
+    /// <summary>Longest a single git command (fetch, archive) may take.</summary>
+    public TimeSpan GitTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Sync records kept per mirror.</summary>
     public int HistoryLength { get; set; } = 50;
 }

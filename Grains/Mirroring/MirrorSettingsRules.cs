@@ -7,17 +7,76 @@ namespace OrleansRegistry.Mirroring;
 /// <summary>Validates and normalizes mirror settings; the error names the field and what is expected.</summary>
 public static partial class MirrorSettingsRules
 {
-    public const string TerraformProviders = "terraform-providers";
+    public const string TerraformProviders = MirrorKinds.TerraformProviders;
+    public const string ComposerGit = MirrorKinds.ComposerGit;
+    public const string TerraformModuleGit = MirrorKinds.TerraformModuleGit;
     public const int DefaultIntervalMinutes = 60;
     private const int MaxIntervalMinutes = 7 * 24 * 60;
 
-    public static (MirrorSettings? Settings, string? Error) Normalize(MirrorSettings s)
+    public static (MirrorSettings? Settings, string? Error) Normalize(MirrorSettings s) => s.Kind switch
     {
-        if (s.Kind != TerraformProviders)
+        TerraformProviders => NormalizeProviders(s),
+        ComposerGit or TerraformModuleGit => NormalizeGit(s),
+        _ => Fail($"'kind' must be one of {string.Join(", ", MirrorKinds.All)} (got '{s.Kind}')"),
+    };
+
+    private static (MirrorSettings? Settings, string? Error) NormalizeGit(MirrorSettings s)
+    {
+        var url = s.UpstreamUrl?.Trim() ?? "";
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed)
+            || !(parsed.Scheme is "https" or "ssh" or "file" || (parsed.Scheme == "http" && s.AllowInsecure))
+            || url.Any(char.IsWhiteSpace) || (parsed.Scheme == "https" && parsed.UserInfo.Length > 0))
         {
-            return Fail($"'kind' must be '{TerraformProviders}' (got '{s.Kind}')");
+            return Fail($"'url' must be an https://, ssh:// or file:// Git URL, without credentials (put those in 'credentials'; plain http needs allow_insecure) (got '{s.UpstreamUrl}')");
         }
 
+        if (Names.Problem("namespace", s.Namespace) is { } badNamespace)
+        {
+            return Fail(badNamespace);
+        }
+
+        var path = s.Path?.Trim().Trim('/');
+        if (!string.IsNullOrEmpty(path) && (path.Contains('\\', StringComparison.Ordinal) || path.Split('/').Any(p => p is "" or "." or ".." || p.StartsWith('-'))))
+        {
+            return Fail($"'path' must be a relative directory in the repository, like packages/tool (got '{s.Path}')");
+        }
+
+        var name = s.Name?.Trim() ?? "";
+        var tagPattern = s.TagPattern?.Trim();
+        if (s.Kind == TerraformModuleGit)
+        {
+            if ((Names.Problem("name", s.ModuleName) ?? Names.Problem("system", s.System)) is { } badModule)
+            {
+                return Fail(badModule);
+            }
+
+            tagPattern = string.IsNullOrEmpty(tagPattern) ? "v*" : tagPattern;
+            if (!TagPatternRule().IsMatch(tagPattern))
+            {
+                return Fail($"'tag_pattern' must be a tag name with at most one '*', like v* or release-* (got '{s.TagPattern}')");
+            }
+
+            name = $"{s.Namespace}/{s.ModuleName}/{s.System}";
+        }
+
+        name = name.Length == 0 ? url : name;
+        if (name.Length > 300 || name.Any(char.IsControl))
+        {
+            return Fail("'name' must be 1-300 printable characters");
+        }
+
+        var interval = s.IntervalMinutes == 0 ? DefaultIntervalMinutes : s.IntervalMinutes;
+        if (interval is < 1 or > MaxIntervalMinutes)
+        {
+            return Fail($"'interval_minutes' must be 1 to {MaxIntervalMinutes} (got {s.IntervalMinutes})");
+        }
+
+        return (new MirrorSettings(s.Kind, name, url, "", [], null, [], interval, false, s.AllowInsecure, s.Namespace, string.IsNullOrEmpty(path) ? null : path,
+            s.Kind == TerraformModuleGit ? s.ModuleName : null, s.Kind == TerraformModuleGit ? s.System : null, s.Kind == TerraformModuleGit ? tagPattern : null), null);
+    }
+
+    private static (MirrorSettings? Settings, string? Error) NormalizeProviders(MirrorSettings s)
+    {
         var name = s.Name?.Trim() ?? "";
         if (name.Length is 0 or > 100 || name.Any(char.IsControl))
         {
@@ -75,6 +134,9 @@ public static partial class MirrorSettingsRules
     }
 
     private static (MirrorSettings?, string?) Fail(string error) => (null, error);
+
+    [GeneratedRegex(@"^[A-Za-z0-9._/-]*\*?[A-Za-z0-9._/-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex TagPatternRule();
 
     [GeneratedRegex(@"^(?=.{1,253}(:\d{1,5})?$)[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*(:\d{1,5})?$", RegexOptions.CultureInvariant)]
     private static partial Regex HostnamePattern();

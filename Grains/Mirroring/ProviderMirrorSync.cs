@@ -23,7 +23,7 @@ public sealed class ProviderMirrorSync(
     IOptions<MirrorOptions> options,
     IOptions<ArchiveLimits> limits,
     TimeProvider clock,
-    ILogger<ProviderMirrorSync> logger)
+    ILogger<ProviderMirrorSync> logger) : IMirrorEngine
 {
     public const string HttpClientName = "mirror-upstream";
     private const int MaxSumsBytes = 1 << 20;
@@ -33,6 +33,8 @@ public sealed class ProviderMirrorSync(
     private readonly ConcurrentDictionary<string, Lazy<Task<VersionOutcome>>> _inFlight = new();
 
     private MirrorOptions Options => options.Value;
+
+    public string Kind => MirrorSettingsRules.TerraformProviders;
 
     public TerraformUpstream Connect(MirrorPlan plan) =>
         new(new UpstreamHttp(clients.CreateClient(HttpClientName), new Uri(plan.Settings.UpstreamUrl), plan.Credentials, plan.Settings.AllowInsecure, Options, clock));

@@ -10,11 +10,16 @@ public sealed class SyncProgress(string mirrorId, int maxErrors = 50)
     private int _platformsAdded;
     private int _platformsSkipped;
     private int _platformsFailed;
+    private int _versionsSkipped;
+    private int _versionsFailed;
     private int _errorCount;
 
     public int ErrorCount => _errorCount;
 
-    public MirrorSyncCounts Counts => new(_versionsAdded, _platformsAdded, _platformsSkipped, _platformsFailed);
+    public MirrorSyncCounts Counts => new(_versionsAdded, _platformsAdded, _platformsSkipped, _platformsFailed, _versionsSkipped, _versionsFailed);
+
+    /// <summary>Git sources: ref → commit as published, starting from the last sync's.</summary>
+    public ConcurrentDictionary<string, string> Refs { get; } = new(StringComparer.Ordinal);
 
     public string[] Errors => [.. _errors];
 
@@ -25,6 +30,15 @@ public sealed class SyncProgress(string mirrorId, int maxErrors = 50)
     }
 
     public void Skipped(int platforms) => Interlocked.Add(ref _platformsSkipped, platforms);
+
+    /// <summary>A Git ref that is already published as it is: costs nothing.</summary>
+    public void VersionSkipped() => Interlocked.Increment(ref _versionsSkipped);
+
+    public void VersionFailed(string error)
+    {
+        Interlocked.Increment(ref _versionsFailed);
+        Error(error);
+    }
 
     /// <summary>An item (platform) failed verification or download; nothing of it was published.</summary>
     public void Failed(int platforms, string error)
@@ -46,5 +60,5 @@ public sealed class SyncProgress(string mirrorId, int maxErrors = 50)
 
     /// <summary>succeeded: no error; partial: errors, but something was added or already there; failed: nothing usable.</summary>
     public string Result =>
-        _errorCount == 0 ? "succeeded" : _platformsAdded > 0 || _platformsSkipped > 0 ? "partial" : "failed";
+        _errorCount == 0 ? "succeeded" : _versionsAdded > 0 || _platformsAdded > 0 || _platformsSkipped > 0 || _versionsSkipped > 0 ? "partial" : "failed";
 }

@@ -5,6 +5,7 @@ using Orleans.Dashboard;
 using OrleansRegistry.Archives;
 using OrleansRegistry.Catalog;
 using OrleansRegistry.Mirroring;
+using OrleansRegistry.Mirroring.Git;
 using OrleansRegistry.Signing;
 using OrleansRegistry.WebFrontend.Hosting;
 using OrleansRegistry.Storage;
@@ -26,7 +27,12 @@ public static class SiloSetup
         builder.Services.Configure<OrleansRegistry.ApiKeys.RateLimitOptions>(config.GetSection(OrleansRegistry.ApiKeys.RateLimitOptions.Section));
         builder.Services.AddArtifactStore(config, dataDir);
         builder.Services.Configure<MirrorOptions>(config.GetSection(MirrorOptions.Section));
+        builder.Services.PostConfigure<MirrorOptions>(o => o.GitCacheDirectory ??= Path.Combine(dataDir, "git-cache"));
         builder.Services.AddSingleton<ProviderMirrorSync>();
+        builder.Services.AddSingleton<GitSource>();
+        builder.Services.AddSingleton<IMirrorEngine>(sp => sp.GetRequiredService<ProviderMirrorSync>());
+        builder.Services.AddSingleton<IMirrorEngine, ComposerGitSync>();
+        builder.Services.AddSingleton<IMirrorEngine, ModuleGitSync>();
         // Upstream TLS is trusted through the system store, which SSL_CERT_FILE / SSL_CERT_DIR can point elsewhere.
         builder.Services.AddHttpClient(ProviderMirrorSync.HttpClientName, c => c.Timeout = TimeSpan.FromMinutes(30))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

@@ -1,14 +1,41 @@
 using OrleansRegistry.Mirroring;
+using OrleansRegistry.Namespaces;
 using OrleansRegistry.WebFrontend.Auth;
 using OrleansRegistry.WebFrontend.Errors;
 
 namespace OrleansRegistry.WebFrontend.Api;
 
-/// <summary>A mirror's settings as the admin API takes them; on PUT, omitted fields keep their values.</summary>
+/// <summary>
+/// A mirror's or source's settings as the admin API takes them; on PUT, omitted fields keep their values. For
+/// <c>terraform-module-git</c>, <c>name</c> is the module's name; Git sources take the repository as <c>url</c>.
+/// </summary>
 public sealed record MirrorRequest(
     string? Kind, string? Name, string? UpstreamUrl, string? Hostname, string[]? Providers, string? Versions, string[]? Platforms,
-    int? IntervalMinutes, bool? PullThrough, bool? AllowInsecure, string? UpstreamToken, MirrorCredentials? Credentials)
+    int? IntervalMinutes, bool? PullThrough, bool? AllowInsecure, string? UpstreamToken, MirrorCredentials? Credentials,
+    string? Url, string? Namespace, string? Path, string? System, string? TagPattern)
 {
+    public MirrorSettings ToSettings(MirrorSettings? current)
+    {
+        var kind = Kind ?? current?.Kind ?? "";
+        var module = kind == MirrorKinds.TerraformModuleGit;
+        return new MirrorSettings(
+            kind,
+            module ? "" : Name ?? current?.Name ?? "",
+            Url ?? UpstreamUrl ?? current?.UpstreamUrl ?? "",
+            Hostname ?? current?.Hostname ?? "",
+            Providers ?? current?.Providers ?? [],
+            Versions ?? current?.Versions,
+            Platforms ?? current?.Platforms ?? [],
+            IntervalMinutes ?? current?.IntervalMinutes ?? 0,
+            PullThrough ?? current?.PullThrough ?? false,
+            AllowInsecure ?? current?.AllowInsecure ?? false,
+            Namespace ?? current?.Namespace,
+            Path ?? current?.Path,
+            module ? Name ?? current?.ModuleName : null,
+            System ?? current?.System,
+            TagPattern ?? current?.TagPattern);
+    }
+
     /// <summary>New credentials when the request sets any: <c>credentials</c>, or <c>upstream_token</c> as a shorthand.</summary>
     public MirrorCredentials? NewCredentials => Credentials ?? (UpstreamToken is null ? null : new MirrorCredentials(UpstreamToken, null, null));
 }
@@ -37,12 +64,15 @@ public static class MirrorsApi
             return ApiErrors.BadRequest(http, problem!);
         }
 
-        var settings = new MirrorSettings(
-            request.Kind ?? "", request.Name ?? "", request.UpstreamUrl ?? "", request.Hostname ?? "", request.Providers ?? [], request.Versions,
-            request.Platforms ?? [], request.IntervalMinutes ?? 0, request.PullThrough ?? false, request.AllowInsecure ?? false);
+        var settings = request.ToSettings(null);
         if (Forbidden(http, settings) is { } forbidden)
         {
             return forbidden;
+        }
+
+        if (MirrorKinds.IsGit(settings.Kind) && Names.IsValidSegment(settings.Namespace) && !await grains.GetGrain<INamespaceGrain>(settings.Namespace!).Exists())
+        {
+            return ApiErrors.NotFound(http, $"namespace '{settings.Namespace}' does not exist; create it first (POST /api/v1/namespaces)");
         }
 
         var id = Guid.NewGuid().ToString("N")[..12];
@@ -56,7 +86,7 @@ public static class MirrorsApi
         var mirrors = await grains.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key).List();
         return TypedResults.Json(new
         {
-            mirrors = mirrors.Where(m => NamespacesOf(m.Providers).All(caller.CanAccessNamespace)).Select(m => new
+            mirrors = mirrors.Where(m => (m.Namespace is null ? NamespacesOf(m.Providers) : [m.Namespace]).All(caller.CanAccessNamespace)).Select(m => new
             {
                 m.Id,
                 m.Name,
@@ -91,11 +121,7 @@ public static class MirrorsApi
             return error;
         }
 
-        var s = view!.Settings;
-        var settings = new MirrorSettings(
-            request.Kind ?? s.Kind, request.Name ?? s.Name, request.UpstreamUrl ?? s.UpstreamUrl, request.Hostname ?? s.Hostname,
-            request.Providers ?? s.Providers, request.Versions ?? s.Versions, request.Platforms ?? s.Platforms,
-            request.IntervalMinutes ?? s.IntervalMinutes, request.PullThrough ?? s.PullThrough, request.AllowInsecure ?? s.AllowInsecure);
+        var settings = request.ToSettings(view!.Settings);
         if (Forbidden(http, settings) is { } forbidden)
         {
             return forbidden;
@@ -156,7 +182,7 @@ public static class MirrorsApi
 
     /// <summary>A key limited to namespaces may see and manage only mirrors of providers in those namespaces.</summary>
     private static IResult? Forbidden(HttpContext http, MirrorSettings settings) =>
-        NamespacesOf(settings.Providers).FirstOrDefault(ns => !http.Caller().CanAccessNamespace(ns)) is { } denied
+        MirrorKinds.Namespaces(settings).FirstOrDefault(ns => !http.Caller().CanAccessNamespace(ns)) is { } denied
             ? ApiErrors.Forbidden(http, $"the API key may not access namespace '{denied}'")
             : null;
 
@@ -171,25 +197,36 @@ public static class MirrorsApi
         _ => result.Error!.StartsWith("a mirror named", StringComparison.Ordinal) ? ApiErrors.Conflict(http, result.Error) : ApiErrors.BadRequest(http, result.Error),
     };
 
-    private static object MirrorJson(MirrorView m) => new
+    private static object MirrorJson(MirrorView m)
     {
-        m.Id,
-        m.Settings.Kind,
-        m.Settings.Name,
-        m.Settings.UpstreamUrl,
-        m.Settings.Hostname,
-        m.Settings.Providers,
-        m.Settings.Versions,
-        m.Settings.Platforms,
-        m.Settings.IntervalMinutes,
-        m.Settings.PullThrough,
-        m.Settings.AllowInsecure,
-        m.HasCredentials,
-        m.CreatedAt,
-        m.NextSyncAt,
-        Running = m.Running is null ? null : SyncJson(m.Running),
-        LastSync = m.LastSync is null ? null : SyncJson(m.LastSync),
-    };
+        var s = m.Settings;
+        var git = MirrorKinds.IsGit(s.Kind);
+        return new
+        {
+            m.Id,
+            s.Kind,
+            Name = s.Kind == MirrorKinds.TerraformModuleGit ? s.ModuleName : s.Name,
+            UpstreamUrl = git ? null : s.UpstreamUrl,
+            Url = git ? s.UpstreamUrl : null,
+            Hostname = git ? null : s.Hostname,
+            Providers = git ? null : s.Providers,
+            Versions = git ? null : s.Versions,
+            Platforms = git ? null : s.Platforms,
+            PullThrough = git ? (bool?)null : s.PullThrough,
+            s.Namespace,
+            s.Path,
+            s.System,
+            s.TagPattern,
+            s.IntervalMinutes,
+            s.AllowInsecure,
+            m.HasCredentials,
+            m.CreatedAt,
+            m.NextSyncAt,
+            Running = m.Running is null ? null : SyncJson(m.Running),
+            LastSync = m.LastSync is null ? null : SyncJson(m.LastSync),
+            m.WebhookSecret,
+        };
+    }
 
     private static object SyncJson(MirrorSyncRecord s) => new
     {
@@ -202,6 +239,8 @@ public static class MirrorsApi
         s.Counts.PlatformsAdded,
         s.Counts.PlatformsSkipped,
         s.Counts.PlatformsFailed,
+        s.Counts.VersionsSkipped,
+        s.Counts.VersionsFailed,
         s.Errors,
         s.Silo,
     };
