@@ -19,6 +19,18 @@ public interface IMirrorGrain : IGrainWithStringKey
     [Alias("history"), Orleans.Concurrency.AlwaysInterleave]
     Task<MirrorSyncRecord[]?> GetHistory();
 
+    /// <summary>Webhook deliveries, newest first.</summary>
+    [Alias("deliveries"), Orleans.Concurrency.AlwaysInterleave]
+    Task<WebhookRecord[]?> GetDeliveries();
+
+    /// <summary>Verifies a webhook delivery against the source's secret and, for a push or tag event, starts a sync.</summary>
+    [Alias("webhook")]
+    Task<WebhookResult> ReceiveWebhook(WebhookDelivery delivery);
+
+    /// <summary>Generates a new webhook secret and returns it (the only time it is shown); null when not found.</summary>
+    [Alias("rotate-webhook-secret")]
+    Task<string?> RotateWebhookSecret(Actor actor);
+
     [Alias("delete")]
     Task<bool> Delete(Actor actor);
 

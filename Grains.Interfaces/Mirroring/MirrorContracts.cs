@@ -138,3 +138,37 @@ public sealed record MirrorRoute(
     [property: Id(0)] string MirrorId,
     [property: Id(1)] string ProviderKey,
     [property: Id(2)] bool PullThrough);
+
+/// <summary>A webhook delivery as received: the headers that matter (lower-case names) and the raw body.</summary>
+[GenerateSerializer, Immutable, Alias("webhook-delivery")]
+public sealed record WebhookDelivery(
+    [property: Id(0)] Dictionary<string, string> Headers,
+    [property: Id(1)] byte[] Body);
+
+public enum WebhookStatus
+{
+    /// <summary>A push or tag event: a sync started (or is queued behind the running one).</summary>
+    Accepted = 0,
+
+    /// <summary>Authentic, but not an event that changes refs (ping, issue, a repeated delivery).</summary>
+    Ignored = 1,
+
+    /// <summary>Missing or wrong signature/token: nothing happened.</summary>
+    Unauthorized = 2,
+
+    NotFound = 3,
+}
+
+[GenerateSerializer, Immutable, Alias("webhook-result")]
+public sealed record WebhookResult(
+    [property: Id(0)] WebhookStatus Status,
+    [property: Id(1)] string Message);
+
+/// <summary>A webhook delivery as the source's history shows it.</summary>
+[GenerateSerializer, Immutable, Alias("webhook-record")]
+public sealed record WebhookRecord(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string Sender,
+    [property: Id(2)] string Event,
+    [property: Id(3)] string? DeliveryId,
+    [property: Id(4)] string Outcome);

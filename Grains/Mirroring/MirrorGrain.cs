@@ -14,7 +14,7 @@ namespace OrleansRegistry.Mirroring;
 /// when it starts, so if its silo dies the next activation (the "resume" reminder forces one) resumes it.
 /// </summary>
 [GrainType("mirror")]
-public sealed class MirrorGrain(
+public sealed partial class MirrorGrain(
     [PersistentState("mirror", RegistryStorage.Name)] IPersistentState<MirrorState> state,
     ProviderMirrorSync engine,
     IEnumerable<IMirrorEngine> engines,
@@ -26,12 +26,11 @@ public sealed class MirrorGrain(
 {
     private const string SyncReminder = "sync";
     private const string ResumeReminder = "resume";
-    private readonly Dictionary<string, Task<PullThroughResult>> _pulls = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (DateTimeOffset At, Task<string[]> Versions)> _upstreamVersions = new(StringComparer.Ordinal);
     private Task? _sync;
     private SyncProgress? _progress;
     private CancellationTokenSource? _cancel;
     private IGrainTimer? _keepAlive;
+    private bool _syncQueued;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -74,12 +73,13 @@ public sealed class MirrorGrain(
         state.State.CreatedAt = clock.GetUtcNow();
         state.State.CreatedBy = change.Actor.KeyId;
         state.State.Credentials = Protect(change.Credentials);
+        var webhookSecret = NewWebhookSecret();
         state.State.NextSyncAt = clock.GetUtcNow() + options.Value.FirstSyncDelay;
         await state.WriteStateAsync();
         await this.RegisterOrUpdateReminder(SyncReminder, options.Value.FirstSyncDelay, TimeSpan.FromMinutes(settings.IntervalMinutes));
         await PublishSummaryAsync();
         await index.AuditAsync(change.Actor, "mirror.create", Id, $"{{\"upstream\":\"{settings.UpstreamUrl}\"}}");
-        return new(MirrorChangeStatus.Done, null, View());
+        return new(MirrorChangeStatus.Done, null, View() with { WebhookSecret = webhookSecret });
     }
 
     public async Task<MirrorChangeResult> Update(MirrorChange change)
@@ -195,61 +195,6 @@ public sealed class MirrorGrain(
         }
     }
 
-    public async Task<ProtocolDocument?> GetPullThroughIndex(string ns, string type)
-    {
-        if (Settings is not { PullThrough: true } || !Plan().Covers(ns, type))
-        {
-            return null;
-        }
-
-        var stored = await GrainFactory.GetGrain<IProviderGrain>(Plan().ProviderKey(ns, type)).GetVersions();
-        var versions = stored.Select(v => v.Version).ToHashSet(StringComparer.Ordinal);
-        try
-        {
-            versions.UnionWith(await UpstreamVersionsAsync(ns, type));
-        }
-        catch (Exception e) when (e is Upstream.UpstreamException or OperationCanceledException)
-        {
-            // Serve what is stored when the upstream is away; that is what a mirror is for.
-            logger.LogWarning("Mirror {Mirror}: upstream versions of {Ns}/{Type} unavailable: {Error}", Id, ns, type, e.Message);
-        }
-
-        return versions.Count == 0 ? null : ProviderDocuments.MirrorIndex(versions, clock.GetUtcNow());
-    }
-
-    public async Task<PullThroughResult> PullThrough(string ns, string type, string version)
-    {
-        if (Settings is not { PullThrough: true } || !Plan().Covers(ns, type))
-        {
-            return new(PullThroughStatus.NotAvailable, $"mirror '{Id}' does not pull {ns}/{type} through");
-        }
-
-        var key = $"{ns}/{type}@{version}";
-        if (!_pulls.TryGetValue(key, out var pull))
-        {
-            var plan = Plan();
-            pull = Task.Run(() => engine.PullAsync(plan, ns, type, version, CancellationToken.None));
-            _pulls[key] = pull;
-            _ = pull.ContinueWith(_ => _pulls.Remove(key), TaskScheduler.Current);
-        }
-
-        var finished = await Task.WhenAny(pull, Task.Delay(options.Value.PullThroughWait, clock));
-        return finished == pull ? await pull : new(PullThroughStatus.Pending, null);
-    }
-
-    private async Task<string[]> UpstreamVersionsAsync(string ns, string type)
-    {
-        var key = $"{ns}/{type}";
-        if (!_upstreamVersions.TryGetValue(key, out var cached) || clock.GetUtcNow() - cached.At > options.Value.UpstreamVersionsCacheTime || cached.Versions.IsFaulted)
-        {
-            var plan = Plan();
-            cached = (clock.GetUtcNow(), Task.Run(() => engine.AllowedVersionsAsync(plan, ns, type, CancellationToken.None)));
-            _upstreamVersions[key] = cached;
-        }
-
-        return await cached.Versions;
-    }
-
     private async Task BeginSyncAsync(string trigger)
     {
         var number = ++state.State.LastSyncNumber;
@@ -309,6 +254,11 @@ public sealed class MirrorGrain(
 
         await PublishSummaryAsync();
         _sync = null;
+        if (_syncQueued)
+        {
+            _syncQueued = false;
+            await BeginSyncAsync("webhook (queued while a sync ran)");
+        }
     }
 
     public void Dispose() => _cancel?.Dispose();

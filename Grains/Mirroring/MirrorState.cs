@@ -25,4 +25,7 @@ public sealed class MirrorState
     public List<MirrorSyncRecord> History { get; set; } = [];
 
     public DateTimeOffset? NextSyncAt { get; set; }
+
+    /// <summary>Webhook deliveries, newest first.</summary>
+    public List<WebhookRecord> Deliveries { get; set; } = [];
 }

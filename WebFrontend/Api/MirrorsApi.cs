@@ -53,6 +53,7 @@ public static class MirrorsApi
         api.MapDelete("/{id}", DeleteAsync).RequireScope(Scopes.MirrorsManage);
         api.MapPost("/{id}/sync", SyncAsync).RequireScope(Scopes.MirrorsManage);
         api.MapGet("/{id}/history", HistoryAsync).RequireScope(Scopes.MirrorsRead);
+        api.MapPost("/{id}/webhook-secret", RotateWebhookSecretAsync).RequireScope(Scopes.MirrorsManage);
         return app;
     }
 
@@ -104,7 +105,7 @@ public static class MirrorsApi
     private static async Task<IResult> GetAsync(string id, HttpContext http, IGrainFactory grains)
     {
         var (view, error) = await FindAsync(id, http, grains);
-        return error ?? TypedResults.Json(MirrorJson(view!), FrontendJson.Options);
+        return error ?? TypedResults.Json(MirrorJson(http, view!), FrontendJson.Options);
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext http, IGrainFactory grains)
@@ -164,8 +165,25 @@ public static class MirrorsApi
             return error;
         }
 
-        var history = await grains.GetGrain<IMirrorGrain>(view!.Id).GetHistory() ?? [];
-        return TypedResults.Json(new { id = view.Id, syncs = history.Select(SyncJson) }, FrontendJson.Options);
+        var mirror = grains.GetGrain<IMirrorGrain>(view!.Id);
+        var history = await mirror.GetHistory() ?? [];
+        var deliveries = await mirror.GetDeliveries() ?? [];
+        return TypedResults.Json(new { id = view.Id, syncs = history.Select(SyncJson), deliveries }, FrontendJson.Options);
+    }
+
+    /// <summary>A new webhook secret, shown this once; the old one stops working at once.</summary>
+    private static async Task<IResult> RotateWebhookSecretAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        var (view, error) = await FindAsync(id, http, grains);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var secret = await grains.GetGrain<IMirrorGrain>(view!.Id).RotateWebhookSecret(http.Caller().AsActor());
+        return secret is null
+            ? ApiErrors.NotFound(http, $"mirror '{view.Id}' not found")
+            : TypedResults.Json(new { id = view.Id, webhook_url = $"{http.Request.Scheme}://{http.Request.Host}/api/v1/webhooks/{view.Id}", webhook_secret = secret }, FrontendJson.Options);
     }
 
     private static async Task<(MirrorView? View, IResult? Error)> FindAsync(string id, HttpContext http, IGrainFactory grains)
@@ -191,13 +209,13 @@ public static class MirrorsApi
 
     private static IResult Answer(HttpContext http, MirrorChangeResult result, int successStatus) => result.Status switch
     {
-        MirrorChangeStatus.Done => TypedResults.Json(MirrorJson(result.Mirror!), FrontendJson.Options, statusCode: successStatus),
+        MirrorChangeStatus.Done => TypedResults.Json(MirrorJson(http, result.Mirror!), FrontendJson.Options, statusCode: successStatus),
         MirrorChangeStatus.NotFound => ApiErrors.NotFound(http, result.Error!),
         MirrorChangeStatus.Exists => ApiErrors.Conflict(http, result.Error!),
         _ => result.Error!.StartsWith("a mirror named", StringComparison.Ordinal) ? ApiErrors.Conflict(http, result.Error) : ApiErrors.BadRequest(http, result.Error),
     };
 
-    private static object MirrorJson(MirrorView m)
+    private static object MirrorJson(HttpContext http, MirrorView m)
     {
         var s = m.Settings;
         var git = MirrorKinds.IsGit(s.Kind);
@@ -224,6 +242,7 @@ public static class MirrorsApi
             m.NextSyncAt,
             Running = m.Running is null ? null : SyncJson(m.Running),
             LastSync = m.LastSync is null ? null : SyncJson(m.LastSync),
+            WebhookUrl = $"{http.Request.Scheme}://{http.Request.Host}/api/v1/webhooks/{m.Id}",
             m.WebhookSecret,
         };
     }

@@ -105,6 +105,7 @@ public static class RegistryFrontend
         app.MapNetworkMirror();
         app.MapProvidersApi();
         app.MapMirrorsApi();
+        app.MapWebhooksApi();
         app.MapSigningKeysApi();
         app.MapComposerRepository();
         app.MapComposerApi();

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using OrleansRegistry.IntegrationTests.Infrastructure;
 
@@ -164,6 +165,74 @@ public sealed class GitSourceTests(PostgresServer postgres) : IAsyncLifetime
         var failed = await SyncAsync(missing, 1);
         Assert.Equal("failed", failed.GetProperty("result").GetString());
         Assert.Contains("cannot fetch file:///nonexistent/repo", failed.GetProperty("errors")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Signed_webhooks_trigger_a_sync_and_unsigned_ones_change_nothing()
+    {
+        var repo = GitRepo.Create();
+        repo.Write("composer.json", Manifest("acme/hooked", "hooked")).Write("src/Widget.php", Widget("1"));
+        repo.Commit("one");
+        repo.Git("tag", "v1.0.0");
+        var source = await CreateSourceAsync(new { kind = "composer-git", url = repo.Url, @namespace = "acme" });
+        var id = source.GetProperty("id").GetString()!;
+        var secret = source.GetProperty("webhook_secret").GetString()!;
+        Assert.EndsWith($"/api/v1/webhooks/{id}", source.GetProperty("webhook_url").GetString(), StringComparison.Ordinal);
+        Assert.False((await _registry.JsonAsync(HttpMethod.Get, $"/api/v1/mirrors/{id}")).TryGetProperty("webhook_secret", out _));
+        await SyncAsync(source, 1);
+
+        repo.Write("src/Widget.php", Widget("2"));
+        repo.Commit("two");
+        repo.Git("tag", "v2.0.0");
+        var body = Encoding.UTF8.GetBytes("""{"ref":"refs/tags/v2.0.0","after":"0000"}""");
+
+        // Wrong signature, a signature of another body, no signature: 401, and no sync.
+        Assert.Equal(401, await DeliverAsync(id, body, ("X-Hub-Signature-256", "sha256=" + Hmac(body, "guess")), ("X-GitHub-Event", "push")));
+        Assert.Equal(401, await DeliverAsync(id, body, ("X-Hub-Signature-256", "sha256=" + Hmac("{}"u8.ToArray(), secret)), ("X-GitHub-Event", "push")));
+        Assert.Equal(401, await DeliverAsync(id, body, ("X-GitHub-Event", "push")));
+        Assert.Equal(401, await DeliverAsync(id, body, ("X-Gitlab-Token", "guess"), ("X-Gitlab-Event", "Push Hook")));
+        Assert.Equal(404, await DeliverAsync("unknownmirror", body, ("X-Gitlab-Token", secret)));
+        Assert.Single((await _registry.JsonAsync(HttpMethod.Get, $"/api/v1/mirrors/{id}/history")).GetProperty("syncs").EnumerateArray());
+
+        // A signed GitHub push: 202 and a sync that publishes the new tag; the same delivery again is ignored.
+        Assert.Equal(202, await DeliverAsync(id, body, ("X-Hub-Signature-256", "sha256=" + Hmac(body, secret)), ("X-GitHub-Event", "push"), ("X-GitHub-Delivery", "delivery-1")));
+        var hooked = await ProviderMirrorTests.WaitForSyncAsync(_registry.Api, id, 2);
+        Assert.Equal("webhook (github push)", hooked.GetProperty("trigger").GetString());
+        Assert.Equal(2, hooked.GetProperty("versions_added").GetInt32()); // v2.0.0, and dev-main at its new commit
+        Assert.Contains("v2.0.0", (await _registry.JsonAsync(HttpMethod.Get, "/p2/acme/hooked.json")).ToString(), StringComparison.Ordinal);
+        Assert.Equal(200, await DeliverAsync(id, body, ("X-Hub-Signature-256", "sha256=" + Hmac(body, secret)), ("X-GitHub-Event", "push"), ("X-GitHub-Delivery", "delivery-1")));
+        Assert.Equal(200, await DeliverAsync(id, body, ("X-Hub-Signature-256", "sha256=" + Hmac(body, secret)), ("X-GitHub-Event", "ping")));
+
+        // GitLab's token header works the same way.
+        Assert.Equal(202, await DeliverAsync(id, body, ("X-Gitlab-Token", secret), ("X-Gitlab-Event", "Tag Push Hook")));
+        await ProviderMirrorTests.WaitForSyncAsync(_registry.Api, id, 3);
+
+        var history = await _registry.JsonAsync(HttpMethod.Get, $"/api/v1/mirrors/{id}/history");
+        Assert.Equal(
+            ["gitlab Tag Push Hook", "github ping", "github push", "github push"],
+            history.GetProperty("deliveries").EnumerateArray().Select(d => $"{d.GetProperty("sender").GetString()} {d.GetProperty("event").GetString()}"));
+
+        // A rotated secret replaces the old one at once.
+        var rotated = await _registry.JsonAsync(HttpMethod.Post, $"/api/v1/mirrors/{id}/webhook-secret");
+        Assert.NotEqual(secret, rotated.GetProperty("webhook_secret").GetString());
+        Assert.Equal(401, await DeliverAsync(id, body, ("X-Gitlab-Token", secret), ("X-Gitlab-Event", "Push Hook")));
+        Assert.Equal(202, await DeliverAsync(id, body, ("X-Gitlab-Token", rotated.GetProperty("webhook_secret").GetString()!), ("X-Gitlab-Event", "Push Hook")));
+    }
+
+    private static string Hmac(byte[] body, string secret) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+
+    private async Task<int> DeliverAsync(string id, byte[] body, params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/webhooks/{id}") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await _registry.Client.SendAsync(request);
+        return (int)response.StatusCode;
     }
 
     private async Task<JsonElement> CreateSourceAsync(object body) =>

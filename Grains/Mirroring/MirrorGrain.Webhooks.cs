@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using OrleansRegistry.Mirroring.Webhooks;
+
+namespace OrleansRegistry.Mirroring;
+
+/// <summary>Webhooks: a push or tag event from the Git host, signed with the source's secret, starts a sync.</summary>
+public sealed partial class MirrorGrain
+{
+    public Task<WebhookRecord[]?> GetDeliveries() =>
+        Task.FromResult(Settings is null ? null : (WebhookRecord[]?)[.. state.State.Deliveries]);
+
+    public async Task<WebhookResult> ReceiveWebhook(WebhookDelivery delivery)
+    {
+        if (Settings is null)
+        {
+            return new(WebhookStatus.NotFound, $"mirror '{Id}' not found");
+        }
+
+        if (state.State.WebhookSecret is not { } encrypted)
+        {
+            return new(WebhookStatus.Unauthorized, $"mirror '{Id}' has no webhook secret; create one with POST /api/v1/mirrors/{Id}/webhook-secret");
+        }
+
+        var (webhook, error) = WebhookVerifier.Verify(delivery.Headers, delivery.Body, Encoding.UTF8.GetString(secrets.Unprotect(encrypted)));
+        if (webhook is null)
+        {
+            logger.LogWarning("Mirror {Mirror}: webhook refused: {Error}", Id, error);
+            return new(WebhookStatus.Unauthorized, error!);
+        }
+
+        (WebhookStatus Status, string Outcome) answer;
+        if (webhook.DeliveryId is { } deliveryId && state.State.Deliveries.Any(d => d.DeliveryId == deliveryId))
+        {
+            answer = (WebhookStatus.Ignored, $"delivery {deliveryId} was received before");
+        }
+        else if (!webhook.ChangesRefs)
+        {
+            answer = (WebhookStatus.Ignored, $"event '{webhook.Event}' does not change refs");
+        }
+        else if (_sync is null)
+        {
+            await BeginSyncAsync($"webhook ({webhook.Sender} {webhook.Event})");
+            answer = (WebhookStatus.Accepted, $"sync {state.State.LastSyncNumber} started");
+        }
+        else
+        {
+            _syncQueued = true;
+            answer = (WebhookStatus.Accepted, "a sync is running; another follows it");
+        }
+
+        state.State.Deliveries.Insert(0, new WebhookRecord(clock.GetUtcNow(), webhook.Sender, webhook.Event, webhook.DeliveryId, answer.Outcome));
+        if (state.State.Deliveries.Count > options.Value.HistoryLength)
+        {
+            state.State.Deliveries.RemoveRange(options.Value.HistoryLength, state.State.Deliveries.Count - options.Value.HistoryLength);
+        }
+
+        await state.WriteStateAsync();
+        return new(answer.Status, answer.Outcome);
+    }
+
+    public async Task<string?> RotateWebhookSecret(Actor actor)
+    {
+        if (Settings is null)
+        {
+            return null;
+        }
+
+        var secret = NewWebhookSecret();
+        await state.WriteStateAsync();
+        await index.AuditAsync(actor, "mirror.rotate-webhook-secret", Id);
+        return secret;
+    }
+
+    /// <summary>A new random secret, kept encrypted in state (HMAC verification needs it back); returned once.</summary>
+    private string NewWebhookSecret()
+    {
+        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        state.State.WebhookSecret = secrets.Protect(Encoding.UTF8.GetBytes(secret));
+        return secret;
+    }
+}

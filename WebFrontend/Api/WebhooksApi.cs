@@ -1,0 +1,62 @@
+using OrleansRegistry.Mirroring;
+using OrleansRegistry.WebFrontend.Errors;
+
+namespace OrleansRegistry.WebFrontend.Api;
+
+/// <summary>
+/// <c>POST /api/v1/webhooks/{id}</c>: Git hosts notify a source of pushes. No API key: each delivery is
+/// authenticated by the source's webhook secret (signature, token or basic auth), checked in the mirror grain.
+/// </summary>
+public static class WebhooksApi
+{
+    private const int MaxBodyBytes = 5 << 20;
+    private const int MaxHeaderBytes = 4096;
+
+    public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/webhooks/{id}", ReceiveAsync).WithTags("Mirrors").DisableAntiforgery();
+        return app;
+    }
+
+    private static async Task<IResult> ReceiveAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        id = id.ToLowerInvariant();
+        if (!Names.IsValidSegment(id))
+        {
+            return ApiErrors.NotFound(http, $"mirror '{id}' not found");
+        }
+
+        if (http.Request.ContentLength > MaxBodyBytes)
+        {
+            return ApiErrors.Result(http, StatusCodes.Status413PayloadTooLarge, $"webhook bodies are limited to {MaxBodyBytes} bytes");
+        }
+
+        using var body = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(buffer, http.RequestAborted)) > 0)
+        {
+            if (body.Length + read > MaxBodyBytes)
+            {
+                return ApiErrors.Result(http, StatusCodes.Status413PayloadTooLarge, $"webhook bodies are limited to {MaxBodyBytes} bytes");
+            }
+
+            body.Write(buffer, 0, read);
+        }
+
+        // Signatures, tokens, event names and delivery ids are all X- headers (or Authorization).
+        var headers = http.Request.Headers
+            .Where(h => h.Key.StartsWith("X-", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
+            .Where(h => h.Value.ToString().Length <= MaxHeaderBytes)
+            .Take(64)
+            .ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+        var result = await grains.GetGrain<IMirrorGrain>(id).ReceiveWebhook(new WebhookDelivery(headers, body.ToArray()));
+        return result.Status switch
+        {
+            WebhookStatus.Accepted => TypedResults.Json(new { status = "accepted", message = result.Message }, FrontendJson.Options, statusCode: StatusCodes.Status202Accepted),
+            WebhookStatus.Ignored => TypedResults.Json(new { status = "ignored", message = result.Message }, FrontendJson.Options),
+            WebhookStatus.Unauthorized => ApiErrors.Result(http, StatusCodes.Status401Unauthorized, result.Message),
+            _ => ApiErrors.NotFound(http, result.Message),
+        };
+    }
+}
