@@ -72,6 +72,10 @@ public interface IComposerPackageGrain : IGrainWithStringKey
 
     [Alias("count-installs"), Orleans.Concurrency.OneWay]
     Task CountInstall(string versionNormalized);
+
+    /// <summary>Whether the package has any version: a private package shadows a mirrored one of the same name.</summary>
+    [Alias("exists"), Orleans.Concurrency.ReadOnly]
+    Task<bool> Exists();
 }
 
 [GenerateSerializer, Immutable, Alias("composer-manifest")]
@@ -100,6 +104,10 @@ public interface IComposerCatalogGrain : IGrainWithIntegerKey
 
     [Alias("remove")]
     Task Remove(string package);
+
+    /// <summary>The package patterns (<c>vendor/*</c>, <c>vendor/name</c>) composer-repository mirrors serve.</summary>
+    [Alias("set-mirrored-patterns")]
+    Task SetMirroredPatterns(string[] patterns);
 
     /// <summary><c>packages.json</c> for a key that sees <paramref name="vendors"/> (null = every vendor).</summary>
     [Alias("packages-json"), Orleans.Concurrency.ReadOnly]

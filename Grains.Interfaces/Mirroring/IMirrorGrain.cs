@@ -31,6 +31,10 @@ public interface IMirrorGrain : IGrainWithStringKey
     [Alias("rotate-webhook-secret")]
     Task<string?> RotateWebhookSecret(Actor actor);
 
+    /// <summary>A composer-repository mirror's upstream, for its package proxies (credentials still encrypted).</summary>
+    [Alias("composer-upstream"), Orleans.Concurrency.AlwaysInterleave]
+    Task<ComposerUpstreamInfo?> GetComposerUpstream();
+
     [Alias("delete")]
     Task<bool> Delete(Actor actor);
 
@@ -64,6 +68,10 @@ public interface IMirrorDirectoryGrain : IGrainWithStringKey
 
     [Alias("name-taken"), Orleans.Concurrency.ReadOnly]
     Task<bool> NameTaken(string name, string exceptId);
+
+    /// <summary>The <c>composer-repository</c> mirror whose packages include <paramref name="package"/>, if any.</summary>
+    [Alias("route-composer"), Orleans.Concurrency.ReadOnly]
+    Task<string?> RouteComposer(string package);
 
     /// <summary>The mirror serving <c>ns/type</c> under <paramref name="hostname"/> (any hostname when null).</summary>
     [Alias("route"), Orleans.Concurrency.ReadOnly]

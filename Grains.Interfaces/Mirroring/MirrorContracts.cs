@@ -3,8 +3,9 @@ namespace OrleansRegistry.Mirroring;
 /// <summary>
 /// What a mirror (or package source) copies and from where, as an administrator configures it. <see cref="Kind"/>
 /// selects the behaviour and which fields apply: <c>terraform-providers</c> (hostname, providers, versions,
-/// platforms, pull-through), <c>composer-git</c> (namespace, path) and <c>terraform-module-git</c> (namespace,
-/// module name, system, path, tag pattern). For Git sources <see cref="UpstreamUrl"/> is the repository URL.
+/// platforms, pull-through), <c>composer-git</c> (namespace, path), <c>terraform-module-git</c> (namespace,
+/// module name, system, path, tag pattern) and <c>composer-repository</c> (packages, mode, user agent). For Git
+/// sources <see cref="UpstreamUrl"/> is the repository URL.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("mirror-settings")]
 public sealed record MirrorSettings(
@@ -22,7 +23,10 @@ public sealed record MirrorSettings(
     [property: Id(11)] string? Path = null,
     [property: Id(12)] string? ModuleName = null,
     [property: Id(13)] string? System = null,
-    [property: Id(14)] string? TagPattern = null);
+    [property: Id(14)] string? TagPattern = null,
+    [property: Id(15)] string[]? Packages = null,
+    [property: Id(16)] string? Mode = null,
+    [property: Id(17)] string? UserAgent = null);
 
 /// <summary>Upstream credentials: a token, or a user name and password. Stored encrypted, never returned.</summary>
 [GenerateSerializer, Immutable, Alias("mirror-credentials")]
@@ -130,7 +134,8 @@ public sealed record MirrorSummary(
     [property: Id(6)] string UpstreamUrl,
     [property: Id(7)] MirrorSyncRecord? LastSync,
     [property: Id(8)] bool Running,
-    [property: Id(9)] string? Namespace = null);
+    [property: Id(9)] string? Namespace = null,
+    [property: Id(10)] string[]? Packages = null);
 
 /// <summary>A mirror that serves a provider, and the provider grain's key (<c>hostname/namespace/type</c>).</summary>
 [GenerateSerializer, Immutable, Alias("mirror-route")]
@@ -172,3 +177,52 @@ public sealed record WebhookRecord(
     [property: Id(2)] string Event,
     [property: Id(3)] string? DeliveryId,
     [property: Id(4)] string Outcome);
+
+/// <summary>Where a composer-repository mirror fetches from; the credentials stay encrypted in transit.</summary>
+[GenerateSerializer, Immutable, Alias("composer-upstream-info")]
+public sealed record ComposerUpstreamInfo(
+    [property: Id(0)] string Url,
+    [property: Id(1)] byte[]? EncryptedCredentials,
+    [property: Id(2)] string? UserAgent,
+    [property: Id(3)] bool AllowInsecure,
+    [property: Id(4)] string[] Packages);
+
+public enum DistStatus
+{
+    Ready = 0,
+    Pending = 1,
+    NotFound = 2,
+    Failed = 3,
+}
+
+[GenerateSerializer, Immutable, Alias("dist-result")]
+public sealed record DistResult(
+    [property: Id(0)] DistStatus Status,
+    [property: Id(1)] string? StorageKey,
+    [property: Id(2)] string? Error);
+
+/// <summary>
+/// A package of an upstream Composer repository, as one mirror sees it (key <c>{mirror id}/{vendor}/{name}</c>):
+/// its upstream p2 files (cached, revalidated with If-Modified-Since), re-rendered with our dist URLs, and its dists
+/// (fetched on first download, verified, kept).
+/// </summary>
+[Alias("composer-mirror-package")]
+public interface IComposerMirrorPackageGrain : IGrainWithStringKey
+{
+    /// <summary>Our p2 file (tags, or <c>~dev</c>); null when the upstream has no such package.</summary>
+    [Alias("metadata")]
+    Task<ProtocolDocument?> GetMetadata(bool dev, string baseUrl);
+
+    [Alias("dist"), Orleans.Concurrency.AlwaysInterleave]
+    Task<DistResult> GetDist(string versionNormalized, string reference);
+
+    /// <summary>The dists the cached metadata lists, and whether each is stored (eager mode fetches the rest).</summary>
+    [Alias("dists"), Orleans.Concurrency.AlwaysInterleave]
+    Task<DistRef[]> ListDists();
+}
+
+[GenerateSerializer, Immutable, Alias("dist-ref")]
+public sealed record DistRef(
+    [property: Id(0)] string VersionNormalized,
+    [property: Id(1)] string Reference,
+    [property: Id(2)] bool Stored);

@@ -6,12 +6,23 @@ public static class MirrorKinds
     public const string TerraformProviders = "terraform-providers";
     public const string ComposerGit = "composer-git";
     public const string TerraformModuleGit = "terraform-module-git";
+    public const string ComposerRepository = "composer-repository";
 
-    public static readonly IReadOnlyList<string> All = [TerraformProviders, ComposerGit, TerraformModuleGit];
+    public static readonly IReadOnlyList<string> All = [TerraformProviders, ComposerGit, TerraformModuleGit, ComposerRepository];
 
     public static bool IsGit(string kind) => kind is ComposerGit or TerraformModuleGit;
 
     /// <summary>The namespaces a mirror writes into: who may see and manage it.</summary>
-    public static IEnumerable<string> Namespaces(MirrorSettings s) =>
-        IsGit(s.Kind) ? [s.Namespace ?? ""] : s.Providers.Select(p => p.Split('/')[0]).Distinct();
+    public static IEnumerable<string> Namespaces(MirrorSettings s) => s.Kind switch
+    {
+        ComposerGit or TerraformModuleGit => [s.Namespace ?? ""],
+        ComposerRepository => (s.Packages ?? []).Select(p => p.Split('/')[0]).Distinct(),
+        _ => s.Providers.Select(p => p.Split('/')[0]).Distinct(),
+    };
+
+    /// <summary>Whether a Composer package name matches a pattern: <c>vendor/name</c> or <c>vendor/*</c>.</summary>
+    public static bool PackageMatches(string pattern, string package) =>
+        pattern.EndsWith("/*", StringComparison.Ordinal)
+            ? package.StartsWith(pattern[..^1], StringComparison.Ordinal)
+            : pattern == package;
 }

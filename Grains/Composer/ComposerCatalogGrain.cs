@@ -6,6 +6,9 @@ namespace OrleansRegistry.Composer;
 public sealed class ComposerCatalogState
 {
     public SortedSet<string> Packages { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Package patterns served by composer-repository mirrors.</summary>
+    public string[] MirroredPatterns { get; set; } = [];
     public DateTimeOffset ChangedAt { get; set; }
 }
 
@@ -37,6 +40,15 @@ public sealed class ComposerCatalogGrain(
         }
     }
 
+    public async Task SetMirroredPatterns(string[] patterns)
+    {
+        if (!patterns.SequenceEqual(state.State.MirroredPatterns))
+        {
+            state.State.MirroredPatterns = patterns;
+            await ChangedAsync();
+        }
+    }
+
     public Task<ProtocolDocument> GetPackagesJson(string[]? vendors)
     {
         var key = vendors is null ? "*" : string.Join(',', vendors.Order(StringComparer.Ordinal));
@@ -50,7 +62,8 @@ public sealed class ComposerCatalogGrain(
             var visible = vendors is null
                 ? state.State.Packages
                 : state.State.Packages.Where(p => vendors.Contains(p[..p.IndexOf('/', StringComparison.Ordinal)], StringComparer.Ordinal));
-            document = Render(visible, state.State.ChangedAt);
+            var patterns = state.State.MirroredPatterns.Where(p => vendors is null || vendors.Contains(p[..p.IndexOf('/', StringComparison.Ordinal)], StringComparer.Ordinal));
+            document = Render(visible, patterns, state.State.ChangedAt);
             _rendered[key] = document;
         }
 
@@ -64,7 +77,7 @@ public sealed class ComposerCatalogGrain(
         await state.WriteStateAsync();
     }
 
-    private static ProtocolDocument Render(IEnumerable<string> packages, DateTimeOffset changedAt)
+    private static ProtocolDocument Render(IEnumerable<string> packages, IEnumerable<string> mirroredPatterns, DateTimeOffset changedAt)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -80,6 +93,15 @@ public sealed class ComposerCatalogGrain(
             }
 
             json.WriteEndArray();
+
+            // Composer asks a repository that lists available packages only for those: mirrored ones go as patterns.
+            var patterns = mirroredPatterns.ToList();
+            if (patterns.Count > 0)
+            {
+                json.WriteStartArray("available-package-patterns");
+                patterns.ForEach(json.WriteStringValue);
+                json.WriteEndArray();
+            }
             json.WriteString("notify-batch", "/downloads");
             json.WriteString("list", "/packages/list.json");
             json.WriteString("search", "/search.json?q=%query%&type=%type%");

@@ -136,6 +136,8 @@ public sealed class ComposerPackageGrain(
         return Task.FromResult<ProtocolDocument?>(document);
     }
 
+    public Task<bool> Exists() => Task.FromResult(state.State.Versions.Count > 0);
+
     public Task<string?> GetDist(string versionNormalized, string reference) =>
         Task.FromResult(state.State.Versions.GetValueOrDefault(versionNormalized) is { } v && v.Reference == reference ? v.StorageKey : null);
 

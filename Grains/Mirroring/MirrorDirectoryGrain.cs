@@ -17,6 +17,7 @@ public sealed class MirrorDirectoryGrain(
     {
         state.State.Mirrors[summary.Id] = summary;
         await state.WriteStateAsync();
+        await PublishComposerPatternsAsync();
     }
 
     public async Task Remove(string id)
@@ -24,14 +25,26 @@ public sealed class MirrorDirectoryGrain(
         if (state.State.Mirrors.Remove(id))
         {
             await state.WriteStateAsync();
+            await PublishComposerPatternsAsync();
         }
     }
+
+    /// <summary>packages.json lists the mirrored package patterns, so Composer asks this repository for them.</summary>
+    private Task PublishComposerPatternsAsync() =>
+        GrainFactory.GetGrain<Composer.IComposerCatalogGrain>(0).SetMirroredPatterns(
+            [.. state.State.Mirrors.Values.Where(m => m.Kind == MirrorKinds.ComposerRepository).SelectMany(m => m.Packages ?? []).Distinct().Order(StringComparer.Ordinal)]);
 
     public Task<MirrorSummary[]> List() =>
         Task.FromResult(state.State.Mirrors.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ToArray());
 
     public Task<bool> NameTaken(string name, string exceptId) =>
         Task.FromResult(state.State.Mirrors.Values.Any(m => m.Id != exceptId && string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)));
+
+    public Task<string?> RouteComposer(string package) =>
+        Task.FromResult(state.State.Mirrors.Values
+            .Where(m => m.Kind == MirrorKinds.ComposerRepository)
+            .OrderBy(m => m.Name, StringComparer.Ordinal)
+            .FirstOrDefault(m => (m.Packages ?? []).Any(p => MirrorKinds.PackageMatches(p, package)))?.Id);
 
     public Task<MirrorRoute?> Route(string? hostname, string ns, string type)
     {

@@ -263,6 +263,11 @@ public sealed partial class MirrorGrain(
 
     public void Dispose() => _cancel?.Dispose();
 
+    public Task<ComposerUpstreamInfo?> GetComposerUpstream() =>
+        Task.FromResult(Settings is { Kind: MirrorKinds.ComposerRepository } s
+            ? new ComposerUpstreamInfo(s.UpstreamUrl, state.State.Credentials, s.UserAgent, s.AllowInsecure, s.Packages ?? [])
+            : null);
+
     private void StopKeepAlive()
     {
         _keepAlive?.Dispose();
@@ -305,7 +310,7 @@ public sealed partial class MirrorGrain(
     private Task PublishSummaryAsync() =>
         GrainFactory.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key).Upsert(new MirrorSummary(
             Id, Settings!.Name, Settings.Kind, Settings.Hostname, Settings.Providers, Settings.PullThrough, Settings.UpstreamUrl,
-            state.State.History.FirstOrDefault(), state.State.Running is not null, Settings.Namespace));
+            state.State.History.FirstOrDefault(), state.State.Running is not null, Settings.Namespace, Settings.Packages));
 
     private MirrorView View() =>
         new(Id, Settings!, state.State.Credentials is not null, state.State.CreatedAt, Live(), state.State.History.FirstOrDefault(), state.State.NextSyncAt);

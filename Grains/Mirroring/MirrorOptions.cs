@@ -44,6 +44,9 @@ public sealed class MirrorOptions
     /// <summary>Longest a single git command (fetch, archive) may take.</summary>
     public TimeSpan GitTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long a composer-repository mirror serves a p2 file before revalidating it upstream.</summary>
+    public TimeSpan ComposerMetadataTtl { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Sync records kept per mirror.</summary>
     public int HistoryLength { get; set; } = 50;
 }

@@ -17,6 +17,7 @@ public static partial class MirrorSettingsRules
     {
         TerraformProviders => NormalizeProviders(s),
         ComposerGit or TerraformModuleGit => NormalizeGit(s),
+        MirrorKinds.ComposerRepository => NormalizeComposerRepository(s),
         _ => Fail($"'kind' must be one of {string.Join(", ", MirrorKinds.All)} (got '{s.Kind}')"),
     };
 
@@ -73,6 +74,59 @@ public static partial class MirrorSettingsRules
 
         return (new MirrorSettings(s.Kind, name, url, "", [], null, [], interval, false, s.AllowInsecure, s.Namespace, string.IsNullOrEmpty(path) ? null : path,
             s.Kind == TerraformModuleGit ? s.ModuleName : null, s.Kind == TerraformModuleGit ? s.System : null, s.Kind == TerraformModuleGit ? tagPattern : null), null);
+    }
+
+    private static (MirrorSettings? Settings, string? Error) NormalizeComposerRepository(MirrorSettings s)
+    {
+        if (!Uri.TryCreate(s.UpstreamUrl?.Trim(), UriKind.Absolute, out var upstream)
+            || (upstream.Scheme != Uri.UriSchemeHttps && upstream.Scheme != Uri.UriSchemeHttp)
+            || upstream.UserInfo.Length > 0 || upstream.Query.Length > 0 || upstream.Fragment.Length > 0)
+        {
+            return Fail($"'upstream_url' must be an absolute https URL of a Composer repository, e.g. https://repo.packagist.org (got '{s.UpstreamUrl}')");
+        }
+
+        if (upstream.Scheme == Uri.UriSchemeHttp && !s.AllowInsecure)
+        {
+            return Fail("'upstream_url' is plain http; use https, or set \"allow_insecure\": true");
+        }
+
+        var packages = (s.Packages ?? []).Select(p => p?.Trim().ToLowerInvariant() ?? "").Distinct().ToArray();
+        if (packages.Length is 0 or > 1000)
+        {
+            return Fail("'packages' must list 1 to 1000 packages, as \"vendor/name\" or \"vendor/*\"");
+        }
+
+        if (packages.FirstOrDefault(p => !ComposerPattern().IsMatch(p)) is { } badPackage)
+        {
+            return Fail($"'packages' entry '{badPackage}' is not \"vendor/name\" or \"vendor/*\"");
+        }
+
+        var mode = string.IsNullOrWhiteSpace(s.Mode) ? "lazy" : s.Mode.Trim().ToLowerInvariant();
+        if (mode is not ("lazy" or "eager"))
+        {
+            return Fail($"'mode' must be lazy (fetch on first request) or eager (fetch everything on each sync) (got '{s.Mode}')");
+        }
+
+        var userAgent = string.IsNullOrWhiteSpace(s.UserAgent) ? null : s.UserAgent.Trim();
+        if (userAgent is not null && (userAgent.Length > 200 || userAgent.Any(char.IsControl)))
+        {
+            return Fail("'user_agent' must be up to 200 printable characters");
+        }
+
+        var name = s.Name?.Trim() ?? "";
+        if (name.Length is 0 or > 100 || name.Any(char.IsControl))
+        {
+            return Fail("'name' must be 1-100 printable characters");
+        }
+
+        var interval = s.IntervalMinutes == 0 ? DefaultIntervalMinutes : s.IntervalMinutes;
+        if (interval is < 1 or > MaxIntervalMinutes)
+        {
+            return Fail($"'interval_minutes' must be 1 to {MaxIntervalMinutes} (got {s.IntervalMinutes})");
+        }
+
+        return (new MirrorSettings(MirrorKinds.ComposerRepository, name, upstream.AbsoluteUri.TrimEnd('/'), "", [], null, [], interval, false, s.AllowInsecure,
+            Packages: packages, Mode: mode, UserAgent: userAgent), null);
     }
 
     private static (MirrorSettings? Settings, string? Error) NormalizeProviders(MirrorSettings s)
@@ -134,6 +188,9 @@ public static partial class MirrorSettingsRules
     }
 
     private static (MirrorSettings?, string?) Fail(string error) => (null, error);
+
+    [GeneratedRegex(@"^[a-z0-9]([_.-]?[a-z0-9]+)*/(\*|[a-z0-9](([_.]|-{1,2})?[a-z0-9]+)*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex ComposerPattern();
 
     [GeneratedRegex(@"^[A-Za-z0-9._/-]*\*?[A-Za-z0-9._/-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex TagPatternRule();

@@ -5,6 +5,7 @@ using Orleans.Dashboard;
 using OrleansRegistry.Archives;
 using OrleansRegistry.Catalog;
 using OrleansRegistry.Mirroring;
+using OrleansRegistry.Mirroring.ComposerRepository;
 using OrleansRegistry.Mirroring.Git;
 using OrleansRegistry.Signing;
 using OrleansRegistry.WebFrontend.Hosting;
@@ -33,6 +34,7 @@ public static class SiloSetup
         builder.Services.AddSingleton<IMirrorEngine>(sp => sp.GetRequiredService<ProviderMirrorSync>());
         builder.Services.AddSingleton<IMirrorEngine, ComposerGitSync>();
         builder.Services.AddSingleton<IMirrorEngine, ModuleGitSync>();
+        builder.Services.AddSingleton<IMirrorEngine, ComposerRepositorySync>();
         // Upstream TLS is trusted through the system store, which SSL_CERT_FILE / SSL_CERT_DIR can point elsewhere.
         builder.Services.AddHttpClient(ProviderMirrorSync.HttpClientName, c => c.Timeout = TimeSpan.FromMinutes(30))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

@@ -12,7 +12,7 @@ namespace OrleansRegistry.WebFrontend.Api;
 public sealed record MirrorRequest(
     string? Kind, string? Name, string? UpstreamUrl, string? Hostname, string[]? Providers, string? Versions, string[]? Platforms,
     int? IntervalMinutes, bool? PullThrough, bool? AllowInsecure, string? UpstreamToken, MirrorCredentials? Credentials,
-    string? Url, string? Namespace, string? Path, string? System, string? TagPattern)
+    string? Url, string? Namespace, string? Path, string? System, string? TagPattern, string[]? Packages, string? Mode, string? UserAgent)
 {
     public MirrorSettings ToSettings(MirrorSettings? current)
     {
@@ -33,7 +33,10 @@ public sealed record MirrorRequest(
             Path ?? current?.Path,
             module ? Name ?? current?.ModuleName : null,
             System ?? current?.System,
-            TagPattern ?? current?.TagPattern);
+            TagPattern ?? current?.TagPattern,
+            Packages ?? current?.Packages,
+            Mode ?? current?.Mode,
+            UserAgent ?? current?.UserAgent);
     }
 
     /// <summary>New credentials when the request sets any: <c>credentials</c>, or <c>upstream_token</c> as a shorthand.</summary>
@@ -219,6 +222,7 @@ public static class MirrorsApi
     {
         var s = m.Settings;
         var git = MirrorKinds.IsGit(s.Kind);
+        var providers = s.Kind == MirrorKinds.TerraformProviders;
         return new
         {
             m.Id,
@@ -226,11 +230,14 @@ public static class MirrorsApi
             Name = s.Kind == MirrorKinds.TerraformModuleGit ? s.ModuleName : s.Name,
             UpstreamUrl = git ? null : s.UpstreamUrl,
             Url = git ? s.UpstreamUrl : null,
-            Hostname = git ? null : s.Hostname,
-            Providers = git ? null : s.Providers,
-            Versions = git ? null : s.Versions,
-            Platforms = git ? null : s.Platforms,
-            PullThrough = git ? (bool?)null : s.PullThrough,
+            Hostname = providers ? s.Hostname : null,
+            Providers = providers ? s.Providers : null,
+            Versions = providers ? s.Versions : null,
+            Platforms = providers ? s.Platforms : null,
+            PullThrough = providers ? s.PullThrough : (bool?)null,
+            s.Packages,
+            s.Mode,
+            s.UserAgent,
             s.Namespace,
             s.Path,
             s.System,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.Catalog;
 using OrleansRegistry.Composer;
+using OrleansRegistry.Mirroring;
 using OrleansRegistry.Storage;
 using OrleansRegistry.WebFrontend.Auth;
 using OrleansRegistry.WebFrontend.Errors;
@@ -42,7 +43,8 @@ public static class ComposerRepositoryEndpoints
         }
 
         var baseUrl = options.Value.PublicUrl ?? $"{http.Request.Scheme}://{http.Request.Host}";
-        var document = await grains.GetGrain<IComposerPackageGrain>(package).GetMetadata(dev, baseUrl);
+        var document = await grains.GetGrain<IComposerPackageGrain>(package).GetMetadata(dev, baseUrl)
+            ?? (await MirroredAsync(grains, package) is { } mirrored ? await mirrored.GetMetadata(dev, baseUrl) : null);
         return document is null ? ApiErrors.NotFound(http, $"package {package} has no {(dev ? "dev " : "")}versions") : CachedDocument.Serve(http, document);
     }
 
@@ -54,12 +56,25 @@ public static class ComposerRepositoryEndpoints
             return ApiErrors.NotFound(http, "dist not found");
         }
 
-        var key = await grains.GetGrain<IComposerPackageGrain>(package).GetDist(version, file[..^".zip".Length]);
-        var path = key is null ? null : store.TryGetLocalPath(key);
+        var reference = file[..^".zip".Length];
+        var key = await grains.GetGrain<IComposerPackageGrain>(package).GetDist(version, reference);
+        if (key is null && await MirroredAsync(grains, package) is { } mirrored)
+        {
+            var fetched = await FetchMirroredDistAsync(mirrored, version, reference, http.RequestAborted);
+            if (fetched.Status == DistStatus.Failed)
+            {
+                return ApiErrors.Result(http, StatusCodes.Status502BadGateway, fetched.Error ?? "the upstream dist could not be fetched");
+            }
+
+            key = fetched.StorageKey;
+        }
+
         if (key is null)
         {
             return ApiErrors.NotFound(http, $"no dist {file} for {package} {version}");
         }
+
+        var path = store.TryGetLocalPath(key);
 
         if (path is not null)
         {
@@ -68,6 +83,32 @@ public static class ComposerRepositoryEndpoints
 
         var stream = await store.OpenReadAsync(key, http.RequestAborted);
         return stream is null ? ApiErrors.NotFound(http, "the dist no longer exists") : TypedResults.Stream(stream, "application/zip");
+    }
+
+    /// <summary>A mirrored package, unless a private package of that name exists (which shadows it).</summary>
+    private static async Task<IComposerMirrorPackageGrain?> MirroredAsync(IGrainFactory grains, string package)
+    {
+        if (await grains.GetGrain<IComposerPackageGrain>(package).Exists())
+        {
+            return null;
+        }
+
+        var mirror = await grains.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key).RouteComposer(package);
+        return mirror is null ? null : grains.GetGrain<IComposerMirrorPackageGrain>($"{mirror}/{package}");
+    }
+
+    /// <summary>Waits for the mirror's first fetch of a dist, asking again while it is pending (up to five minutes).</summary>
+    private static async Task<DistResult> FetchMirroredDistAsync(IComposerMirrorPackageGrain mirrored, string version, string reference, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            var result = await mirrored.GetDist(version, reference);
+            if (result.Status != DistStatus.Pending || DateTimeOffset.UtcNow > deadline || cancellationToken.IsCancellationRequested)
+            {
+                return result;
+            }
+        }
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, string? filter)

@@ -7,12 +7,17 @@ namespace OrleansRegistry.Mirroring.Upstream;
 /// HTTP to one upstream: retries transient failures with exponential backoff, honours <c>Retry-After</c>, sends the
 /// credentials (Bearer token or Basic) only to the upstream's own host, and refuses plain http unless the mirror allows it.
 /// </summary>
-public sealed class UpstreamHttp(HttpClient http, Uri upstream, MirrorCredentials? credentials, bool allowInsecure, MirrorOptions options, TimeProvider clock)
+public sealed class UpstreamHttp(
+    HttpClient http, Uri upstream, MirrorCredentials? credentials, bool allowInsecure, MirrorOptions options, TimeProvider clock, string? userAgent = null)
 {
     public Uri Upstream => upstream;
 
-    /// <summary>Sends a GET and returns the successful response (headers read; the body not yet).</summary>
-    public async Task<HttpResponseMessage> GetAsync(Uri url, bool authenticated, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a GET and returns the successful response (headers read; the body not yet). With
+    /// <paramref name="ifModifiedSince"/>, a 304 is returned too. <paramref name="retry"/> false gives up at the first
+    /// failure (for callers that have something to fall back on).
+    /// </summary>
+    public async Task<HttpResponseMessage> GetAsync(Uri url, bool authenticated, CancellationToken cancellationToken, DateTimeOffset? ifModifiedSince = null, bool retry = true)
     {
         if (url.Scheme != Uri.UriSchemeHttps && !(allowInsecure && url.Scheme == Uri.UriSchemeHttp))
         {
@@ -22,6 +27,12 @@ public sealed class UpstreamHttp(HttpClient http, Uri upstream, MirrorCredential
         for (var attempt = 0; ; attempt++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.IfModifiedSince = ifModifiedSince;
+            if (userAgent is not null)
+            {
+                request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+            }
+
             if (authenticated && credentials is { IsEmpty: false } && SameOrigin(url))
             {
                 request.Headers.Authorization = string.IsNullOrEmpty(credentials.Token)
@@ -36,7 +47,7 @@ public sealed class UpstreamHttp(HttpClient http, Uri upstream, MirrorCredential
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(options.RequestTimeout);
                 var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-                if (response.IsSuccessStatusCode)
+                if (response.IsSuccessStatusCode || (ifModifiedSince is not null && response.StatusCode == HttpStatusCode.NotModified))
                 {
                     return response;
                 }
@@ -44,7 +55,7 @@ public sealed class UpstreamHttp(HttpClient http, Uri upstream, MirrorCredential
                 var status = (int)response.StatusCode;
                 var transient = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || status >= 500;
                 retryAfter = RetryAfter(response.Headers.RetryAfter);
-                failure = new UpstreamException($"GET {url} answered {status} {response.ReasonPhrase}", transient);
+                failure = new UpstreamException($"GET {url} answered {status} {response.ReasonPhrase}", transient, status: status);
                 response.Dispose();
             }
             catch (HttpRequestException e)
@@ -56,7 +67,7 @@ public sealed class UpstreamHttp(HttpClient http, Uri upstream, MirrorCredential
                 failure = new UpstreamException($"GET {url} timed out after {options.RequestTimeout.TotalSeconds:0} s", transient: true, e);
             }
 
-            if (!failure.Transient || attempt >= options.MaxRetries)
+            if (!failure.Transient || !retry || attempt >= options.MaxRetries)
             {
                 throw failure;
             }
@@ -71,9 +82,9 @@ public sealed class UpstreamHttp(HttpClient http, Uri upstream, MirrorCredential
     }
 
     /// <summary>A small body (metadata, SHA256SUMS, signature), refused above <paramref name="maxBytes"/>.</summary>
-    public async Task<byte[]> GetBytesAsync(Uri url, int maxBytes, bool authenticated, CancellationToken cancellationToken)
+    public async Task<byte[]> GetBytesAsync(Uri url, int maxBytes, bool authenticated, CancellationToken cancellationToken, bool retry = true)
     {
-        using var response = await GetAsync(url, authenticated, cancellationToken);
+        using var response = await GetAsync(url, authenticated, cancellationToken, retry: retry);
         if (response.Content.Headers.ContentLength > maxBytes)
         {
             throw new UpstreamException($"{url} is larger than {maxBytes} bytes");

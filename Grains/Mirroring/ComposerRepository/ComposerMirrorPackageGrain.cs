@@ -1,0 +1,267 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansRegistry.Composer;
+using OrleansRegistry.Mirroring.Upstream;
+using OrleansRegistry.Signing;
+using OrleansRegistry.Storage;
+
+namespace OrleansRegistry.Mirroring.ComposerRepository;
+
+/// <summary>
+/// One upstream package as a composer-repository mirror serves it (key <c>{mirror id}/{vendor}/{name}</c>). The p2
+/// files are kept in state and revalidated with If-Modified-Since after <see cref="MirrorOptions.ComposerMetadataTtl"/>;
+/// when the upstream is away the kept ones are served. Dists are fetched on first download (once, however many ask),
+/// checked against the upstream shasum, stored, and served from the store ever after.
+/// </summary>
+[GrainType("composer-mirror-package")]
+public sealed class ComposerMirrorPackageGrain(
+    [PersistentState("composer-mirror-package", RegistryStorage.Name)] IPersistentState<ComposerMirrorPackageState> state,
+    IHttpClientFactory clients,
+    IArtifactStore store,
+    SecretProtector secrets,
+    IOptions<MirrorOptions> options,
+    TimeProvider clock,
+    ILogger<ComposerMirrorPackageGrain> logger) : Grain, IComposerMirrorPackageGrain, IDisposable
+{
+    private readonly Dictionary<(bool Dev, string BaseUrl), ProtocolDocument> _rendered = [];
+    private readonly Dictionary<string, Task<DistResult>> _fetches = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _writes = new(1);
+
+    private string MirrorId => this.GetPrimaryKeyString().Split('/')[0];
+
+    private string Package => this.GetPrimaryKeyString()[(MirrorId.Length + 1)..];
+
+    public async Task<ProtocolDocument?> GetMetadata(bool dev, string baseUrl)
+    {
+        var file = await RefreshAsync(dev);
+        if (file?.Body is null)
+        {
+            return null;
+        }
+
+        if (!_rendered.TryGetValue((dev, baseUrl), out var document))
+        {
+            document = ComposerMetadata.Build(Package, Versions(file.Body).Select(v => Rewrite(v, baseUrl)), file.LastModified ?? file.FetchedAt);
+            _rendered[(dev, baseUrl)] = document;
+        }
+
+        return document;
+    }
+
+    public async Task<DistResult> GetDist(string versionNormalized, string reference)
+    {
+        var key = $"{versionNormalized}@{reference}";
+        if (!state.State.Dists.ContainsKey(key))
+        {
+            await RefreshAsync(dev: ComposerVersion.IsDev(versionNormalized));
+        }
+
+        if (!state.State.Dists.TryGetValue(key, out var dist))
+        {
+            return new(DistStatus.NotFound, null, $"{Package} has no dist {versionNormalized} with reference {reference}");
+        }
+
+        if (dist.StorageKey is not null)
+        {
+            return new(DistStatus.Ready, dist.StorageKey, null);
+        }
+
+        if (!_fetches.TryGetValue(key, out var fetch) || fetch.IsCompleted)
+        {
+            fetch = FetchAsync(versionNormalized, reference, dist);
+            _fetches[key] = fetch;
+        }
+
+        var finished = await Task.WhenAny(fetch, Task.Delay(options.Value.PullThroughWait, clock));
+        return finished == fetch ? await fetch : new(DistStatus.Pending, null, null);
+    }
+
+    public void Dispose() => _writes.Dispose();
+
+    public Task<DistRef[]> ListDists() =>
+        Task.FromResult(state.State.Dists.Select(d => new DistRef(d.Key[..d.Key.LastIndexOf('@')], d.Key[(d.Key.LastIndexOf('@') + 1)..], d.Value.StorageKey is not null)).ToArray());
+
+    /// <summary>The p2 file, revalidated when older than the TTL; the kept copy when the upstream cannot answer.</summary>
+    private async Task<MirroredMetadata?> RefreshAsync(bool dev)
+    {
+        var name = dev ? "dev" : "tags";
+        var kept = state.State.Files.GetValueOrDefault(name);
+        if (kept is not null && clock.GetUtcNow() - kept.FetchedAt < options.Value.ComposerMetadataTtl)
+        {
+            return kept;
+        }
+
+        var upstream = await ConnectAsync();
+        if (upstream is null)
+        {
+            return null;
+        }
+
+        UpstreamMetadata answer;
+        try
+        {
+            answer = await Task.Run(() => upstream.GetMetadataAsync(Package, dev, kept?.Body is null ? null : kept.LastModified, retry: kept is null, CancellationToken.None));
+        }
+        catch (UpstreamException e)
+        {
+            logger.LogWarning("Mirror {Mirror}: {Package} metadata not refreshed ({Error}); serving the kept copy", MirrorId, Package, e.Message);
+            MirrorMetrics.SyncErrors.WithLabels(MirrorId).Inc();
+            if (kept is not null)
+            {
+                // Serve the kept copy for another TTL before asking the upstream again.
+                kept.FetchedAt = clock.GetUtcNow();
+            }
+
+            return kept;
+        }
+
+        var file = kept ?? new MirroredMetadata();
+        file.FetchedAt = clock.GetUtcNow();
+        if (answer.Status != HttpStatusCode.NotModified)
+        {
+            file.Body = answer.Body is null ? null : Encoding.UTF8.GetString(answer.Body);
+            file.LastModified = answer.LastModified;
+            foreach (var version in file.Body is null ? [] : Versions(file.Body))
+            {
+                if (DistOf(version) is var (normalized, reference, url, shasum))
+                {
+                    var dist = state.State.Dists.GetValueOrDefault($"{normalized}@{reference}") ?? new MirroredDist();
+                    (dist.Url, dist.Shasum) = (url, shasum);
+                    state.State.Dists[$"{normalized}@{reference}"] = dist;
+                }
+            }
+
+            _rendered.Clear();
+        }
+
+        state.State.Files[name] = file;
+        await WriteAsync();
+        return file;
+    }
+
+    private async Task<DistResult> FetchAsync(string versionNormalized, string reference, MirroredDist dist)
+    {
+        try
+        {
+            var upstream = await ConnectAsync();
+            if (upstream is null)
+            {
+                return new(DistStatus.NotFound, null, $"the mirror no longer serves {Package}");
+            }
+
+            var key = $"mirrors/composer/{MirrorId}/{Package}/{versionNormalized}/{reference}.zip";
+            var stored = await Task.Run(async () =>
+            {
+                using var response = await upstream.Http.GetAsync(new Uri(dist.Url), authenticated: true, CancellationToken.None);
+                await using var body = await response.Content.ReadAsStreamAsync();
+                return await store.WriteAsync(key, body, options.Value.MaxArchiveBytes, CancellationToken.None);
+            });
+            if (!string.IsNullOrEmpty(dist.Shasum) && !string.Equals(dist.Shasum, stored.Sha1, StringComparison.OrdinalIgnoreCase))
+            {
+                await store.DeleteAsync(key, CancellationToken.None);
+                MirrorMetrics.SyncErrors.WithLabels(MirrorId).Inc();
+                return new(DistStatus.Failed, null, $"{Package} {versionNormalized}: the dist's sha1 is {stored.Sha1}, the upstream lists {dist.Shasum}");
+            }
+
+            dist.StorageKey = key;
+            await WriteAsync();
+            return new(DistStatus.Ready, key, null);
+        }
+        catch (Exception e) when (e is UpstreamException or ArtifactTooLargeException or HttpRequestException or IOException)
+        {
+            MirrorMetrics.SyncErrors.WithLabels(MirrorId).Inc();
+            return new(DistStatus.Failed, null, $"{Package} {versionNormalized}: {e.Message}");
+        }
+        finally
+        {
+            _fetches.Remove($"{versionNormalized}@{reference}");
+        }
+    }
+
+    /// <summary>The mirror's upstream, if the mirror still exists and still covers this package.</summary>
+    private async Task<ComposerUpstream?> ConnectAsync()
+    {
+        var info = await GrainFactory.GetGrain<IMirrorGrain>(MirrorId).GetComposerUpstream();
+        if (info is null || !info.Packages.Any(p => MirrorKinds.PackageMatches(p, Package)))
+        {
+            return null;
+        }
+
+        var credentials = info.EncryptedCredentials is { } encrypted ? JsonSerializer.Deserialize<MirrorCredentials>(secrets.Unprotect(encrypted)) : null;
+        return new ComposerUpstream(new UpstreamHttp(
+            clients.CreateClient(ProviderMirrorSync.HttpClientName), new Uri(info.Url), credentials, info.AllowInsecure, options.Value, clock, info.UserAgent));
+    }
+
+    /// <summary>Interleaved dist fetches and metadata refreshes write the one state row one at a time.</summary>
+    private async Task WriteAsync()
+    {
+        await _writes.WaitAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    /// <summary>The versions of a p2 body, expanded when it is minified.</summary>
+    private List<JsonObject> Versions(string body)
+    {
+        var document = JsonNode.Parse(body) as JsonObject;
+        if (document?["packages"]?[Package] is not JsonArray versions)
+        {
+            return [];
+        }
+
+        var objects = versions.OfType<JsonObject>().ToList();
+        return document["minified"]?.GetValue<string>() == "composer/2.0" ? ComposerMetadata.Expand(objects) : objects;
+    }
+
+    /// <summary>Our copy of a version: dist pointing at this registry, no VCS source (air-gapped clients could not reach it).</summary>
+    private JsonObject Rewrite(JsonObject version, string baseUrl)
+    {
+        var copy = (JsonObject)version.DeepClone();
+        copy.Remove("source");
+        if (DistOf(version) is var (normalized, reference, _, _) && copy["dist"] is JsonObject dist)
+        {
+            dist["url"] = $"{baseUrl}/dists/{Package}/{normalized}/{reference}.zip";
+            dist["type"] = "zip";
+            dist["reference"] = reference;
+        }
+
+        return copy;
+    }
+
+    private static (string Normalized, string Reference, string Url, string? Shasum)? DistOf(JsonObject version)
+    {
+        if (version["dist"] is not JsonObject dist || dist["url"]?.GetValue<string>() is not { } url)
+        {
+            return null;
+        }
+
+        var normalized = version["version_normalized"]?.GetValue<string>()
+            ?? (ComposerVersion.TryNormalize(version["version"]?.GetValue<string>(), out var n) ? n : null);
+        if (normalized is null)
+        {
+            return null;
+        }
+
+        var reference = dist["reference"]?.GetValue<string>() ?? "";
+        if (!SafeReference(reference))
+        {
+            reference = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(reference + url)))[..40];
+        }
+
+        return (normalized, reference, url, dist["shasum"]?.GetValue<string>());
+    }
+
+    private static bool SafeReference(string reference) =>
+        reference.Length is > 0 and <= 100 && reference.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
+}
