@@ -1,0 +1,71 @@
+using OrleansRegistry.Mirroring;
+using OrleansRegistry.Mirroring.Git;
+
+namespace OrleansRegistry.UnitTests;
+
+public class SourceRulesTests
+{
+    [Theory]
+    [InlineData("v1.2.0", "v*", "1.2.0")]
+    [InlineData("v1.2.0-rc.1", "v*", "1.2.0-rc.1")]
+    [InlineData("release-2.0.0", "release-*", "2.0.0")]
+    [InlineData("net/v3.1.0", "net/v*", "3.1.0")]
+    [InlineData("1.0.0", "*", "1.0.0")]
+    [InlineData("vnext", "v*", null)]
+    [InlineData("release-2.0.0", "v*", null)]
+    [InlineData("v1.2", "v*", null)]
+    public void Module_tags_become_versions_under_the_pattern(string tag, string pattern, string? expected) =>
+        Assert.Equal(expected, ModuleGitSync.VersionOf(tag, pattern));
+
+    [Theory]
+    [InlineData("main", "dev-main")]
+    [InlineData("feature/x", "dev-feature/x")]
+    [InlineData("2.x", "2.x-dev")]
+    [InlineData("1.0", "1.0-dev")]
+    [InlineData("v3", "v3-dev")]
+    public void Branches_become_dev_versions_the_way_composer_names_them(string branch, string expected) =>
+        Assert.Equal(expected, ComposerGitSync.BranchVersion(branch));
+
+    private static MirrorSettings Source(string kind, string url) =>
+        new(kind, "", url, "", [], null, [], 0, false, false, Namespace: "acme", ModuleName: "net", System: "aws");
+
+    [Theory]
+    [InlineData("https://git.acme.test/infra.git", null)]
+    [InlineData("ssh://git@git.acme.test/infra.git", null)]
+    [InlineData("file:///srv/git/infra", null)]
+    [InlineData("http://git.acme.test/infra.git", "'url'")]
+    [InlineData("git@git.acme.test:infra.git", "'url'")]
+    [InlineData("https://token@git.acme.test/infra.git", "'url'")]
+    [InlineData("ftp://git.acme.test/infra.git", "'url'")]
+    public void Git_urls_are_https_ssh_or_file(string url, string? error)
+    {
+        var (settings, problem) = MirrorSettingsRules.Normalize(Source(MirrorKinds.TerraformModuleGit, url));
+        Assert.Equal(error is null, settings is not null);
+        if (error is not null)
+        {
+            Assert.Contains(error, problem, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal("acme/net/aws", settings!.Name);
+            Assert.Equal("v*", settings.TagPattern);
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { "monolog/*", "symfony/console" }, "lazy", null)]
+    [InlineData(new[] { "*" }, "lazy", "'packages'")]
+    [InlineData(new[] { "Monolog" }, "lazy", "'packages'")]
+    [InlineData(new string[0], "lazy", "'packages'")]
+    [InlineData(new[] { "monolog/*" }, "sometimes", "'mode'")]
+    public void Composer_repositories_take_package_patterns_and_a_mode(string[] packages, string mode, string? error)
+    {
+        var (settings, problem) = MirrorSettingsRules.Normalize(
+            new MirrorSettings(MirrorKinds.ComposerRepository, "packagist", "https://repo.packagist.org", "", [], null, [], 0, false, false, Packages: packages, Mode: mode));
+        Assert.Equal(error is null, settings is not null);
+        if (error is not null)
+        {
+            Assert.Contains(error, problem, StringComparison.Ordinal);
+        }
+    }
+}
