@@ -24,6 +24,7 @@ PG_PORT=${REGISTRY_PG_PORT:-55432}
 command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is required: https://dot.net"
 command -v openssl >/dev/null || apt_install openssl
 command -v psql >/dev/null || apt_install postgresql-client
+command -v git >/dev/null || apt_install git   # Git package sources run the git CLI
 
 registry_pid=""
 stop_all() {

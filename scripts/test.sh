@@ -11,6 +11,7 @@ started=$(date +%s)
 command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is required"
 command -v terraform >/dev/null || die "terraform is not on the PATH (the end-to-end tests run the real CLI)"
 command -v gpg >/dev/null || apt_install gnupg   # the provider tests sign releases as a release pipeline would
+command -v git >/dev/null || apt_install git     # Git sources are synced (and tests build repositories) with the git CLI
 # Composer tests run the real composer, and check our version normalizer against Composer's own code.
 if ! command -v composer >/dev/null || [ ! -f /usr/share/php/Composer/Semver/autoload.php ]; then
   apt_install php-cli php-zip php-curl php-mbstring unzip composer
