@@ -1,0 +1,34 @@
+using System.Text.Json;
+
+namespace OrleansRegistry.Bench;
+
+/// <summary>The files the harness passes between its steps, all under the run's directory.</summary>
+public static class BenchFiles
+{
+    public static string Urls(string dir, string name) => Path.Combine(dir, "urls", name + ".txt");
+
+    public static string Ceiling(string dir) => Path.Combine(dir, "ceiling");
+
+    public static string Results(string dir) => Path.Combine(dir, "results.jsonl");
+
+    public static string BenchKey(string dir) => Path.Combine(dir, "bench.key");
+
+    /// <summary>Appends one result line: {"name": ..., ...}.</summary>
+    public static void Append(string dir, object result)
+    {
+        lock (typeof(BenchFiles))
+        {
+            File.AppendAllText(Results(dir), JsonSerializer.Serialize(result) + "\n");
+        }
+    }
+
+    public static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100 * sorted.Count) - 1)];
+
+    /// <summary>Resident set size of a process, in bytes (Linux).</summary>
+    public static long Rss(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+}

@@ -1,0 +1,21 @@
+using OrleansRegistry.Bench;
+
+// Usage (scripts/bench/run.sh drives it):
+//   seed     <base url> <admin key> <out dir>      seeds, creates the benchmark key, writes URL lists and the ceiling's files
+//   cold     <base url> <out dir>                  first request of every p2 URL after a restart: p50/p99
+//   transfer <base url> <out dir> <pid> <MB>       upload then download a provider archive of that size, sampling RSS
+//   report   <out dir>                             summary.json and summary.md from the collected results
+return args switch
+{
+    ["seed", var url, var adminKey, var dir] => await Seeder.RunAsync(new Uri(url), adminKey, dir),
+    ["cold", var url, var dir] => await ColdPath.RunAsync(new Uri(url), dir),
+    ["transfer", var url, var dir, var pid, var megabytes] => await Transfer.RunAsync(new Uri(url), dir, int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture), int.Parse(megabytes, System.Globalization.CultureInfo.InvariantCulture)),
+    ["report", var dir] => Report.Run(dir),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Bench seed <url> <admin key> <dir> | cold <url> <dir> | transfer <url> <dir> <pid> <MB> | report <dir>");
+    return 2;
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace OrleansRegistry.Bench;
+
+/// <summary>Turns the run's result lines into summary.json and a Markdown table with registry/nginx ratios and targets.</summary>
+public static class Report
+{
+    private static readonly Dictionary<string, (double Ratio, double? P99Ms)> Targets = new()
+    {
+        ["p2"] = (0.5, 5),
+        ["packages"] = (0.5, 5),
+        ["module-versions"] = (0.5, 5),
+        ["provider-download"] = (0.5, 5),
+        ["mirror-version"] = (0.5, 5),
+        ["revalidate"] = (0.6, null),
+        ["dist-1mb"] = (0.7, null),
+    };
+
+    public static int Run(string dir)
+    {
+        var results = File.ReadAllLines(BenchFiles.Results(dir)).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        var runs = results.Where(r => (string?)r["name"] == "wrk").ToList();
+        var endpoints = new JsonArray();
+        var table = new StringBuilder();
+        table.AppendLine("| endpoint | registry req/s | p50 ms | p99 ms | nginx req/s | nginx p99 ms | registry/nginx | target | met |");
+        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|---|");
+        foreach (var endpoint in runs.Select(r => (string)r["endpoint"]!).Distinct())
+        {
+            var registry = runs.LastOrDefault(r => (string?)r["endpoint"] == endpoint && (string?)r["target"] == "registry");
+            var nginx = runs.LastOrDefault(r => (string?)r["endpoint"] == endpoint && (string?)r["target"] == "nginx");
+            if (registry is null || nginx is null)
+            {
+                continue;
+            }
+
+            var ratio = (double)registry["rps"]! / Math.Max(1, (double)nginx["rps"]!);
+            var (targetRatio, targetP99) = Targets.GetValueOrDefault(endpoint, (0.5, 5));
+            var met = ratio >= targetRatio && (targetP99 is null || (double)registry["p99_ms"]! <= targetP99) && (long)registry["non2xx"]! == 0;
+            var target = $"≥ {targetRatio:0.0}×" + (targetP99 is null ? "" : $", p99 ≤ {targetP99} ms");
+            endpoints.Add(new JsonObject
+            {
+                ["endpoint"] = endpoint, ["registry"] = registry.DeepClone(), ["nginx"] = nginx.DeepClone(), ["ratio"] = Math.Round(ratio, 3), ["target"] = target, ["met"] = met,
+            });
+            table.AppendLine(CultureInfo.InvariantCulture, $"| {endpoint} | {(double)registry["rps"]!:0} | {(double)registry["p50_ms"]!:0.00} | {(double)registry["p99_ms"]!:0.00} | {(double)nginx["rps"]!:0} | {(double)nginx["p99_ms"]!:0.00} | {ratio:0.00} | {target} | {(met ? "yes" : "**no**")} |");
+        }
+
+        table.AppendLine();
+        foreach (var other in results.Where(r => (string?)r["name"] is "rss" or "cold" or "transfer" or "seed"))
+        {
+            table.AppendLine(CultureInfo.InvariantCulture, $"- {Describe(other)}");
+        }
+
+        var summary = new JsonObject
+        {
+            ["endpoints"] = endpoints,
+            ["other"] = new JsonArray([.. results.Where(r => (string?)r["name"] != "wrk").Select(r => r.DeepClone())]),
+        };
+        File.WriteAllText(Path.Combine(dir, "summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(dir, "summary.md"), table.ToString());
+        Console.WriteLine(table.ToString());
+        return 0;
+    }
+
+    private static string Describe(JsonObject r) => (string?)r["name"] switch
+    {
+        "rss" => $"RSS {r["phase"]}: {(double)r["mb"]!:0} MB" + (r["per_version_kb"] is { } perVersion ? $" ({(double)perVersion:0.00} KB per seeded version over the post-start baseline)" : ""),
+        "cold" => $"cold path (first p2 request per package after a restart, {r["requests"]} packages): p50 {(double)r["p50_ms"]!:0.0} ms, p99 {(double)r["p99_ms"]!:0.0} ms (target p99 ≤ 50 ms)",
+        "transfer" => $"{r["direction"]} of {r["megabytes"]} MB: {(double)r["mb_per_s"]!:0} MB/s, peak RSS growth {(double)r["rss_growth_mb"]!:0.0} MB (target < 64 MB)",
+        "seed" => $"seeding: {r["versions"]} versions of {r["packages"]} packages in {(double)r["seconds"]!:0} s",
+        _ => r.ToJsonString(),
+    };
+}

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# The performance harness: a single-node registry (pinned to CPU 0) seeded with a realistic catalog, and nginx
+# serving the very same bytes (one worker, also on CPU 0) as the ceiling; wrk (on CPU 1, 32 connections) measures
+# both in the same run. Also RSS, 500 MB transfers and the cold path after a restart. Results go to
+# bench-results/<timestamp>/summary.{json,md}; the table is printed at the end. Every process it starts is stopped.
+#   BENCH_DURATION (s per wrk run, default 10), BENCH_CONNECTIONS (32), BENCH_TRANSFER_MB (500), BENCH_PORT_BASE (18000)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=../lib/common.sh
+source "$ROOT/scripts/lib/common.sh"
+
+DURATION=${BENCH_DURATION:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+TRANSFER_MB=${BENCH_TRANSFER_MB:-500}
+BASE=${BENCH_PORT_BASE:-18000}
+HTTP_PORT=$BASE NGINX_PORT=$((BASE + 1)) METRICS_PORT=$((BASE + 2)) PG_PORT=$((BASE + 3)) SILO_PORT=$((BASE + 4)) GATEWAY_PORT=$((BASE + 5))
+OUT=$ROOT/bench-results/$(date -u +%Y%m%dT%H%M%SZ)
+WORK=$(mktemp -d /tmp/orleansregistry-bench.XXXXXX)
+mkdir -p "$OUT"
+
+command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is required"
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx
+command -v wrk >/dev/null || apt_install wrk
+command -v taskset >/dev/null || apt_install util-linux
+command -v curl >/dev/null || apt_install curl
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+registry_pid="" nginx_started=""
+cleanup() {
+  trap - INT TERM EXIT
+  stop_registry
+  if [ -n "$nginx_started" ]; then "$NGINX" -c "$WORK/nginx.conf" -p "$WORK" -s stop 2>/dev/null || true; fi
+  pg_stop "$WORK" || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+stop_registry() {
+  if [ -n "$registry_pid" ] && kill -0 "$registry_pid" 2>/dev/null; then
+    kill -TERM "$registry_pid" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$registry_pid" 2>/dev/null || break; sleep 1; done
+    kill -KILL "$registry_pid" 2>/dev/null || true
+    wait "$registry_pid" 2>/dev/null || true
+  fi
+  registry_pid=""
+}
+
+rand() { local s; s=$(head -c 4096 /dev/urandom | LC_ALL=C tr -dc "$1"); printf '%s' "${s:0:$2}"; }
+ADMIN="reg_$(rand 'a-z0-9' 12)_$(rand 'A-Za-z0-9' 32)"
+echo "$ADMIN" > "$OUT/admin.key"
+
+log "building (Release)"
+dotnet build "$ROOT/Silo/Silo.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2 || die "build failed"
+dotnet build "$ROOT/scripts/bench/Bench/Bench.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2 || die "build of the bench client failed"
+SILO="$ROOT/Silo/bin/Release/net10.0/Silo.dll"
+BENCH=(taskset -c 1 dotnet "$ROOT/scripts/bench/Bench/bin/Release/net10.0/Bench.dll")
+
+pg_start "$WORK" "$PG_PORT"
+secret_ensure "$WORK/secrets/url-signing.key"
+secret_ensure "$WORK/secrets/encryption.key"
+export REGISTRY_DATA_DIR=$WORK REGISTRY_HTTP_PORT=$HTTP_PORT REGISTRY_HTTPS_PORT=$((BASE + 6)) REGISTRY_METRICS_PORT=$METRICS_PORT
+export REGISTRY_SILO_PORT=$SILO_PORT REGISTRY_GATEWAY_PORT=$GATEWAY_PORT REGISTRY_LISTEN_ADDRESS=127.0.0.1
+export REGISTRY_URL_SIGNING_KEY_FILE=$WORK/secrets/url-signing.key REGISTRY_ENCRYPTION_KEY_FILE=$WORK/secrets/encryption.key
+export REGISTRY_BOOTSTRAP_ADMIN_KEY=$ADMIN REGISTRY_HOSTNAMES=registry.bench.test REGISTRY_CLUSTER_ID=bench REGISTRY_SERVICE_ID=bench
+# Rate limiting stays on (every request is counted in the key's grain); the limit is just out of reach.
+export REGISTRY_RATE_LIMIT_PER_HOUR=2000000000
+export Logging__LogLevel__Default=Warning
+unset REGISTRY_TLS_CERT REGISTRY_TLS_KEY
+dotnet "$SILO" migrate >&2 || die "migration failed"
+
+start_registry() {
+  taskset -c 0 dotnet "$SILO" >>"$OUT/registry.log" 2>&1 &
+  registry_pid=$!
+  local deadline=$((SECONDS + 120))
+  until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$HTTP_PORT/health/ready"; do
+    kill -0 "$registry_pid" 2>/dev/null || die "the registry exited during start-up (see $OUT/registry.log)"
+    [ $SECONDS -lt $deadline ] || die "the registry was not ready within 120 s"
+    sleep 0.5
+  done
+}
+
+rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$registry_pid/status"; }
+result() { printf '%s\n' "$1" >> "$OUT/results.jsonl"; }
+
+log "starting the registry (CPU 0)"
+start_registry
+result "{\"name\":\"rss\",\"phase\":\"after start\",\"mb\":$(rss_mb)}"
+start_rss=$(rss_mb)
+
+log "seeding"
+"${BENCH[@]}" seed "http://127.0.0.1:$HTTP_PORT" "$ADMIN" "$OUT"
+result "{\"name\":\"rss\",\"phase\":\"after seeding\",\"mb\":$(rss_mb)}"
+KEY=$(cat "$OUT/bench.key")
+BEARER="Bearer $KEY"
+BASIC="Basic $(printf 'token:%s' "$KEY" | base64 -w0)"
+
+log "starting nginx (one worker, CPU 0) on the same bytes"
+mkdir -p "$WORK/nginx-logs"
+nginx_user=""; is_root && nginx_user="user $(id -un) $(id -gn);"
+cat > "$WORK/nginx.conf" <<NGINX
+$nginx_user
+worker_processes 1;
+worker_cpu_affinity 1;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  default_type application/json;
+  if_modified_since before;
+  client_body_temp_path $WORK/nginx-body;
+  proxy_temp_path $WORK/nginx-proxy;
+  fastcgi_temp_path $WORK/nginx-fastcgi;
+  uwsgi_temp_path $WORK/nginx-uwsgi;
+  scgi_temp_path $WORK/nginx-scgi;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $OUT/ceiling;
+  }
+}
+NGINX
+taskset -c 0 "$NGINX" -c "$WORK/nginx.conf" -p "$WORK" >&2
+nginx_started=1
+
+bench() { # endpoint auth [if-modified-since]
+  local endpoint=$1 auth=$2 ims=${3:-} target port out
+  for target in registry nginx; do
+    port=$HTTP_PORT; [ "$target" = nginx ] && port=$NGINX_PORT
+    if [ "$target" = registry ]; then # warm-up: activations, JIT, connection pools
+      BENCH_URLS="$OUT/urls/$endpoint.txt" BENCH_AUTH="$auth" BENCH_IMS="$ims" \
+        taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d3s -s "$ROOT/scripts/bench/bench.lua" "http://127.0.0.1:$port" >/dev/null
+    fi
+    out=$(BENCH_URLS="$OUT/urls/$endpoint.txt" BENCH_AUTH="$auth" BENCH_IMS="$ims" \
+      taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$ROOT/scripts/bench/bench.lua" "http://127.0.0.1:$port")
+    json=$(printf '%s\n' "$out" | sed -n 's/^BENCHJSON {//p')
+    [ -n "$json" ] || die "wrk printed no result for $endpoint on $target: $out"
+    result "{\"name\":\"wrk\",\"endpoint\":\"$endpoint\",\"target\":\"$target\",$json"
+    log "$endpoint on $target: $(printf '%s' "$json" | sed 's/,"bytes_per_s.*//')"
+  done
+}
+
+log "measuring ($DURATION s per run, $CONNECTIONS connections, wrk on CPU 1)"
+bench p2 "$BASIC"
+bench packages "$BASIC"
+bench module-versions "$BEARER"
+bench provider-download "$BEARER"
+bench mirror-version "$BEARER"
+bench revalidate "$BASIC" "$(LC_ALL=C date -u '+%a, %d %b %Y %H:%M:%S GMT')"
+bench dist-1mb "$BASIC"
+
+versions=$(sed -n 's/.*"versions":\([0-9]*\).*/\1/p' "$OUT/results.jsonl" | head -1)
+after=$(rss_mb)
+per_version=$(awk -v a="$after" -v s="$start_rss" -v v="$versions" 'BEGIN { printf "%.2f", (a - s) * 1024 / v }')
+result "{\"name\":\"rss\",\"phase\":\"after the runs (every package read)\",\"mb\":$after,\"per_version_kb\":$per_version}"
+
+log "transfers of $TRANSFER_MB MB"
+"${BENCH[@]}" transfer "http://127.0.0.1:$HTTP_PORT" "$OUT" "$registry_pid" "$TRANSFER_MB"
+
+log "restarting the registry for the cold path"
+stop_registry
+start_registry
+"${BENCH[@]}" cold "http://127.0.0.1:$HTTP_PORT" "$OUT"
+
+"${BENCH[@]}" report "$OUT"
+rm -f "$OUT/admin.key" "$OUT/bench.key"
+log "results: $OUT/summary.md and summary.json"
