@@ -84,6 +84,14 @@ public interface IProviderGrain : IGrainWithStringKey
     [Alias("download"), Orleans.Concurrency.ReadOnly]
     Task<ProviderDownload?> GetDownload(string version, string os, string arch);
 
+    /// <summary>The provider protocol download document, rendered once, with its three signed URLs to fill in.</summary>
+    [Alias("download-template"), Orleans.Concurrency.ReadOnly]
+    Task<SignedUrlTemplate?> GetDownloadTemplate(string version, string os, string arch);
+
+    /// <summary>The network mirror <c>{version}.json</c>, rendered once, with one signed URL per platform to fill in.</summary>
+    [Alias("mirror-version-template"), Orleans.Concurrency.ReadOnly]
+    Task<SignedUrlTemplate?> GetMirrorVersionTemplate(string version);
+
     /// <summary>Network mirror <c>index.json</c>.</summary>
     [Alias("mirror-index"), Orleans.Concurrency.ReadOnly]
     Task<ProtocolDocument?> GetMirrorIndex();
@@ -100,3 +108,12 @@ public interface IProviderGrain : IGrainWithStringKey
     [Alias("deprecate")]
     Task<ChangeStatus> SetDeprecation(string version, ModuleDeprecation? deprecation, Actor actor);
 }
+
+/// <summary>
+/// A protocol document that carries short-lived signed URLs: the grain renders everything once, and the frontend
+/// writes <c>Segments[0] + url(Keys[0]) + Segments[1] + ... + Segments[^1]</c>, signing each artifact key per request.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("signed-url-template")]
+public sealed record SignedUrlTemplate(
+    [property: Id(0)] byte[][] Segments,
+    [property: Id(1)] string[] Keys);

@@ -25,6 +25,9 @@ public sealed partial class ProviderGrain(
     private ProtocolDocument? _versionsDocument;
     private ProtocolDocument? _mirrorIndex;
 
+    // Download and mirror-version documents by "version/os/arch" or "version", rendered on first use.
+    private readonly Dictionary<string, SignedUrlTemplate> _templates = new(StringComparer.Ordinal);
+
     private string Key => this.GetPrimaryKeyString();
 
     private string Namespace => Key.Split('/')[^2];
@@ -115,6 +118,7 @@ public sealed partial class ProviderGrain(
         state.State.Versions[version] = record;
         await state.WriteStateAsync();
         _versionsDocument = null;
+        _templates.Clear();
         _mirrorIndex = null;
         if (replaced is { } old)
         {
@@ -167,6 +171,7 @@ public sealed partial class ProviderGrain(
         {
             await state.WriteStateAsync();
             _versionsDocument = null;
+        _templates.Clear();
             _mirrorIndex = null;
             await IndexAsync();
         }
@@ -205,6 +210,42 @@ public sealed partial class ProviderGrain(
             : new ProviderDownload(record!.Protocols, platform, record.Sha256SumsKey, record.SignatureKey, record.KeyId, record.KeyArmor, record.RegistrySigned));
     }
 
+    public Task<SignedUrlTemplate?> GetDownloadTemplate(string version, string os, string arch)
+    {
+        var record = Find(version);
+        var platform = record?.Platforms.FirstOrDefault(p => p.Os == os && p.Arch == arch);
+        if (platform is null)
+        {
+            return Task.FromResult<SignedUrlTemplate?>(null);
+        }
+
+        var key = $"{record!.Version}/{os}/{arch}";
+        if (!_templates.TryGetValue(key, out var template))
+        {
+            template = SignedUrlTemplates.Download(record.Protocols, platform, record.Sha256SumsKey, record.SignatureKey, record.KeyId, record.KeyArmor,
+                record.RegistrySigned ? "OrleansRegistry" : Namespace);
+            _templates[key] = template;
+        }
+
+        return Task.FromResult<SignedUrlTemplate?>(template);
+    }
+
+    public Task<SignedUrlTemplate?> GetMirrorVersionTemplate(string version)
+    {
+        if (Find(version) is not { } record)
+        {
+            return Task.FromResult<SignedUrlTemplate?>(null);
+        }
+
+        if (!_templates.TryGetValue(record.Version, out var template))
+        {
+            template = SignedUrlTemplates.MirrorVersion(record.Platforms);
+            _templates[record.Version] = template;
+        }
+
+        return Task.FromResult<SignedUrlTemplate?>(template);
+    }
+
     public Task<ProviderVersionView?> GetVersion(string version) => Task.FromResult(Find(version) is { } r ? ViewOf(r) : null);
 
     public Task<ProviderVersionView[]> GetVersions() =>
@@ -220,6 +261,7 @@ public sealed partial class ProviderGrain(
         state.State.Versions.Remove(record.Version);
         await state.WriteStateAsync();
         _versionsDocument = null;
+        _templates.Clear();
         _mirrorIndex = null;
         await IndexAsync();
         await index.AuditAsync(actor, "provider.delete-version", $"{Key}@{record.Version}");
@@ -241,6 +283,7 @@ public sealed partial class ProviderGrain(
         record.Deprecation = deprecation;
         await state.WriteStateAsync();
         _versionsDocument = null;
+        _templates.Clear();
         await index.AuditAsync(actor, deprecation is null ? "provider.undeprecate" : "provider.deprecate", $"{Key}@{record.Version}");
         return ChangeStatus.Done;
     }

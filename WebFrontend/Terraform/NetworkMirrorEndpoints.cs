@@ -57,7 +57,8 @@ public static class NetworkMirrorEndpoints
         }
 
         var requested = file[..^".json".Length];
-        var version = await provider.GetVersion(requested) ?? (await MirroredCopyAsync() is { } mirrored ? await mirrored.GetVersion(requested) : null);
+        var version = await provider.GetMirrorVersionTemplate(requested)
+            ?? (await MirroredCopyAsync() is { } mirrored ? await mirrored.GetMirrorVersionTemplate(requested) : null);
         if (version is null && route is { PullThrough: true })
         {
             var pulled = await PullThroughAsync(grains.GetGrain<IMirrorGrain>(route.MirrorId), address, requested, http.RequestAborted);
@@ -66,22 +67,12 @@ public static class NetworkMirrorEndpoints
                 return ApiErrors.Result(http, StatusCodes.Status502BadGateway, $"pull-through of {hostname}/{address.Key} {requested} failed: {pulled.Error}");
             }
 
-            version = await provider.GetVersion(requested);
+            version = await provider.GetMirrorVersionTemplate(requested);
         }
 
-        if (version is null)
-        {
-            return ApiErrors.NotFound(http, $"provider {hostname}/{address.Key} has no version {requested}");
-        }
-
-        var archives = version.Platforms.ToDictionary(
-            p => $"{p.Os}_{p.Arch}",
-            p => new
-            {
-                url = $"{http.Request.Scheme}://{http.Request.Host}{signer.Sign(p.StorageKey, options.Value.SignedUrlLifetime)}",
-                hashes = new[] { p.H1, $"zh:{p.Sha256}" },
-            });
-        return TypedResults.Json(new { archives }, FrontendJson.Options);
+        return version is null
+            ? ApiErrors.NotFound(http, $"provider {hostname}/{address.Key} has no version {requested}")
+            : new SignedUrlDocument(version, $"{http.Request.Scheme}://{http.Request.Host}", signer, options.Value.SignedUrlLifetime);
     }
 
     /// <summary>Waits for the mirror's fetch of the version, asking again while it is pending (up to five minutes).</summary>

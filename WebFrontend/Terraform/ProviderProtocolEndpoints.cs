@@ -46,33 +46,15 @@ public static class ProviderProtocolEndpoints
             return error;
         }
 
-        var download = await grains.GetGrain<IProviderGrain>(address.Key).GetDownload(version, os, arch)
-            ?? (await MirroredAsync(grains, address) is { } mirrored ? await mirrored.GetDownload(version, os, arch) : null);
+        var download = await grains.GetGrain<IProviderGrain>(address.Key).GetDownloadTemplate(version, os, arch)
+            ?? (await MirroredAsync(grains, address) is { } mirrored ? await mirrored.GetDownloadTemplate(version, os, arch) : null);
         if (download is null)
         {
             return ApiErrors.NotFound(http, $"provider {address.Key} has no version {version} for {os}_{arch}");
         }
 
         // Terraform sends no token to these URLs, so each carries its own short-lived signature.
-        string Url(string key) => $"{http.Request.Scheme}://{http.Request.Host}{signer.Sign(key, options.Value.SignedUrlLifetime)}";
-        return TypedResults.Json(new
-        {
-            protocols = download.Protocols,
-            os = download.Platform.Os,
-            arch = download.Platform.Arch,
-            filename = download.Platform.FileName,
-            download_url = Url(download.Platform.StorageKey),
-            shasums_url = Url(download.Sha256SumsKey),
-            shasums_signature_url = Url(download.SignatureKey),
-            shasum = download.Platform.Sha256,
-            signing_keys = new
-            {
-                gpg_public_keys = new[]
-                {
-                    new { key_id = download.KeyId, ascii_armor = download.KeyArmor, trust_signature = "", source = download.RegistrySigned ? "OrleansRegistry" : address.Namespace, source_url = (string?)null },
-                },
-            },
-        }, FrontendJson.Options);
+        return new SignedUrlDocument(download, $"{http.Request.Scheme}://{http.Request.Host}", signer, options.Value.SignedUrlLifetime);
     }
 
     /// <summary>No uploaded provider has this address: a mirror's copy of it, if a mirror covers it.</summary>

@@ -108,6 +108,8 @@ events { worker_connections 1024; }
 http {
   access_log off;
   sendfile on;
+  open_file_cache max=20000 inactive=300s;
+  open_file_cache_valid 300s;
   tcp_nopush on;
   keepalive_requests 1000000;
   default_type application/json;
