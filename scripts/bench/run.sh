@@ -4,6 +4,9 @@
 # both in the same run. Also RSS, 500 MB transfers and the cold path after a restart. Results go to
 # bench-results/<timestamp>/summary.{json,md}; the table is printed at the end. Every process it starts is stopped.
 #   BENCH_DURATION (s per wrk run, default 10), BENCH_CONNECTIONS (32), BENCH_TRANSFER_MB (500), BENCH_PORT_BASE (18000)
+#   BENCH_ENDPOINTS (space-separated subset, default all), BENCH_EXTRAS=0 (skip transfers and the cold path)
+#   BENCH_TRACE=<endpoint>: a CPU-sampling trace of the registry during that endpoint's run (dotnet-trace, installed as
+#   a .NET tool), with its top methods by exclusive and inclusive time written next to the results
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=../lib/common.sh
@@ -24,6 +27,12 @@ command -v wrk >/dev/null || apt_install wrk
 command -v taskset >/dev/null || apt_install util-linux
 command -v curl >/dev/null || apt_install curl
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+TRACE=""
+if [ -n "${BENCH_TRACE:-}" ]; then
+  export PATH="$PATH:$HOME/.dotnet/tools"
+  command -v dotnet-trace >/dev/null || dotnet tool install -g dotnet-trace >&2 || die "could not install dotnet-trace"
+  TRACE=$(command -v dotnet-trace)
+fi
 
 registry_pid="" nginx_started=""
 cleanup() {
@@ -136,8 +145,20 @@ bench() { # endpoint auth [if-modified-since]
       BENCH_URLS="$OUT/urls/$endpoint.txt" BENCH_AUTH="$auth" BENCH_IMS="$ims" \
         taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d3s -s "$ROOT/scripts/bench/bench.lua" "http://127.0.0.1:$port" >/dev/null
     fi
+    local tracer=""
+    if [ "$target" = registry ] && [ "$endpoint" = "${BENCH_TRACE:-}" ]; then
+      taskset -c 1 "$TRACE" collect -p "$registry_pid" --profile cpu-sampling --duration "00:00:00:$(printf '%02d' $((DURATION - 2)))" \
+        -o "$OUT/trace-$endpoint.nettrace" >/dev/null 2>&1 &
+      tracer=$!
+      sleep 1
+    fi
     out=$(BENCH_URLS="$OUT/urls/$endpoint.txt" BENCH_AUTH="$auth" BENCH_IMS="$ims" \
       taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$ROOT/scripts/bench/bench.lua" "http://127.0.0.1:$port")
+    if [ -n "$tracer" ]; then
+      wait "$tracer" || true
+      "$TRACE" report "$OUT/trace-$endpoint.nettrace" topN -n 40 > "$OUT/trace-$endpoint.exclusive.txt" 2>&1 || true
+      "$TRACE" report "$OUT/trace-$endpoint.nettrace" topN -n 60 --inclusive > "$OUT/trace-$endpoint.inclusive.txt" 2>&1 || true
+    fi
     json=$(printf '%s\n' "$out" | sed -n 's/^BENCHJSON {//p')
     [ -n "$json" ] || die "wrk printed no result for $endpoint on $target: $out"
     result "{\"name\":\"wrk\",\"endpoint\":\"$endpoint\",\"target\":\"$target\",$json"
@@ -145,27 +166,30 @@ bench() { # endpoint auth [if-modified-since]
   done
 }
 
+selected() { [ -z "${BENCH_ENDPOINTS:-}" ] || [[ " $BENCH_ENDPOINTS " == *" $1 "* ]]; }
 log "measuring ($DURATION s per run, $CONNECTIONS connections, wrk on CPU 1)"
-bench p2 "$BASIC"
-bench packages "$BASIC"
-bench module-versions "$BEARER"
-bench provider-download "$BEARER"
-bench mirror-version "$BEARER"
-bench revalidate "$BASIC" "$(LC_ALL=C date -u '+%a, %d %b %Y %H:%M:%S GMT')"
-bench dist-1mb "$BASIC"
+selected p2 && bench p2 "$BASIC"
+selected packages && bench packages "$BASIC"
+selected module-versions && bench module-versions "$BEARER"
+selected provider-download && bench provider-download "$BEARER"
+selected mirror-version && bench mirror-version "$BEARER"
+selected revalidate && bench revalidate "$BASIC" "$(LC_ALL=C date -u '+%a, %d %b %Y %H:%M:%S GMT')"
+selected dist-1mb && bench dist-1mb "$BASIC"
 
 versions=$(sed -n 's/.*"versions":\([0-9]*\).*/\1/p' "$OUT/results.jsonl" | head -1)
 after=$(rss_mb)
 per_version=$(awk -v a="$after" -v s="$start_rss" -v v="$versions" 'BEGIN { printf "%.2f", (a - s) * 1024 / v }')
 result "{\"name\":\"rss\",\"phase\":\"after the runs (every package read)\",\"mb\":$after,\"per_version_kb\":$per_version}"
 
-log "transfers of $TRANSFER_MB MB"
-"${BENCH[@]}" transfer "http://127.0.0.1:$HTTP_PORT" "$OUT" "$registry_pid" "$TRANSFER_MB"
+if [ "${BENCH_EXTRAS:-1}" != 0 ]; then
+  log "transfers of $TRANSFER_MB MB"
+  "${BENCH[@]}" transfer "http://127.0.0.1:$HTTP_PORT" "$OUT" "$registry_pid" "$TRANSFER_MB"
 
-log "restarting the registry for the cold path"
-stop_registry
-start_registry
-"${BENCH[@]}" cold "http://127.0.0.1:$HTTP_PORT" "$OUT"
+  log "restarting the registry for the cold path"
+  stop_registry
+  start_registry
+  "${BENCH[@]}" cold "http://127.0.0.1:$HTTP_PORT" "$OUT"
+fi
 
 "${BENCH[@]}" report "$OUT"
 rm -f "$OUT/admin.key" "$OUT/bench.key"
