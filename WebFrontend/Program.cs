@@ -28,7 +28,10 @@ builder.UseOrleansClient(client =>
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         return true;
     });
-    client.AddDashboard();
+    if (RegistryFrontend.DashboardEnabled(builder.Configuration))
+    {
+        client.AddDashboard();
+    }
 });
 builder.AddRegistryHosting().AddRegistryFrontend();
 

@@ -19,6 +19,7 @@ export REGISTRY_SILO_PORT=${REGISTRY_SILO_PORT:-11111}
 export REGISTRY_GATEWAY_PORT=${REGISTRY_GATEWAY_PORT:-30000}
 export REGISTRY_CLUSTER_ID=${REGISTRY_CLUSTER_ID:-local}
 export REGISTRY_SERVICE_ID=${REGISTRY_SERVICE_ID:-local}
+export REGISTRY_DASHBOARD=${REGISTRY_DASHBOARD:-true}   # handy on a single node; it costs throughput (see README)
 PG_PORT=${REGISTRY_PG_PORT:-55432}
 
 command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is required: https://dot.net"

@@ -68,7 +68,10 @@ public static class SiloSetup
                 o.ConnectionString = connectionString;
             });
             silo.UseSystemTextJsonGrainStorageSerializer();
-            silo.AddDashboard(o => o.HideTrace = true);
+            if (RegistryFrontend.DashboardEnabled(config))
+            {
+                silo.AddDashboard(o => o.HideTrace = true);
+            }
         });
         return builder;
     }

@@ -32,6 +32,7 @@ public static class RegistryEnvironment
         ("REGISTRY_CLUSTER_ID", "Orleans:ClusterId"),
         ("REGISTRY_SERVICE_ID", "Orleans:ServiceId"),
         ("REGISTRY_ROLE", "Registry:Role"),
+        ("REGISTRY_DASHBOARD", "Registry:Dashboard"),
     ];
 
     public static IConfigurationBuilder AddRegistryEnvironment(this IConfigurationBuilder configuration)

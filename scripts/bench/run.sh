@@ -5,7 +5,7 @@
 # bench-results/<timestamp>/summary.{json,md}; the table is printed at the end. Every process it starts is stopped.
 #   BENCH_DURATION (s per wrk run, default 10), BENCH_CONNECTIONS (32), BENCH_TRANSFER_MB (500), BENCH_PORT_BASE (18000)
 #   BENCH_ENDPOINTS (space-separated subset, default all), BENCH_EXTRAS=0 (skip transfers and the cold path)
-#   BENCH_TRACE=<endpoint>: a CPU-sampling trace of the registry during that endpoint's run (dotnet-trace, installed as
+#   BENCH_TRACE=<endpoint>: a sampled-stacks trace of the registry during that endpoint's run (dotnet-trace, installed as
 #   a .NET tool), with its top methods by exclusive and inclusive time written next to the results
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -147,7 +147,7 @@ bench() { # endpoint auth [if-modified-since]
     fi
     local tracer=""
     if [ "$target" = registry ] && [ "$endpoint" = "${BENCH_TRACE:-}" ]; then
-      taskset -c 1 "$TRACE" collect -p "$registry_pid" --profile cpu-sampling --duration "00:00:00:$(printf '%02d' $((DURATION - 2)))" \
+      taskset -c 1 "$TRACE" collect -p "$registry_pid" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf '%02d' $((DURATION - 2)))" \
         -o "$OUT/trace-$endpoint.nettrace" >/dev/null 2>&1 &
       tracer=$!
       sleep 1

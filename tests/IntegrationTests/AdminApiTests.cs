@@ -9,7 +9,8 @@ public sealed class AdminApiTests(PostgresServer postgres) : IAsyncLifetime
 {
     private RegistryInstance _registry = null!;
 
-    public async Task InitializeAsync() => _registry = await RegistryInstance.StartAsync(await postgres.CreateDatabaseAsync());
+    public async Task InitializeAsync() =>
+        _registry = await RegistryInstance.StartAsync(await postgres.CreateDatabaseAsync(), settings: new Dictionary<string, string?> { ["Registry:Dashboard"] = "true" });
 
     public async Task DisposeAsync() => await _registry.DisposeAsync();
 
