@@ -5,7 +5,7 @@ namespace OrleansRegistry.Terraform;
 
 /// <summary>
 /// Renders the provider download document and the network mirror <c>{version}.json</c> once per version/platform,
-/// with a placeholder where each signed URL goes, then cuts the bytes at the placeholders.
+/// with a marker string where each signed URL goes, then cuts the bytes at the markers.
 /// </summary>
 public static class SignedUrlTemplates
 {

@@ -29,11 +29,12 @@ public static class ModuleListingEndpoints
 
     private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, string? ns, string? system, string? search)
     {
-        var query = http.Request.Query;
-        if (!TryInt(query["offset"], 0, int.MaxValue, 0, out var offset) || !TryInt(query["limit"], 1, MaxLimit, DefaultLimit, out var limit))
+        if (!ListingPaging.TryRead(http, DefaultLimit, MaxLimit, out var offset, out var limit, out var problem))
         {
-            return ApiErrors.BadRequest(http, $"'offset' must be a non-negative integer and 'limit' an integer from 1 to {MaxLimit}");
+            return ApiErrors.BadRequest(http, problem!);
         }
+
+        var query = http.Request.Query;
 
         system ??= query["provider"].FirstOrDefault()?.ToLowerInvariant();
         if (ns is not null && http.ForbidUnlessNamespace(ns) is { } forbidden)
@@ -43,17 +44,9 @@ public static class ModuleListingEndpoints
 
         var caller = http.Caller();
         var page = await grains.GetGrain<ICatalogGrain>(0).ListModules(new ModuleQuery(ns, search, system, caller.Namespaces, offset, limit));
-        var next = page.HasMore ? offset + limit : (int?)null;
         return TypedResults.Json(new
         {
-            meta = new
-            {
-                limit,
-                current_offset = offset,
-                next_offset = next,
-                prev_offset = offset > 0 ? Math.Max(0, offset - limit) : (int?)null,
-                next_url = next is null ? null : $"{http.Request.Path}?{PagedQuery(http, next.Value, limit)}",
-            },
+            meta = ListingPaging.Meta(http, offset, limit, page.HasMore),
             modules = page.Modules.Select(m => new
             {
                 id = $"{m.Namespace}/{m.Name}/{m.System}/{m.LatestVersion}",
@@ -107,17 +100,5 @@ public static class ModuleListingEndpoints
             sha256 = v.Sha256,
             size = v.Size,
         }, FrontendJson.Options);
-    }
-
-    internal static bool TryInt(string? text, int min, int max, int fallback, out int value)
-    {
-        value = fallback;
-        return text is null || (int.TryParse(text, out value) && value >= min && value <= max);
-    }
-
-    internal static string PagedQuery(HttpContext http, int offset, int limit)
-    {
-        var pairs = http.Request.Query.Where(q => q.Key is not ("offset" or "limit")).Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}");
-        return string.Join('&', pairs.Append($"offset={offset}").Append($"limit={limit}"));
     }
 }

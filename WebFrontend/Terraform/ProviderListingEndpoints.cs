@@ -22,14 +22,12 @@ public static class ProviderListingEndpoints
 
     private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains)
     {
-        var query = http.Request.Query;
-        if (!ModuleListingEndpoints.TryInt(query["offset"], 0, int.MaxValue, 0, out var offset)
-            || !ModuleListingEndpoints.TryInt(query["limit"], 1, MaxLimit, DefaultLimit, out var limit))
+        if (!ListingPaging.TryRead(http, DefaultLimit, MaxLimit, out var offset, out var limit, out var problem))
         {
-            return ApiErrors.BadRequest(http, $"'offset' must be a non-negative integer and 'limit' an integer from 1 to {MaxLimit}");
+            return ApiErrors.BadRequest(http, problem!);
         }
 
-        var ns = query["namespace"].FirstOrDefault()?.ToLowerInvariant();
+        var ns = http.Request.Query["namespace"].FirstOrDefault()?.ToLowerInvariant();
         if (ns is not null && (Names.Problem("namespace", ns) is { } invalid))
         {
             return ApiErrors.BadRequest(http, invalid);
@@ -41,17 +39,9 @@ public static class ProviderListingEndpoints
         }
 
         var page = await grains.GetGrain<ICatalogGrain>(0).ListProviders(new ProviderQuery(ns, http.Caller().Namespaces, offset, limit));
-        var next = page.HasMore ? offset + limit : (int?)null;
         return TypedResults.Json(new
         {
-            meta = new
-            {
-                limit,
-                current_offset = offset,
-                next_offset = next,
-                prev_offset = offset > 0 ? Math.Max(0, offset - limit) : (int?)null,
-                next_url = next is null ? null : $"{http.Request.Path}?{ModuleListingEndpoints.PagedQuery(http, next.Value, limit)}",
-            },
+            meta = ListingPaging.Meta(http, offset, limit, page.HasMore),
             providers = page.Providers.Select(p => new
             {
                 id = $"{p.Namespace}/{p.Type}/{p.LatestVersion}",

@@ -1,0 +1,39 @@
+namespace OrleansRegistry.WebFrontend.Terraform;
+
+/// <summary>The public registry's paging: <c>offset</c> and <c>limit</c> in, a <c>meta</c> object out.</summary>
+public static class ListingPaging
+{
+    /// <summary>Reads offset and limit; false (with the 400 message) when either is out of range.</summary>
+    public static bool TryRead(HttpContext http, int defaultLimit, int maxLimit, out int offset, out int limit, out string? problem)
+    {
+        var query = http.Request.Query;
+        var ok = TryInt(query["offset"], 0, int.MaxValue, 0, out offset) & TryInt(query["limit"], 1, maxLimit, defaultLimit, out limit);
+        problem = ok ? null : $"'offset' must be a non-negative integer and 'limit' an integer from 1 to {maxLimit}";
+        return ok;
+    }
+
+    public static object Meta(HttpContext http, int offset, int limit, bool hasMore)
+    {
+        var next = hasMore ? offset + limit : (int?)null;
+        return new
+        {
+            limit,
+            current_offset = offset,
+            next_offset = next,
+            prev_offset = offset > 0 ? Math.Max(0, offset - limit) : (int?)null,
+            next_url = next is null ? null : $"{http.Request.Path}?{PagedQuery(http, next.Value, limit)}",
+        };
+    }
+
+    private static bool TryInt(string? text, int min, int max, int fallback, out int value)
+    {
+        value = fallback;
+        return text is null || (int.TryParse(text, out value) && value >= min && value <= max);
+    }
+
+    private static string PagedQuery(HttpContext http, int offset, int limit)
+    {
+        var pairs = http.Request.Query.Where(q => q.Key is not ("offset" or "limit")).Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}");
+        return string.Join('&', pairs.Append($"offset={offset}").Append($"limit={limit}"));
+    }
+}
