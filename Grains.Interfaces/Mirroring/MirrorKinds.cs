@@ -13,11 +13,15 @@ public static class MirrorKinds
     public static bool IsGit(string kind) => kind is ComposerGit or TerraformModuleGit;
 
     /// <summary>The namespaces a mirror writes into: who may see and manage it.</summary>
-    public static IEnumerable<string> Namespaces(MirrorSettings s) => s.Kind switch
+    public static IEnumerable<string> Namespaces(MirrorSettings s) => Namespaces(s.Kind, s.Namespace, s.Providers, s.Packages);
+
+    public static IEnumerable<string> Namespaces(MirrorSummary m) => Namespaces(m.Kind, m.Namespace, m.Providers, m.Packages);
+
+    private static IEnumerable<string> Namespaces(string kind, string? ns, string[] providers, string[]? packages) => kind switch
     {
-        ComposerGit or TerraformModuleGit => [s.Namespace ?? ""],
-        ComposerRepository => (s.Packages ?? []).Select(p => p.Split('/')[0]).Distinct(),
-        _ => s.Providers.Select(p => p.Split('/')[0]).Distinct(),
+        ComposerGit or TerraformModuleGit => [ns ?? ""],
+        ComposerRepository => (packages ?? []).Select(p => p.Split('/')[0]).Distinct(),
+        _ => providers.Select(p => p.Split('/')[0]).Distinct(),
     };
 
     /// <summary>Whether a Composer package name matches a pattern: <c>vendor/name</c> or <c>vendor/*</c>.</summary>

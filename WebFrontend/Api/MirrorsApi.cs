@@ -90,7 +90,7 @@ public static class MirrorsApi
         var mirrors = await grains.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key).List();
         return TypedResults.Json(new
         {
-            mirrors = mirrors.Where(m => (m.Namespace is null ? NamespacesOf(m.Providers) : [m.Namespace]).All(caller.CanAccessNamespace)).Select(m => new
+            mirrors = mirrors.Where(m => MirrorKinds.Namespaces(m).All(caller.CanAccessNamespace)).Select(m => new
             {
                 m.Id,
                 m.Name,
@@ -206,9 +206,6 @@ public static class MirrorsApi
         MirrorKinds.Namespaces(settings).FirstOrDefault(ns => !http.Caller().CanAccessNamespace(ns)) is { } denied
             ? ApiErrors.Forbidden(http, $"the API key may not access namespace '{denied}'")
             : null;
-
-    private static IEnumerable<string> NamespacesOf(IEnumerable<string> providers) =>
-        providers.Select(p => p.Split('/')[0]).Distinct();
 
     private static IResult Answer(HttpContext http, MirrorChangeResult result, int successStatus) => result.Status switch
     {

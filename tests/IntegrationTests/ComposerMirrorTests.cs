@@ -56,6 +56,11 @@ public sealed class ComposerMirrorTests(PostgresServer postgres)
                 packages = new[] { "symfony/console" }, mode = "eager", credentials = new { token = upstreamKey },
             }, expectedStatus: 201);
 
+            // A key limited to acme sees neither mirror: both copy packages of other vendors too.
+            var acmeOnly = await mirror.CreateKeyAsync(["mirrors:read"], ["acme"]);
+            Assert.Empty((await mirror.JsonAsync(HttpMethod.Get, "/api/v1/mirrors", key: acmeOnly)).GetProperty("mirrors").EnumerateArray());
+            Assert.Equal(2, (await mirror.JsonAsync(HttpMethod.Get, "/api/v1/mirrors")).GetProperty("mirrors").GetArrayLength());
+
             var packagesJson = await mirror.JsonAsync(HttpMethod.Get, "/packages.json");
             Assert.Equal(["acme/shadowed", "monolog/*", "symfony/console"], packagesJson.GetProperty("available-package-patterns").EnumerateArray().Select(p => p.GetString()));
 
