@@ -44,17 +44,6 @@ public sealed record ProviderPublishResult(
     [property: Id(1)] string? Error,
     [property: Id(2)] ProviderVersionView? Version);
 
-/// <summary>Everything the download endpoint needs for one platform; the frontend adds signed URLs.</summary>
-[GenerateSerializer, Immutable, Alias("provider-download")]
-public sealed record ProviderDownload(
-    [property: Id(0)] string[] Protocols,
-    [property: Id(1)] ProviderPlatform Platform,
-    [property: Id(2)] string Sha256SumsKey,
-    [property: Id(3)] string SignatureKey,
-    [property: Id(4)] string KeyId,
-    [property: Id(5)] string KeyArmor,
-    [property: Id(6)] bool RegistrySigned);
-
 /// <summary>A version a mirror fetched and verified against its upstream's signing key; its files are already stored.</summary>
 [GenerateSerializer, Immutable, Alias("provider-import")]
 public sealed record ProviderImport(
@@ -80,9 +69,6 @@ public interface IProviderGrain : IGrainWithStringKey
 
     [Alias("versions-document"), Orleans.Concurrency.ReadOnly]
     Task<ProtocolDocument?> GetVersionsDocument();
-
-    [Alias("download"), Orleans.Concurrency.ReadOnly]
-    Task<ProviderDownload?> GetDownload(string version, string os, string arch);
 
     /// <summary>The provider protocol download document, rendered once, with its three signed URLs to fill in.</summary>
     [Alias("download-template"), Orleans.Concurrency.ReadOnly]

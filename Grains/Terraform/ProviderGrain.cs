@@ -201,15 +201,6 @@ public sealed partial class ProviderGrain(
         return Task.FromResult<ProtocolDocument?>(_mirrorIndex);
     }
 
-    public Task<ProviderDownload?> GetDownload(string version, string os, string arch)
-    {
-        var record = Find(version);
-        var platform = record?.Platforms.FirstOrDefault(p => p.Os == os && p.Arch == arch);
-        return Task.FromResult(platform is null
-            ? null
-            : new ProviderDownload(record!.Protocols, platform, record.Sha256SumsKey, record.SignatureKey, record.KeyId, record.KeyArmor, record.RegistrySigned));
-    }
-
     public Task<SignedUrlTemplate?> GetDownloadTemplate(string version, string os, string arch)
     {
         var record = Find(version);
