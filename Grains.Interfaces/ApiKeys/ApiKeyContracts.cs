@@ -44,6 +44,28 @@ public sealed record AuthResult(
     public static AuthResult Fail(AuthFailure failure, DateTimeOffset? at = null) => new(null, failure, at);
 }
 
+/// <summary>
+/// A frontend's request for a lease: the presented secret's SHA-256, how many requests it wants counted, and the
+/// unused ones of its previous lease (from the window ending <see cref="ReturnedWindowEnd"/>) to give back.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("auth-lease-request")]
+public sealed record AuthLeaseRequest(
+    [property: Id(0)] byte[] SecretHash,
+    [property: Id(1)] int TokensWanted,
+    [property: Id(2)] int TokensReturned,
+    [property: Id(3)] DateTimeOffset ReturnedWindowEnd,
+    [property: Id(4)] IApiKeyLeaseHolder Holder);
+
+/// <summary>
+/// An authentication a frontend may reuse until <see cref="ValidUntil"/>, with <see cref="Tokens"/> requests of the
+/// key's rate limit already counted for it (their status is in <see cref="AuthResult.RateLimit"/>).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("auth-lease")]
+public sealed record AuthLease(
+    [property: Id(0)] AuthResult Result,
+    [property: Id(1)] int Tokens,
+    [property: Id(2)] DateTimeOffset ValidUntil);
+
 [GenerateSerializer, Immutable, Alias("api-key-create")]
 public sealed record ApiKeyCreate(
     [property: Id(0)] string Name,

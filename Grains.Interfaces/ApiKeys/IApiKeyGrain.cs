@@ -9,20 +9,22 @@ public interface IApiKeyGrain : IGrainWithStringKey
     Task<ApiKeyView?> Create(ApiKeyCreate request);
 
     /// <summary>
-    /// Checks a presented secret (as its SHA-256) in constant time; every request of every frontend passes here,
-    /// so it is read-only and interleaves (its only write is the in-memory last-use time).
+    /// Checks a presented secret (as its SHA-256) in constant time and counts up to the wanted number of requests
+    /// against the rate limit, taking back the unused ones of the holder's previous lease. The holder serves requests from the lease until it runs out or expires (about a second), and
+    /// is told to drop it at once when the key is revoked or changed. Read-only so leases interleave; its only
+    /// writes are the in-memory window, holders and last-use time.
     /// </summary>
-    [Alias("authenticate"), Orleans.Concurrency.ReadOnly]
-    Task<AuthResult> Authenticate(byte[] secretHash);
+    [Alias("lease"), Orleans.Concurrency.ReadOnly]
+    Task<AuthLease> Lease(AuthLeaseRequest request);
 
     [Alias("get")]
     Task<ApiKeyView?> Get();
 
-    /// <summary>Renames the key or changes its rate limit; null when the key does not exist.</summary>
+    /// <summary>Renames the key or changes its rate limit (dropping every frontend's lease); null when the key does not exist.</summary>
     [Alias("update")]
     Task<ApiKeyView?> Update(ApiKeyUpdate update);
 
-    /// <summary>Revokes the key at once for every frontend; returns null if the key does not exist.</summary>
+    /// <summary>Revokes the key, dropping every frontend's lease before it answers; null if the key does not exist.</summary>
     [Alias("revoke")]
     Task<ApiKeyView?> Revoke(Actor actor);
 }

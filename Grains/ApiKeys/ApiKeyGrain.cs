@@ -6,18 +6,21 @@ using OrleansRegistry.Catalog;
 namespace OrleansRegistry.ApiKeys;
 
 /// <summary>
-/// One API key. Every authenticated request calls <see cref="Authenticate"/> here, so revocation and expiry take
-/// effect at once in every frontend. A reminder marks the key expired in the read model when its time comes.
+/// One API key. Frontends authenticate through short <see cref="Lease"/>s that also count the rate limit, so a busy
+/// key costs a grain call per frontend and second rather than per request; revoking or changing the key drops
+/// every lease before it answers. A reminder marks the key expired in the read model when its time comes.
 /// </summary>
 [GrainType("apikey")]
 public sealed partial class ApiKeyGrain(
     [PersistentState("apikey", RegistryStorage.Name)] IPersistentState<ApiKeyState> state,
     RegistryIndex index,
     IOptions<RateLimitOptions> rateLimits,
+    IOptions<ApiKeyLeaseOptions> leases,
     TimeProvider clock,
     ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain, IRemindable
 {
     private readonly RateLimitWindow _window = new();
+    private ApiKeyPrincipal? _principal;
 
     private const string ExpiryReminder = "expiry";
     private static readonly TimeSpan MaxReminderDue = TimeSpan.FromDays(7);
@@ -48,42 +51,64 @@ public sealed partial class ApiKeyGrain(
         return view;
     }
 
-    public Task<AuthResult> Authenticate(byte[] secretHash)
+    public Task<AuthLease> Lease(AuthLeaseRequest request)
     {
+        var result = Check(request.SecretHash, out var now);
+        if (result.Failure != AuthFailure.None)
+        {
+            return Task.FromResult(new AuthLease(result, 0, now));
+        }
+
+        var key = state.State;
+        var validUntil = now + leases.Value.Duration;
+        if (key.ExpiresAt is { } expires && expires < validUntil)
+        {
+            validUntil = expires;
+        }
+
+        RememberHolder(request.Holder, validUntil);
+        var limit = key.RateLimitPerHour ?? rateLimits.Value.DefaultPerHour;
+        if (limit <= 0)
+        {
+            return Task.FromResult(new AuthLease(result, int.MaxValue, validUntil));
+        }
+
+        _window.GiveBack(request.TokensReturned, request.ReturnedWindowEnd);
+        var share = Math.Max(1, (int)(limit * leases.Value.MaxShareOfLimit));
+        var (granted, status) = _window.Take(limit, Math.Min(request.TokensWanted, share), now);
+        return Task.FromResult(granted == 0
+            ? new AuthLease(new AuthResult(null, AuthFailure.RateLimited, null, status), 0, now)
+            : new AuthLease(result with { RateLimit = status }, granted, validUntil));
+    }
+
+    /// <summary>The principal for a presented secret, or why there is none.</summary>
+    private AuthResult Check(byte[] secretHash, out DateTimeOffset now)
+    {
+        now = clock.GetUtcNow();
         var key = state.State;
         if (!key.Exists)
         {
-            return Task.FromResult(AuthResult.Fail(AuthFailure.UnknownKey));
+            return AuthResult.Fail(AuthFailure.UnknownKey);
         }
 
         if (!CryptographicOperations.FixedTimeEquals(key.SecretHash, secretHash))
         {
-            return Task.FromResult(AuthResult.Fail(AuthFailure.WrongSecret));
+            return AuthResult.Fail(AuthFailure.WrongSecret);
         }
 
         if (key.RevokedAt is { } revoked)
         {
-            return Task.FromResult(AuthResult.Fail(AuthFailure.Revoked, revoked));
+            return AuthResult.Fail(AuthFailure.Revoked, revoked);
         }
 
-        var now = clock.GetUtcNow();
         if (key.ExpiresAt is { } expires && expires <= now)
         {
-            return Task.FromResult(AuthResult.Fail(AuthFailure.Expired, expires));
+            return AuthResult.Fail(AuthFailure.Expired, expires);
         }
 
-        // Last use is informational: kept in memory, persisted with the next write rather than per request.
+        // Last use is informational: kept in memory, persisted with the next write rather than per lease.
         key.LastUsedAt = now;
-        var principal = new ApiKeyPrincipal(this.GetPrimaryKeyString(), key.Name!, key.Scopes, key.Namespaces);
-        var limit = key.RateLimitPerHour ?? rateLimits.Value.DefaultPerHour;
-        if (limit <= 0)
-        {
-            return Task.FromResult(new AuthResult(principal, AuthFailure.None));
-        }
-
-        return Task.FromResult(_window.TryTake(limit, now) is { } status
-            ? new AuthResult(principal, AuthFailure.None, null, status)
-            : new AuthResult(null, AuthFailure.RateLimited, null, _window.Exhausted(limit)));
+        return new AuthResult(_principal ??= new ApiKeyPrincipal(this.GetPrimaryKeyString(), key.Name!, key.Scopes, key.Namespaces), AuthFailure.None);
     }
 
     public async Task<ApiKeyView?> Update(ApiKeyUpdate update)
@@ -96,6 +121,7 @@ public sealed partial class ApiKeyGrain(
         state.State.Name = update.Name ?? state.State.Name;
         state.State.RateLimitPerHour = update.RateLimitPerHour ?? state.State.RateLimitPerHour;
         await state.WriteStateAsync();
+        await DropLeasesAsync();
         await index.UpsertApiKeyAsync(View());
         await index.AuditAsync(update.Actor, "apikey.update", this.GetPrimaryKeyString());
         return View();
@@ -114,6 +140,7 @@ public sealed partial class ApiKeyGrain(
         {
             state.State.RevokedAt = clock.GetUtcNow();
             await state.WriteStateAsync();
+            await DropLeasesAsync();
             await index.UpsertApiKeyAsync(View());
             await index.AuditAsync(actor, "apikey.revoke", this.GetPrimaryKeyString());
         }

@@ -19,8 +19,8 @@ public sealed class RateLimitWindow
     private DateTimeOffset _end;
     private int _used;
 
-    /// <summary>Counts one request; null when the limit is already spent.</summary>
-    public RateLimitStatus? TryTake(int limit, DateTimeOffset now)
+    /// <summary>Counts up to <paramref name="wanted"/> requests (at least one); 0 granted when the limit is spent.</summary>
+    public (int Granted, RateLimitStatus Status) Take(int limit, int wanted, DateTimeOffset now)
     {
         if (now >= _end)
         {
@@ -28,14 +28,22 @@ public sealed class RateLimitWindow
             _used = 0;
         }
 
+        var granted = Math.Clamp(wanted, 1, Math.Max(1, limit - _used));
         if (_used >= limit)
         {
-            return null;
+            granted = 0;
         }
 
-        _used++;
-        return new RateLimitStatus(limit, limit - _used, _end);
+        _used += granted;
+        return (granted, new RateLimitStatus(limit, limit - _used, _end));
     }
 
-    public RateLimitStatus Exhausted(int limit) => new(limit, 0, _end);
+    /// <summary>Gives back requests a frontend counted but did not serve, if they belong to the current window.</summary>
+    public void GiveBack(int unused, DateTimeOffset windowEnd)
+    {
+        if (unused > 0 && windowEnd == _end)
+        {
+            _used = Math.Max(0, _used - unused);
+        }
+    }
 }

@@ -10,9 +10,10 @@ public sealed record AuthOutcome(ApiKeyPrincipal? Principal, int Status, string?
 
 /// <summary>
 /// Reads the token from <c>Authorization: Bearer</c> (Terraform) or HTTP Basic with the key as password (Composer),
-/// and asks the key's grain — the key id in the token routes the call, so there is no lookup table.
+/// and checks it against this frontend's lease of the key — renewed from the key's grain, which the key id in the
+/// token routes to, so there is no lookup table.
 /// </summary>
-public sealed class ApiKeyAuthenticator(IGrainFactory grains, IOptions<RegistryOptions> options)
+public sealed class ApiKeyAuthenticator(ApiKeyLeases leases, IOptions<RegistryOptions> options)
 {
     private const string ItemKey = "registry.principal";
 
@@ -59,10 +60,10 @@ public sealed class ApiKeyAuthenticator(IGrainFactory grains, IOptions<RegistryO
             return new(null, StatusCodes.Status401Unauthorized, "the API key is malformed");
         }
 
-        var result = await grains.GetGrain<IApiKeyGrain>(token.KeyId).Authenticate(token.SecretHash());
+        var (result, remaining) = await leases.UseAsync(token.KeyId, token.SecretHash());
         if (result.RateLimit is { } rate)
         {
-            WriteRateLimitHeaders(http, rate, refused: result.Failure == AuthFailure.RateLimited);
+            WriteRateLimitHeaders(http, rate with { Remaining = remaining }, refused: result.Failure == AuthFailure.RateLimited);
         }
 
         return result.Failure switch

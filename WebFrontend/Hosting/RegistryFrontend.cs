@@ -56,6 +56,7 @@ public static class RegistryFrontend
         var options = builder.Configuration.GetSection(RegistryOptions.Section).Get<RegistryOptions>() ?? new();
         var signingKey = Secrets.Key(builder.Configuration, "Registry:UrlSigningKey", "REGISTRY_URL_SIGNING_KEY");
         builder.Services.AddSingleton(sp => new UrlSigner(signingKey, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<ApiKeyLeases>();
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
         builder.Services.AddArtifactStore(builder.Configuration, options.DataDir);
         builder.Services.AddOpenApi();

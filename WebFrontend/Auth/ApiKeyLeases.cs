@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using OrleansRegistry.ApiKeys;
+
+namespace OrleansRegistry.WebFrontend.Auth;
+
+/// <summary>One request's authentication: the key's answer, and its rate-limit budget left after this request.</summary>
+public readonly record struct LeaseUse(AuthResult Result, int Remaining);
+
+/// <summary>
+/// This frontend's leases of API keys. A key's requests are authenticated and counted from its lease; when the lease
+/// runs out or expires, one grain call renews it for every request waiting on it, asking for about as many requests
+/// as the last lease served. The key's grain drops a lease through <see cref="Drop"/> before it answers a revoke or
+/// a change, so those take effect here at once.
+/// </summary>
+public sealed class ApiKeyLeases(IGrainFactory grains, TimeProvider clock) : IApiKeyLeaseHolder
+{
+    private const int MaxWanted = 1 << 20;
+    private readonly TimeProvider _clock = clock;
+    private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+    private IApiKeyLeaseHolder? _reference;
+
+    public async ValueTask<LeaseUse> UseAsync(string keyId, byte[] secretHash)
+    {
+        if (_slots.TryGetValue(keyId, out var slot))
+        {
+            for (var attempt = 0; attempt < 2; attempt++)
+            {
+                var current = Volatile.Read(ref slot.Current);
+                if (current is null || !current.IsFor(secretHash))
+                {
+                    break;
+                }
+
+                if (current.TryUse(_clock.GetUtcNow()) is { } use)
+                {
+                    return use;
+                }
+
+                var renewed = await slot.RenewAsync(current, this);
+                if (renewed.Answer.Result.Failure != AuthFailure.None)
+                {
+                    return new LeaseUse(renewed.Answer.Result, 0);
+                }
+            }
+        }
+
+        return await LeaseDirectlyAsync(keyId, secretHash);
+    }
+
+    public Task Drop(string keyId)
+    {
+        if (_slots.TryGetValue(keyId, out var slot))
+        {
+            slot.Drop();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A key not leased here yet, a lease that was dropped, another secret, or a contended renewal: ask for one request.</summary>
+    private async ValueTask<LeaseUse> LeaseDirectlyAsync(string keyId, byte[] secretHash)
+    {
+        var answer = await grains.GetGrain<IApiKeyGrain>(keyId).Lease(new AuthLeaseRequest(secretHash, 1, 0, default, Reference));
+        if (answer.Result.Failure != AuthFailure.None)
+        {
+            return new LeaseUse(answer.Result, 0);
+        }
+
+        var lease = new Lease(secretHash, answer, tokensLeft: answer.Tokens - 1);
+        _slots.GetOrAdd(keyId, static _ => new Slot()).Offer(lease, _clock.GetUtcNow());
+        return lease.Use(answer.Tokens - 1);
+    }
+
+    private Task<AuthLease> AskAsync(string keyId, AuthLeaseRequest request) => grains.GetGrain<IApiKeyGrain>(keyId).Lease(request);
+
+    /// <summary>The object reference the key grains call back; created on first use, from a request thread (not a grain).</summary>
+    private IApiKeyLeaseHolder Reference => _reference ??= grains.CreateObjectReference<IApiKeyLeaseHolder>(this);
+
+    /// <summary>One key's lease here, and the renewal in flight if any.</summary>
+    private sealed class Slot
+    {
+        public Lease? Current;
+        private Task<Lease>? _renewal;
+        private int _generation;
+        private int _wanted = 1;
+
+        public Task<Lease> RenewAsync(Lease stale, ApiKeyLeases owner)
+        {
+            lock (this)
+            {
+                if (!ReferenceEquals(Current, stale))
+                {
+                    return Task.FromResult(Current ?? stale);
+                }
+
+                var renewal = _renewal ??= RenewCoreAsync(stale, owner);
+                if (renewal.IsCompleted)
+                {
+                    _renewal = null; // it finished synchronously, before it was stored
+                }
+
+                return renewal;
+            }
+        }
+
+        private async Task<Lease> RenewCoreAsync(Lease stale, ApiKeyLeases owner)
+        {
+            var generation = _generation;
+            var unused = stale.Retire();
+            var now = owner._clock.GetUtcNow();
+            // Ran out early: ask for twice as many; expired: ask for about what the last lease served.
+            _wanted = now < stale.Answer.ValidUntil
+                ? Math.Min(_wanted * 2, MaxWanted)
+                : Math.Clamp(stale.Answer.Tokens - unused, 1, MaxWanted);
+            var request = new AuthLeaseRequest(stale.SecretHash, _wanted, unused, stale.Answer.Result.RateLimit?.Reset ?? default, owner.Reference);
+            try
+            {
+                var answer = await owner.AskAsync(stale.KeyId, request);
+                var renewed = new Lease(stale.SecretHash, answer, answer.Tokens);
+                lock (this)
+                {
+                    if (_generation == generation)
+                    {
+                        Current = answer.Result.Failure == AuthFailure.None ? renewed : null;
+                    }
+                }
+
+                return renewed;
+            }
+            finally
+            {
+                lock (this)
+                {
+                    _renewal = null;
+                }
+            }
+        }
+
+        /// <summary>Installs a directly taken lease unless a usable one is already here.</summary>
+        public void Offer(Lease lease, DateTimeOffset now)
+        {
+            lock (this)
+            {
+                if (Current is null || !Current.IsUsable(now))
+                {
+                    Current = lease;
+                }
+            }
+        }
+
+        public void Drop()
+        {
+            lock (this)
+            {
+                _generation++;
+                Current = null;
+            }
+        }
+    }
+
+    /// <summary>A lease: the grain's answer and the counted requests not yet served.</summary>
+    private sealed class Lease(byte[] secretHash, AuthLease answer, int tokensLeft)
+    {
+        private int _tokens = tokensLeft;
+
+        public byte[] SecretHash { get; } = secretHash;
+
+        public AuthLease Answer { get; } = answer;
+
+        public string KeyId => Answer.Result.Principal!.KeyId;
+
+        private bool Unlimited => Answer.Result.RateLimit is null;
+
+        public bool IsFor(byte[] secretHash) => CryptographicOperations.FixedTimeEquals(SecretHash, secretHash);
+
+        public bool IsUsable(DateTimeOffset now) => now < Answer.ValidUntil && (Unlimited || Volatile.Read(ref _tokens) > 0);
+
+        public LeaseUse? TryUse(DateTimeOffset now)
+        {
+            if (now >= Answer.ValidUntil)
+            {
+                return null;
+            }
+
+            if (Unlimited)
+            {
+                return new LeaseUse(Answer.Result, 0);
+            }
+
+            var left = Interlocked.Decrement(ref _tokens);
+            return left < 0 ? null : Use(left);
+        }
+
+        public LeaseUse Use(int left) => new(Answer.Result, Answer.Result.RateLimit is { } rate ? rate.Remaining + left : 0);
+
+        /// <summary>Stops the lease serving more requests; returns how many it had left, to give back.</summary>
+        public int Retire() => Unlimited ? 0 : Math.Max(0, Interlocked.Exchange(ref _tokens, int.MinValue / 2));
+    }
+}

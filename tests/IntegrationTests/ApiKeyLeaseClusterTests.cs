@@ -1,0 +1,69 @@
+using System.Net;
+using OrleansRegistry.IntegrationTests.Infrastructure;
+
+namespace OrleansRegistry.IntegrationTests;
+
+/// <summary>
+/// Two registry nodes on one database: each frontend authenticates a key from its own lease, yet the rate limit is
+/// counted once for the cluster, and revoking or changing a key on one node takes effect on the other at once. The
+/// lease duration is set to five minutes here, so only the key grain telling the frontends can explain that.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ApiKeyLeaseClusterTests(PostgresServer postgres)
+{
+    [Fact]
+    public async Task Leases_count_one_limit_for_the_cluster_and_revocation_reaches_every_frontend_at_once()
+    {
+        var dataDir = ProviderMirrorTests.TempDir("lease-cluster");
+        var tls = TestCertificates.Create(Path.Combine(dataDir, "tls"));
+        var database = await postgres.CreateDatabaseAsync();
+        var settings = new Dictionary<string, string> { ["Registry__ApiKeyLease__Duration"] = "00:05:00" };
+        await using var first = await RegistryNode.StartAsync(database, dataDir, tls, tls.CaPath, settings: settings);
+        await using var second = await RegistryNode.StartAsync(database, dataDir, tls, tls.CaPath, first.AdminKey, settings);
+
+        // 40 concurrent requests, half on each node, against a limit of 25 an hour: exactly 25 served.
+        var limited = await CreateKeyAsync(first, new { name = "ci", scopes = new[] { "modules:read" }, rate_limit_per_hour = 25 });
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => StatusAsync(i % 2 == 0 ? first : second, limited.Key)));
+        Assert.Equal(25, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(15, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+
+        // An unlimited key, busy on the second node, revoked through the first: refused on the second at once.
+        var busy = await CreateKeyAsync(first, new { name = "busy", scopes = new[] { "modules:read" }, rate_limit_per_hour = 0 });
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(second, busy.Key));
+        }
+
+        await first.Api.JsonAsync(HttpMethod.Delete, $"/api/v1/apikeys/{busy.Id}");
+        var revoked = await second.Api.JsonAsync(HttpMethod.Get, "/v1/modules", key: busy.Key, expectedStatus: 401);
+        Assert.Contains("revoked", revoked.GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        // A limit set on one node binds the other's next request.
+        var changed = await CreateKeyAsync(first, new { name = "changed", scopes = new[] { "modules:read" }, rate_limit_per_hour = 0 });
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(second, changed.Key));
+        }
+
+        await first.Api.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{changed.Id}", new { rate_limit_per_hour = 1 });
+        using (var last = await second.Api.SendAsync(HttpMethod.Get, "/v1/modules", changed.Key))
+        {
+            Assert.Equal(HttpStatusCode.OK, last.StatusCode);
+            Assert.Equal("0", last.Headers.GetValues("X-RateLimit-Remaining").Single());
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, await StatusAsync(second, changed.Key));
+    }
+
+    private static async Task<(string Id, string Key)> CreateKeyAsync(RegistryNode node, object body)
+    {
+        var created = await node.Api.JsonAsync(HttpMethod.Post, "/api/v1/apikeys", body, expectedStatus: 201);
+        return (created.GetProperty("id").GetString()!, created.GetProperty("key").GetString()!);
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(RegistryNode node, string key)
+    {
+        using var response = await node.Api.SendAsync(HttpMethod.Get, "/v1/modules", key);
+        return response.StatusCode;
+    }
+}
