@@ -24,6 +24,7 @@ public static class RegistryFrontend
     public static WebApplicationBuilder AddRegistryHosting(this WebApplicationBuilder builder)
     {
         ExportPolledMetersOnly();
+        builder.Services.AddGrainInterfaceTypeCache();
         var config = builder.Configuration;
         var address = IPAddress.Parse(config["Registry:ListenAddress"] ?? "0.0.0.0");
         var httpPort = config.GetValue("Registry:HttpPort", 8080);

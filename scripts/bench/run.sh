@@ -3,16 +3,23 @@
 # serving the very same bytes (one worker, also on CPU 0) as the ceiling; wrk (on CPU 1, 32 connections) measures
 # both in the same run. Also RSS, 500 MB transfers and the cold path after a restart. Results go to
 # bench-results/<timestamp>/summary.{json,md}; the table is printed at the end. Every process it starts is stopped.
-#   BENCH_DURATION (s per wrk run, default 10), BENCH_CONNECTIONS (32), BENCH_TRANSFER_MB (500), BENCH_PORT_BASE (18000)
+#   BENCH_DURATION (s per wrk run, default 10), BENCH_ROUNDS (3: registry and nginx alternate this many times per
+#   endpoint and the median run of each counts, since the machine's speed drifts), BENCH_CONNECTIONS (32), BENCH_TRANSFER_MB (500), BENCH_PORT_BASE (18000)
 #   BENCH_ENDPOINTS (space-separated subset, default all), BENCH_EXTRAS=0 (skip transfers and the cold path)
+#   BENCH_SCALE (0-1, default 1): a smaller catalog for quick profiling runs (the targets are judged at 1)
+#   BENCH_VARIANTS="A=1 B=2;C=3": after the main runs, the registry is restarted with each variant's extra environment
+#   and the selected endpoints measured again against the same nginx figures (rows "endpoint [variant]")
 #   BENCH_TRACE=<endpoint>: a sampled-stacks trace of the registry during that endpoint's run (dotnet-trace, installed as
 #   a .NET tool), with its top methods by exclusive and inclusive time written next to the results
+#   BENCH_PERF=<endpoint>: a CPU profile of the registry during that endpoint's run (perf, with the runtime's perf map),
+#   its hottest symbols (self and with children) written next to the results
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=../lib/common.sh
 source "$ROOT/scripts/lib/common.sh"
 
 DURATION=${BENCH_DURATION:-10}
+ROUNDS=${BENCH_ROUNDS:-3}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 TRANSFER_MB=${BENCH_TRANSFER_MB:-500}
 BASE=${BENCH_PORT_BASE:-18000}
@@ -33,6 +40,8 @@ if [ -n "${BENCH_TRACE:-}" ]; then
   command -v dotnet-trace >/dev/null || dotnet tool install -g dotnet-trace >&2 || die "could not install dotnet-trace"
   TRACE=$(command -v dotnet-trace)
 fi
+
+if [ -n "${BENCH_PERF:-}" ]; then command -v perf >/dev/null || die "BENCH_PERF needs perf (apt-get install linux-perf)"; fi
 
 registry_pid="" nginx_started=""
 cleanup() {
@@ -78,8 +87,10 @@ export Logging__LogLevel__Default=Warning
 unset REGISTRY_TLS_CERT REGISTRY_TLS_KEY
 dotnet "$SILO" migrate >&2 || die "migration failed"
 
-start_registry() {
-  taskset -c 0 dotnet "$SILO" >>"$OUT/registry.log" 2>&1 &
+start_registry() { # [VAR=value ...]: extra environment for this start
+  # With BENCH_PERF the runtime writes /tmp/perf-<pid>.map so perf can name JIT-compiled methods (W^X off: its
+  # double mapping hides JIT code from perf).
+  DOTNET_PerfMapEnabled=$([ -n "${BENCH_PERF:-}" ] && echo 1 || echo 0) DOTNET_EnableWriteXorExecute=$([ -n "${BENCH_PERF:-}" ] && echo 0 || echo 1) env "$@" taskset -c 0 dotnet "$SILO" >>"$OUT/registry.log" 2>&1 &
   registry_pid=$!
   local deadline=$((SECONDS + 120))
   until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$HTTP_PORT/health/ready"; do
@@ -137,23 +148,33 @@ NGINX
 taskset -c 0 "$NGINX" -c "$WORK/nginx.conf" -p "$WORK" >&2
 nginx_started=1
 
-bench() { # endpoint auth [if-modified-since]
-  local endpoint=$1 auth=$2 ims=${3:-} target port out
-  for target in registry nginx; do
+bench() { # endpoint auth [if-modified-since]; VARIANT set: the registry only, recorded as "endpoint [VARIANT]"
+  local endpoint=$1 auth=$2 ims=${3:-} target port out targets="registry nginx" name=$1
+  if [ -n "${VARIANT:-}" ]; then targets=registry; name="$endpoint [$VARIANT]"; fi
+  for round in $(seq 1 "$ROUNDS"); do for target in $targets; do
     port=$HTTP_PORT; [ "$target" = nginx ] && port=$NGINX_PORT
-    if [ "$target" = registry ]; then # warm-up: activations, JIT, connection pools
+    if [ "$target" = registry ] && [ "$round" = 1 ]; then # warm-up: activations, JIT, connection pools
       BENCH_URLS="$OUT/urls/$endpoint.txt" BENCH_AUTH="$auth" BENCH_IMS="$ims" \
         taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d3s -s "$ROOT/scripts/bench/bench.lua" "http://127.0.0.1:$port" >/dev/null
     fi
-    local tracer=""
-    if [ "$target" = registry ] && [ "$endpoint" = "${BENCH_TRACE:-}" ]; then
+    local tracer="" profiler=""
+    if [ "$target" = registry ] && [ "$round" = 1 ] && [ "$endpoint" = "${BENCH_TRACE:-}" ]; then
       taskset -c 1 "$TRACE" collect -p "$registry_pid" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf '%02d' $((DURATION - 2)))" \
         -o "$OUT/trace-$endpoint.nettrace" >/dev/null 2>&1 &
       tracer=$!
       sleep 1
     fi
+    if [ "$target" = registry ] && [ "$round" = 1 ] && [ "$endpoint" = "${BENCH_PERF:-}" ]; then
+      taskset -c 1 perf record -q -F 999 -g -p "$registry_pid" -o "$OUT/perf-$endpoint.data" -- sleep $((DURATION - 2)) >/dev/null 2>&1 &
+      profiler=$!
+    fi
     out=$(BENCH_URLS="$OUT/urls/$endpoint.txt" BENCH_AUTH="$auth" BENCH_IMS="$ims" \
       taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$ROOT/scripts/bench/bench.lua" "http://127.0.0.1:$port")
+    if [ -n "$profiler" ]; then
+      wait "$profiler" || true
+      perf report -i "$OUT/perf-$endpoint.data" --no-children --sort sym --stdio -g none --percent-limit 0.3 > "$OUT/perf-$endpoint.self.txt" 2>/dev/null || true
+      perf report -i "$OUT/perf-$endpoint.data" --children --sort sym --stdio -g none --percent-limit 2 > "$OUT/perf-$endpoint.children.txt" 2>/dev/null || true
+    fi
     if [ -n "$tracer" ]; then
       wait "$tracer" || true
       "$TRACE" report "$OUT/trace-$endpoint.nettrace" topN -n 40 > "$OUT/trace-$endpoint.exclusive.txt" 2>&1 || true
@@ -161,25 +182,43 @@ bench() { # endpoint auth [if-modified-since]
     fi
     json=$(printf '%s\n' "$out" | sed -n 's/^BENCHJSON {//p')
     [ -n "$json" ] || die "wrk printed no result for $endpoint on $target: $out"
-    result "{\"name\":\"wrk\",\"endpoint\":\"$endpoint\",\"target\":\"$target\",$json"
-    log "$endpoint on $target: $(printf '%s' "$json" | sed 's/,"bytes_per_s.*//')"
-  done
+    result "{\"name\":\"wrk\",\"endpoint\":\"$name\",\"target\":\"$target\",\"round\":$round,$json"
+    log "$name on $target (round $round): $(printf '%s' "$json" | sed 's/,"bytes_per_s.*//')"
+  done; done
 }
 
 selected() { [ -z "${BENCH_ENDPOINTS:-}" ] || [[ " $BENCH_ENDPOINTS " == *" $1 "* ]]; }
+bench_selected() {
+  selected p2 && bench p2 "$BASIC"
+  selected packages && bench packages "$BASIC"
+  selected module-versions && bench module-versions "$BEARER"
+  selected provider-download && bench provider-download "$BEARER"
+  selected mirror-version && bench mirror-version "$BEARER"
+  selected revalidate && bench revalidate "$BASIC" "$(LC_ALL=C date -u '+%a, %d %b %Y %H:%M:%S GMT')"
+  selected dist-1mb && bench dist-1mb "$BASIC"
+  return 0
+}
 log "measuring ($DURATION s per run, $CONNECTIONS connections, wrk on CPU 1)"
-selected p2 && bench p2 "$BASIC"
-selected packages && bench packages "$BASIC"
-selected module-versions && bench module-versions "$BEARER"
-selected provider-download && bench provider-download "$BEARER"
-selected mirror-version && bench mirror-version "$BEARER"
-selected revalidate && bench revalidate "$BASIC" "$(LC_ALL=C date -u '+%a, %d %b %Y %H:%M:%S GMT')"
-selected dist-1mb && bench dist-1mb "$BASIC"
+bench_selected
 
 versions=$(sed -n 's/.*"versions":\([0-9]*\).*/\1/p' "$OUT/results.jsonl" | head -1)
 after=$(rss_mb)
 per_version=$(awk -v a="$after" -v s="$start_rss" -v v="$versions" 'BEGIN { printf "%.2f", (a - s) * 1024 / v }')
 result "{\"name\":\"rss\",\"phase\":\"after the runs (every package read)\",\"mb\":$after,\"per_version_kb\":$per_version}"
+
+if [ -n "${BENCH_VARIANTS:-}" ]; then
+  IFS=';' read -ra variants <<<"$BENCH_VARIANTS"
+  for VARIANT in "${variants[@]}"; do
+    log "variant: $VARIANT"
+    stop_registry
+    # shellcheck disable=SC2086 # a variant is a list of VAR=value words
+    start_registry $VARIANT
+    bench_selected
+  done
+  VARIANT=""
+  stop_registry
+  start_registry
+fi
 
 if [ "${BENCH_EXTRAS:-1}" != 0 ]; then
   log "transfers of $TRANSFER_MB MB"

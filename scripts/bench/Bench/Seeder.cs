@@ -15,11 +15,13 @@ public static class Seeder
 {
     public const string MirrorHost = "registry.bench.test";
     private const int Namespaces = 20;
-    private const int ComposerPackages = 1000;
     private const int ComposerVersions = 10;
-    private const int Modules = 1000;
     private const int ModuleVersions = 5;
-    private const int Providers = 100;
+    // BENCH_SCALE (default 1) shrinks the catalog for quick profiling runs; the targets are judged at 1.
+    private static readonly double Scale = double.TryParse(Environment.GetEnvironmentVariable("BENCH_SCALE"), System.Globalization.CultureInfo.InvariantCulture, out var s) && s is > 0 and <= 1 ? s : 1;
+    private static readonly int ComposerPackages = Math.Max(1, (int)(1000 * Scale));
+    private static readonly int Modules = Math.Max(1, (int)(1000 * Scale));
+    private static readonly int Providers = Math.Max(1, (int)(100 * Scale));
     private const int ProviderVersions = 3;
     private static readonly string[] Platforms = ["linux_amd64", "linux_arm64", "darwin_arm64", "windows_amd64"];
     private static readonly string[] BenchScopes = ["packages:read", "modules:read", "providers:read"];
