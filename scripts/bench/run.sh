@@ -205,6 +205,17 @@ versions=$(sed -n 's/.*"versions":\([0-9]*\).*/\1/p' "$OUT/results.jsonl" | head
 after=$(rss_mb)
 per_version=$(awk -v a="$after" -v s="$start_rss" -v v="$versions" 'BEGIN { printf "%.2f", (a - s) * 1024 / v }')
 result "{\"name\":\"rss\",\"phase\":\"after the runs (every package read)\",\"mb\":$after,\"per_version_kb\":$per_version}"
+# A full blocking GC (dotnet-gcdump induces one to walk the heap), then RSS again: the figure the memory target means.
+export PATH="$PATH:$HOME/.dotnet/tools"
+if command -v dotnet-gcdump >/dev/null || dotnet tool install -g dotnet-gcdump >/dev/null 2>&1; then
+  taskset -c 1 dotnet-gcdump collect -p "$registry_pid" -o "$WORK/heap.gcdump" >/dev/null 2>&1 || log "dotnet-gcdump failed"
+  sleep 2
+  gc_after=$(rss_mb)
+  per_version=$(awk -v a="$gc_after" -v s="$start_rss" -v v="$versions" 'BEGIN { printf "%.2f", (a - s) * 1024 / v }')
+  result "{\"name\":\"rss\",\"phase\":\"after a full GC\",\"mb\":$gc_after,\"per_version_kb\":$per_version}"
+else
+  log "dotnet-gcdump is not installable: no RSS after a full GC"
+fi
 
 if [ -n "${BENCH_VARIANTS:-}" ]; then
   IFS=';' read -ra variants <<<"$BENCH_VARIANTS"
