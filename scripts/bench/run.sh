@@ -208,7 +208,8 @@ result "{\"name\":\"rss\",\"phase\":\"after the runs (every package read)\",\"mb
 # A full blocking GC (dotnet-gcdump induces one to walk the heap), then RSS again: the figure the memory target means.
 export PATH="$PATH:$HOME/.dotnet/tools"
 if command -v dotnet-gcdump >/dev/null || dotnet tool install -g dotnet-gcdump >/dev/null 2>&1; then
-  taskset -c 1 dotnet-gcdump collect -p "$registry_pid" -o "$WORK/heap.gcdump" >/dev/null 2>&1 || log "dotnet-gcdump failed"
+  taskset -c 1 dotnet-gcdump collect -p "$registry_pid" -o "$OUT/heap.gcdump" >/dev/null 2>&1 || log "dotnet-gcdump failed"
+  dotnet-gcdump report "$OUT/heap.gcdump" 2>/dev/null | head -40 > "$OUT/heap-top-types.txt" || true
   sleep 2
   gc_after=$(rss_mb)
   per_version=$(awk -v a="$gc_after" -v s="$start_rss" -v v="$versions" 'BEGIN { printf "%.2f", (a - s) * 1024 / v }')
