@@ -1,3 +1,5 @@
+using OrleansRegistry.Caching;
+
 namespace OrleansRegistry.Composer;
 
 /// <summary>
@@ -53,7 +55,7 @@ public interface IComposerPackageGrain : IGrainWithStringKey
     /// <paramref name="baseUrl"/> (Composer needs absolute dist URLs); null when there is none.
     /// </summary>
     [Alias("metadata"), Orleans.Concurrency.ReadOnly]
-    Task<ProtocolDocument?> GetMetadata(bool dev, string baseUrl);
+    Task<ProtocolDocument?> GetMetadata(bool dev, string baseUrl, IDocumentHolder? holder);
 
     /// <summary>The storage key of a dist, when the reference matches.</summary>
     [Alias("dist"), Orleans.Concurrency.ReadOnly]

@@ -1,3 +1,5 @@
+using OrleansRegistry.Caching;
+
 namespace OrleansRegistry.Terraform;
 
 /// <summary>A Terraform module, keyed <c>namespace/name/system</c>. The single writer of its versions.</summary>
@@ -8,8 +10,9 @@ public interface IModuleGrain : IGrainWithStringKey
     Task<ModulePublishResult> Publish(ModulePublish request);
 
     /// <summary>The module protocol <c>versions</c> document, precomputed; null when the module has no version.</summary>
+    /// <param name="holder">The asking frontend's document cache, told to drop the answer when it changes; null when not caching.</param>
     [Alias("versions-document"), Orleans.Concurrency.ReadOnly]
-    Task<ProtocolDocument?> GetVersionsDocument();
+    Task<ProtocolDocument?> GetVersionsDocument(IDocumentHolder? holder);
 
     /// <summary>
     /// Where a version's archive is; counts the download. Read-only for concurrency: the count is in memory,

@@ -1,3 +1,5 @@
+using OrleansRegistry.Caching;
+
 namespace OrleansRegistry.Terraform;
 
 /// <summary>An uploaded release file already in the artifact store.</summary>
@@ -67,16 +69,17 @@ public interface IProviderGrain : IGrainWithStringKey
     [Alias("import")]
     Task<int> Import(ProviderImport[] versions);
 
+    /// <param name="holder">The asking frontend's document cache, told to drop the answer when it changes; null when not caching.</param>
     [Alias("versions-document"), Orleans.Concurrency.ReadOnly]
-    Task<ProtocolDocument?> GetVersionsDocument();
+    Task<ProtocolDocument?> GetVersionsDocument(IDocumentHolder? holder);
 
     /// <summary>The provider protocol download document, rendered once, with its three signed URLs to fill in.</summary>
     [Alias("download-template"), Orleans.Concurrency.ReadOnly]
-    Task<SignedUrlTemplate?> GetDownloadTemplate(string version, string os, string arch);
+    Task<SignedUrlTemplate?> GetDownloadTemplate(string version, string os, string arch, IDocumentHolder? holder);
 
     /// <summary>The network mirror <c>{version}.json</c>, rendered once, with one signed URL per platform to fill in.</summary>
     [Alias("mirror-version-template"), Orleans.Concurrency.ReadOnly]
-    Task<SignedUrlTemplate?> GetMirrorVersionTemplate(string version);
+    Task<SignedUrlTemplate?> GetMirrorVersionTemplate(string version, IDocumentHolder? holder);
 
     /// <summary>Network mirror <c>index.json</c>.</summary>
     [Alias("mirror-index"), Orleans.Concurrency.ReadOnly]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using OrleansRegistry.Caching;
 using OrleansRegistry.Catalog;
 using OrleansRegistry.Storage;
 using OrleansRegistry.Terraform;
@@ -14,7 +15,8 @@ public sealed class ComposerPackageGrain(
     [PersistentState("composer-package", RegistryStorage.Name)] IPersistentState<ComposerPackageState> state,
     IArtifactStore store,
     RegistryIndex index,
-    TimeProvider clock) : Grain, IComposerPackageGrain
+    TimeProvider clock,
+    DocumentHolders holders) : Grain, IComposerPackageGrain
 {
     // Rendered p2 files per (dev, base URL): normally one or two entries (the HTTP and HTTPS addresses).
     private const int MaxRenderings = 8;
@@ -97,6 +99,7 @@ public sealed class ComposerPackageGrain(
         };
         Touch(ComposerVersion.IsDev(normalized), now);
         await state.WriteStateAsync();
+        await holders.DropAsync(this.GetGrainId());
         if (state.State.Versions.Count == 1)
         {
             await GrainFactory.GetGrain<IComposerCatalogGrain>(0).Add(Key);
@@ -113,10 +116,11 @@ public sealed class ComposerPackageGrain(
         return new(PublishStatus.Created, null, version, normalized, reference);
     }
 
-    public Task<ProtocolDocument?> GetMetadata(bool dev, string baseUrl)
+    public Task<ProtocolDocument?> GetMetadata(bool dev, string baseUrl, IDocumentHolder? holder)
     {
         if (_rendered.TryGetValue((dev, baseUrl), out var cached))
         {
+            holders.Remember(holder);
             return Task.FromResult<ProtocolDocument?>(cached);
         }
 
@@ -133,6 +137,7 @@ public sealed class ComposerPackageGrain(
 
         var document = ComposerMetadata.Build(Key, Newest(versions).Select(v => Metadata(v, baseUrl)), dev ? state.State.DevChangedAt : state.State.TagsChangedAt);
         _rendered[(dev, baseUrl)] = document;
+        holders.Remember(holder);
         return Task.FromResult<ProtocolDocument?>(document);
     }
 
@@ -152,6 +157,7 @@ public sealed class ComposerPackageGrain(
         state.State.Versions.Remove(record.VersionNormalized);
         Touch(ComposerVersion.IsDev(record.VersionNormalized), clock.GetUtcNow());
         await state.WriteStateAsync();
+        await holders.DropAsync(this.GetGrainId());
         if (state.State.Versions.Count == 0)
         {
             await GrainFactory.GetGrain<IComposerCatalogGrain>(0).Remove(Key);
@@ -176,6 +182,7 @@ public sealed class ComposerPackageGrain(
         Touch(dev: false, now);
         Touch(dev: true, now);
         await state.WriteStateAsync();
+        await holders.DropAsync(this.GetGrainId());
         await IndexAsync(null);
         await index.AuditAsync(actor, abandoned ? "composer.abandon" : "composer.unabandon", Key);
         return ChangeStatus.Done;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.Archives;
+using OrleansRegistry.Caching;
 using OrleansRegistry.Catalog;
 using OrleansRegistry.Namespaces;
 using Orleans.Storage;
@@ -20,6 +21,7 @@ public sealed partial class ModuleGrain(
     RegistryIndex index,
     IOptions<ArchiveLimits> limits,
     TimeProvider clock,
+    DocumentHolders holders,
     ILogger<ModuleGrain> logger) : Grain, IModuleGrain
 {
     private static readonly TimeSpan DownloadFlushPeriod = TimeSpan.FromSeconds(30);
@@ -105,6 +107,7 @@ public sealed partial class ModuleGrain(
         }
 
         _versionsDocument = null;
+        await holders.DropAsync(this.GetGrainId());
         await AfterChangeAsync(request.PublishedBy, "module.publish", version);
         if (state.State.Versions.Count == 1)
         {
@@ -114,13 +117,14 @@ public sealed partial class ModuleGrain(
         return new ModulePublishResult(PublishStatus.Created, null, ViewOf(record));
     }
 
-    public Task<ProtocolDocument?> GetVersionsDocument()
+    public Task<ProtocolDocument?> GetVersionsDocument(IDocumentHolder? holder)
     {
         if (state.State.Versions.Count == 0)
         {
             return Task.FromResult<ProtocolDocument?>(null);
         }
 
+        holders.Remember(holder);
         _versionsDocument ??= ModuleVersionsDocument.Build(Key, state.State.Versions.Values, state.State.Versions.Values.Max(v => v.PublishedAt));
         return Task.FromResult<ProtocolDocument?>(_versionsDocument);
     }
@@ -166,6 +170,7 @@ public sealed partial class ModuleGrain(
         state.State.Versions.Remove(record.Version);
         await state.WriteStateAsync();
         _versionsDocument = null;
+        await holders.DropAsync(this.GetGrainId());
         await AfterChangeAsync(actor, "module.delete-version", record.Version);
         if (state.State.Versions.Count == 0)
         {
@@ -192,6 +197,7 @@ public sealed partial class ModuleGrain(
         record.Deprecation = deprecation;
         await state.WriteStateAsync();
         _versionsDocument = null;
+        await holders.DropAsync(this.GetGrainId());
         await AfterChangeAsync(actor, deprecation is null ? "module.undeprecate" : "module.deprecate", record.Version);
         return ChangeStatus.Done;
     }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.Archives;
+using OrleansRegistry.Caching;
 using OrleansRegistry.Catalog;
 using OrleansRegistry.Namespaces;
 using OrleansRegistry.Storage;
@@ -18,7 +19,8 @@ public sealed partial class ProviderGrain(
     IArtifactStore store,
     RegistryIndex index,
     IOptions<ArchiveLimits> limits,
-    TimeProvider clock) : Grain, IProviderGrain
+    TimeProvider clock,
+    DocumentHolders holders) : Grain, IProviderGrain
 {
     private const int MaxSumsBytes = 1 << 20;
     private const int MaxSignatureBytes = 64 * 1024;
@@ -120,6 +122,7 @@ public sealed partial class ProviderGrain(
         _versionsDocument = null;
         _templates.Clear();
         _mirrorIndex = null;
+        await holders.DropAsync(this.GetGrainId());
         if (replaced is { } old)
         {
             // The version's previous registry-made SHA256SUMS and signature are superseded.
@@ -171,21 +174,23 @@ public sealed partial class ProviderGrain(
         {
             await state.WriteStateAsync();
             _versionsDocument = null;
-        _templates.Clear();
+            _templates.Clear();
             _mirrorIndex = null;
+            await holders.DropAsync(this.GetGrainId());
             await IndexAsync();
         }
 
         return added;
     }
 
-    public Task<ProtocolDocument?> GetVersionsDocument()
+    public Task<ProtocolDocument?> GetVersionsDocument(IDocumentHolder? holder)
     {
         if (state.State.Versions.Count == 0)
         {
             return Task.FromResult<ProtocolDocument?>(null);
         }
 
+        holders.Remember(holder);
         _versionsDocument ??= ProviderDocuments.Versions(Key, state.State.Versions.Values, LastModified());
         return Task.FromResult<ProtocolDocument?>(_versionsDocument);
     }
@@ -201,7 +206,7 @@ public sealed partial class ProviderGrain(
         return Task.FromResult<ProtocolDocument?>(_mirrorIndex);
     }
 
-    public Task<SignedUrlTemplate?> GetDownloadTemplate(string version, string os, string arch)
+    public Task<SignedUrlTemplate?> GetDownloadTemplate(string version, string os, string arch, IDocumentHolder? holder)
     {
         var record = Find(version);
         var platform = record?.Platforms.FirstOrDefault(p => p.Os == os && p.Arch == arch);
@@ -218,10 +223,11 @@ public sealed partial class ProviderGrain(
             _templates[key] = template;
         }
 
+        holders.Remember(holder);
         return Task.FromResult<SignedUrlTemplate?>(template);
     }
 
-    public Task<SignedUrlTemplate?> GetMirrorVersionTemplate(string version)
+    public Task<SignedUrlTemplate?> GetMirrorVersionTemplate(string version, IDocumentHolder? holder)
     {
         if (Find(version) is not { } record)
         {
@@ -234,6 +240,7 @@ public sealed partial class ProviderGrain(
             _templates[record.Version] = template;
         }
 
+        holders.Remember(holder);
         return Task.FromResult<SignedUrlTemplate?>(template);
     }
 
@@ -254,6 +261,7 @@ public sealed partial class ProviderGrain(
         _versionsDocument = null;
         _templates.Clear();
         _mirrorIndex = null;
+        await holders.DropAsync(this.GetGrainId());
         await IndexAsync();
         await index.AuditAsync(actor, "provider.delete-version", $"{Key}@{record.Version}");
         foreach (var key in record.Platforms.Select(p => p.StorageKey).Append(record.Sha256SumsKey).Append(record.SignatureKey))
@@ -275,6 +283,7 @@ public sealed partial class ProviderGrain(
         await state.WriteStateAsync();
         _versionsDocument = null;
         _templates.Clear();
+        await holders.DropAsync(this.GetGrainId());
         await index.AuditAsync(actor, deprecation is null ? "provider.undeprecate" : "provider.deprecate", $"{Key}@{record.Version}");
         return ChangeStatus.Done;
     }

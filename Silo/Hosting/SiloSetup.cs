@@ -27,6 +27,7 @@ public static class SiloSetup
         builder.Services.Configure<ArchiveLimits>(config.GetSection(ArchiveLimits.Section));
         builder.Services.Configure<OrleansRegistry.ApiKeys.RateLimitOptions>(config.GetSection(OrleansRegistry.ApiKeys.RateLimitOptions.Section));
         builder.Services.Configure<OrleansRegistry.ApiKeys.ApiKeyLeaseOptions>(config.GetSection(OrleansRegistry.ApiKeys.ApiKeyLeaseOptions.Section));
+        builder.Services.AddTransient<OrleansRegistry.Caching.DocumentHolders>();
         builder.Services.AddArtifactStore(config, dataDir);
         builder.Services.Configure<MirrorOptions>(config.GetSection(MirrorOptions.Section));
         builder.Services.PostConfigure<MirrorOptions>(o => o.GitCacheDirectory ??= Path.Combine(dataDir, "git-cache"));

@@ -5,6 +5,7 @@ using OrleansRegistry.Composer;
 using OrleansRegistry.Mirroring;
 using OrleansRegistry.Storage;
 using OrleansRegistry.WebFrontend.Auth;
+using OrleansRegistry.WebFrontend.Caching;
 using OrleansRegistry.WebFrontend.Errors;
 
 namespace OrleansRegistry.WebFrontend.Composer;
@@ -32,7 +33,7 @@ public static class ComposerRepositoryEndpoints
     private static async Task<IResult> PackagesJsonAsync(HttpContext http, IGrainFactory grains) =>
         CachedDocument.Serve(http, await grains.GetGrain<IComposerCatalogGrain>(0).GetPackagesJson(http.Caller().Namespaces));
 
-    private static async Task<IResult> MetadataAsync(string vendor, string file, HttpContext http, IGrainFactory grains, IOptions<RegistryOptions> options)
+    private static async Task<IResult> MetadataAsync(string vendor, string file, HttpContext http, IGrainFactory grains, DocumentCache cache, IOptions<RegistryOptions> options)
     {
         var dev = file.EndsWith("~dev.json", StringComparison.Ordinal);
         var name = file.EndsWith(".json", StringComparison.Ordinal) ? file[..^(dev ? "~dev.json".Length : ".json".Length)] : null;
@@ -43,7 +44,8 @@ public static class ComposerRepositoryEndpoints
         }
 
         var baseUrl = options.Value.PublicUrl ?? $"{http.Request.Scheme}://{http.Request.Host}";
-        var document = await grains.GetGrain<IComposerPackageGrain>(package).GetMetadata(dev, baseUrl)
+        var own = grains.GetGrain<IComposerPackageGrain>(package);
+        var document = await cache.GetAsync(own, dev ? $"p2~dev {baseUrl}" : $"p2 {baseUrl}", h => own.GetMetadata(dev, baseUrl, h))
             ?? (await MirroredAsync(grains, package) is { } mirrored ? await mirrored.GetMetadata(dev, baseUrl) : null);
         return document is null ? ApiErrors.NotFound(http, $"package {package} has no {(dev ? "dev " : "")}versions") : CachedDocument.Serve(http, document);
     }

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Orleans.Dashboard;
+using OrleansRegistry.Caching;
 using OrleansRegistry.Storage;
 using OrleansRegistry.WebFrontend.Api;
 using OrleansRegistry.WebFrontend.Auth;
+using OrleansRegistry.WebFrontend.Caching;
 using OrleansRegistry.WebFrontend.Composer;
 using OrleansRegistry.WebFrontend.Downloads;
 using OrleansRegistry.WebFrontend.Errors;
@@ -25,6 +27,8 @@ public static class RegistryFrontend
     {
         ExportPolledMetersOnly();
         builder.Services.AddGrainInterfaceTypeCache();
+        // Silos (whose grains remember document holders) and frontends (which hold them) read the same duration.
+        builder.Services.Configure<DocumentCacheOptions>(builder.Configuration.GetSection(DocumentCacheOptions.Section));
         var config = builder.Configuration;
         var address = IPAddress.Parse(config["Registry:ListenAddress"] ?? "0.0.0.0");
         var httpPort = config.GetValue("Registry:HttpPort", 8080);
@@ -58,6 +62,7 @@ public static class RegistryFrontend
         var signingKey = Secrets.Key(builder.Configuration, "Registry:UrlSigningKey", "REGISTRY_URL_SIGNING_KEY");
         builder.Services.AddSingleton(sp => new UrlSigner(signingKey, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ApiKeyLeases>();
+        builder.Services.AddSingleton<DocumentCache>();
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
         builder.Services.AddArtifactStore(builder.Configuration, options.DataDir);
         builder.Services.AddOpenApi();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OrleansRegistry.Terraform;
 using OrleansRegistry.WebFrontend.Auth;
+using OrleansRegistry.WebFrontend.Caching;
 using OrleansRegistry.WebFrontend.Downloads;
 using OrleansRegistry.WebFrontend.Errors;
 
@@ -17,7 +18,7 @@ public static class ModuleProtocolEndpoints
         return app;
     }
 
-    private static async Task<IResult> VersionsAsync(string @namespace, string name, string system, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> VersionsAsync(string @namespace, string name, string system, HttpContext http, IGrainFactory grains, DocumentCache cache)
     {
         var (address, error) = Resolve(http, @namespace, name, system);
         if (error is not null)
@@ -25,7 +26,8 @@ public static class ModuleProtocolEndpoints
             return error;
         }
 
-        var document = await grains.GetGrain<IModuleGrain>(address.Key).GetVersionsDocument();
+        var module = grains.GetGrain<IModuleGrain>(address.Key);
+        var document = await cache.GetAsync(module, "versions", module.GetVersionsDocument);
         return document is null ? ApiErrors.NotFound(http, $"module {address} not found") : CachedDocument.Serve(http, document);
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OrleansRegistry.Mirroring;
 using OrleansRegistry.Terraform;
 using OrleansRegistry.WebFrontend.Auth;
+using OrleansRegistry.WebFrontend.Caching;
 using OrleansRegistry.WebFrontend.Downloads;
 using OrleansRegistry.WebFrontend.Errors;
 
@@ -21,7 +22,8 @@ public static class NetworkMirrorEndpoints
     }
 
     private static async Task<IResult> ServeAsync(
-        string hostname, string @namespace, string type, string file, HttpContext http, IGrainFactory grains, UrlSigner signer, IOptions<RegistryOptions> options)
+        string hostname, string @namespace, string type, string file, HttpContext http, IGrainFactory grains, DocumentCache cache, UrlSigner signer,
+        IOptions<RegistryOptions> options)
     {
         var (address, error) = ProviderProtocolEndpoints.Resolve(http, @namespace, type);
         if (error is not null)
@@ -57,8 +59,8 @@ public static class NetworkMirrorEndpoints
         }
 
         var requested = file[..^".json".Length];
-        var version = await provider.GetMirrorVersionTemplate(requested)
-            ?? (await MirroredCopyAsync() is { } mirrored ? await mirrored.GetMirrorVersionTemplate(requested) : null);
+        ValueTask<SignedUrlTemplate?> VersionOf(IProviderGrain grain) => cache.GetAsync(grain, $"mirror/{requested}", h => grain.GetMirrorVersionTemplate(requested, h));
+        var version = await VersionOf(provider) ?? (await MirroredCopyAsync() is { } mirrored ? await VersionOf(mirrored) : null);
         if (version is null && route is { PullThrough: true })
         {
             var pulled = await PullThroughAsync(grains.GetGrain<IMirrorGrain>(route.MirrorId), address, requested, http.RequestAborted);
@@ -67,7 +69,7 @@ public static class NetworkMirrorEndpoints
                 return ApiErrors.Result(http, StatusCodes.Status502BadGateway, $"pull-through of {hostname}/{address.Key} {requested} failed: {pulled.Error}");
             }
 
-            version = await provider.GetMirrorVersionTemplate(requested);
+            version = await VersionOf(provider);
         }
 
         return version is null

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OrleansRegistry.Mirroring;
 using OrleansRegistry.Terraform;
 using OrleansRegistry.WebFrontend.Auth;
+using OrleansRegistry.WebFrontend.Caching;
 using OrleansRegistry.WebFrontend.Downloads;
 using OrleansRegistry.WebFrontend.Errors;
 
@@ -24,7 +25,7 @@ public static class ProviderProtocolEndpoints
         return app;
     }
 
-    private static async Task<IResult> VersionsAsync(string @namespace, string type, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> VersionsAsync(string @namespace, string type, HttpContext http, IGrainFactory grains, DocumentCache cache)
     {
         var (address, error) = Resolve(http, @namespace, type);
         if (error is not null)
@@ -32,13 +33,15 @@ public static class ProviderProtocolEndpoints
             return error;
         }
 
-        var document = await grains.GetGrain<IProviderGrain>(address.Key).GetVersionsDocument()
-            ?? (await MirroredAsync(grains, address) is { } mirrored ? await mirrored.GetVersionsDocument() : null);
+        var document = await VersionsOf(grains.GetGrain<IProviderGrain>(address.Key))
+            ?? (await MirroredAsync(grains, address) is { } mirrored ? await VersionsOf(mirrored) : null);
         return document is null ? ApiErrors.NotFound(http, $"provider {address.Key} not found") : CachedDocument.Serve(http, document);
+
+        ValueTask<ProtocolDocument?> VersionsOf(IProviderGrain provider) => cache.GetAsync(provider, "versions", provider.GetVersionsDocument);
     }
 
     private static async Task<IResult> DownloadAsync(
-        string @namespace, string type, string version, string os, string arch, HttpContext http, IGrainFactory grains, UrlSigner signer, IOptions<RegistryOptions> options)
+        string @namespace, string type, string version, string os, string arch, HttpContext http, IGrainFactory grains, DocumentCache cache, UrlSigner signer, IOptions<RegistryOptions> options)
     {
         var (address, error) = Resolve(http, @namespace, type);
         if (error is not null)
@@ -46,8 +49,9 @@ public static class ProviderProtocolEndpoints
             return error;
         }
 
-        var download = await grains.GetGrain<IProviderGrain>(address.Key).GetDownloadTemplate(version, os, arch)
-            ?? (await MirroredAsync(grains, address) is { } mirrored ? await mirrored.GetDownloadTemplate(version, os, arch) : null);
+        var name = $"download/{version}/{os}/{arch}";
+        var download = await DownloadOf(grains.GetGrain<IProviderGrain>(address.Key))
+            ?? (await MirroredAsync(grains, address) is { } mirrored ? await DownloadOf(mirrored) : null);
         if (download is null)
         {
             return ApiErrors.NotFound(http, $"provider {address.Key} has no version {version} for {os}_{arch}");
@@ -55,6 +59,8 @@ public static class ProviderProtocolEndpoints
 
         // Terraform sends no token to these URLs, so each carries its own short-lived signature.
         return new SignedUrlDocument(download, $"{http.Request.Scheme}://{http.Request.Host}", signer, options.Value.SignedUrlLifetime);
+
+        ValueTask<SignedUrlTemplate?> DownloadOf(IProviderGrain provider) => cache.GetAsync(provider, name, h => provider.GetDownloadTemplate(version, os, arch, h));
     }
 
     /// <summary>No uploaded provider has this address: a mirror's copy of it, if a mirror covers it.</summary>

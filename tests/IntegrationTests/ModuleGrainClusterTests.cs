@@ -36,6 +36,7 @@ public sealed class ModuleGrainClusterTests(PostgresServer postgres) : IAsyncLif
             silo.Services.AddSingleton<RegistryIndex>();
             silo.Services.AddSingleton(new OrleansRegistry.Signing.SecretProtector(new byte[32]));
             silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddTransient<OrleansRegistry.Caching.DocumentHolders>();
             silo.Services.AddSingleton<IArtifactStore>(_store);
             silo.Services.Configure<ArchiveLimits>(_ => { });
         });
@@ -89,7 +90,7 @@ public sealed class ModuleGrainClusterTests(PostgresServer postgres) : IAsyncLif
         Assert.Equal("1.0.0", details.Version.Version); // the latest release wins over a newer pre-release
         Assert.Equal("use 1.1", details.Version.Deprecation?.Reason);
         Assert.Contains("Says hello from version 1.0.0", details.Readme, StringComparison.Ordinal);
-        var document = await _cluster.Client.GetGrain<IModuleGrain>(key).GetVersionsDocument();
+        var document = await _cluster.Client.GetGrain<IModuleGrain>(key).GetVersionsDocument(null);
         Assert.Contains("\"deprecation\":{\"reason\":\"use 1.1\"}", System.Text.Encoding.UTF8.GetString(document!.Body), StringComparison.Ordinal);
     }
 }

@@ -30,6 +30,19 @@ public sealed class RegistryApi(HttpClient client, string adminKey)
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    public async Task<HttpResponseMessage> PublishModuleAsync(string ns, string name, string system, string version, byte[] archive, string fileName = "module.tar.gz", string? key = null)
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(ns), "namespace" },
+            { new StringContent(name), "name" },
+            { new StringContent(system), "system" },
+            { new StringContent(version), "version" },
+            { new ByteArrayContent(archive), "file", fileName },
+        };
+        return await SendAsync(HttpMethod.Post, "/api/v1/modules", key, form);
+    }
+
     public Task CreateNamespaceAsync(string name) => JsonAsync(HttpMethod.Post, "/api/v1/namespaces", new { name }, expectedStatus: 201);
 
     public async Task<string> CreateKeyAsync(string[] scopes, string[]? namespaces = null)

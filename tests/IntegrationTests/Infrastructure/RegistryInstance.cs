@@ -121,18 +121,8 @@ public sealed class RegistryInstance : IAsyncDisposable
 
     public Task<string> CreateKeyAsync(string[] scopes, string[]? namespaces = null) => Api.CreateKeyAsync(scopes, namespaces);
 
-    public async Task<HttpResponseMessage> PublishModuleAsync(string ns, string name, string system, string version, byte[] archive, string fileName = "module.tar.gz", string? key = null)
-    {
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent(ns), "namespace" },
-            { new StringContent(name), "name" },
-            { new StringContent(system), "system" },
-            { new StringContent(version), "version" },
-            { new ByteArrayContent(archive), "file", fileName },
-        };
-        return await SendAsync(HttpMethod.Post, "/api/v1/modules", key, form);
-    }
+    public Task<HttpResponseMessage> PublishModuleAsync(string ns, string name, string system, string version, byte[] archive, string fileName = "module.tar.gz", string? key = null) =>
+        Api.PublishModuleAsync(ns, name, system, version, archive, fileName, key);
 
     public async ValueTask DisposeAsync()
     {

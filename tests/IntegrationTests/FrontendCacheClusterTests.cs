@@ -4,22 +4,28 @@ using OrleansRegistry.IntegrationTests.Infrastructure;
 namespace OrleansRegistry.IntegrationTests;
 
 /// <summary>
-/// Two registry nodes on one database: each frontend authenticates a key from its own lease, yet the rate limit is
-/// counted once for the cluster, and revoking or changing a key on one node takes effect on the other at once. The
-/// lease duration is set to five minutes here, so only the key grain telling the frontends can explain that.
+/// Two registry nodes on one database, each frontend keeping API key leases and grains' documents for itself. The
+/// rate limit is still counted once for the cluster, and revoking a key or publishing a version through one node
+/// takes effect on the other at once. Lease and cache durations are five minutes here, so only the grains telling
+/// the frontends can explain that.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class ApiKeyLeaseClusterTests(PostgresServer postgres)
+public sealed class FrontendCacheClusterTests(PostgresServer postgres)
 {
+    private static readonly Dictionary<string, string> LongLived = new()
+    {
+        ["Registry__ApiKeyLease__Duration"] = "00:05:00",
+        ["Registry__DocumentCache__Duration"] = "00:05:00",
+    };
+
     [Fact]
     public async Task Leases_count_one_limit_for_the_cluster_and_revocation_reaches_every_frontend_at_once()
     {
         var dataDir = ProviderMirrorTests.TempDir("lease-cluster");
         var tls = TestCertificates.Create(Path.Combine(dataDir, "tls"));
         var database = await postgres.CreateDatabaseAsync();
-        var settings = new Dictionary<string, string> { ["Registry__ApiKeyLease__Duration"] = "00:05:00" };
-        await using var first = await RegistryNode.StartAsync(database, dataDir, tls, tls.CaPath, settings: settings);
-        await using var second = await RegistryNode.StartAsync(database, dataDir, tls, tls.CaPath, first.AdminKey, settings);
+        await using var first = await RegistryNode.StartAsync(database, dataDir, tls, tls.CaPath, settings: LongLived);
+        await using var second = await RegistryNode.StartAsync(database, dataDir, tls, tls.CaPath, first.AdminKey, LongLived);
 
         // 40 concurrent requests, half on each node, against a limit of 25 an hour: exactly 25 served.
         var limited = await CreateKeyAsync(first, new { name = "ci", scopes = new[] { "modules:read" }, rate_limit_per_hour = 25 });
@@ -54,6 +60,38 @@ public sealed class ApiKeyLeaseClusterTests(PostgresServer postgres)
 
         Assert.Equal(HttpStatusCode.TooManyRequests, await StatusAsync(second, changed.Key));
     }
+
+    [Fact]
+    public async Task A_version_published_or_deleted_through_one_node_is_served_by_the_other_at_once()
+    {
+        var dataDir = ProviderMirrorTests.TempDir("document-cluster");
+        var tls = TestCertificates.Create(Path.Combine(dataDir, "tls"));
+        var database = await postgres.CreateDatabaseAsync();
+        await using var first = await RegistryNode.StartAsync(database, dataDir, tls, tls.CaPath, settings: LongLived);
+        await using var second = await RegistryNode.StartAsync(database, dataDir, tls, tls.CaPath, first.AdminKey, LongLived);
+        await first.Api.CreateNamespaceAsync("cached");
+        await PublishAsync(first, "1.0.0");
+        const string Versions = "/v1/modules/cached/net/aws/versions";
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(["1.0.0"], VersionsIn(await second.Api.JsonAsync(HttpMethod.Get, Versions)));
+        }
+
+        await PublishAsync(first, "1.1.0");
+        Assert.Equal(["1.0.0", "1.1.0"], VersionsIn(await second.Api.JsonAsync(HttpMethod.Get, Versions)));
+
+        await first.Api.JsonAsync(HttpMethod.Delete, "/api/v1/modules/cached/net/aws/versions/1.0.0", expectedStatus: 204);
+        Assert.Equal(["1.1.0"], VersionsIn(await second.Api.JsonAsync(HttpMethod.Get, Versions)));
+    }
+
+    private static async Task PublishAsync(RegistryNode node, string version)
+    {
+        using var published = await node.Api.PublishModuleAsync("cached", "net", "aws", version, ModuleArchives.Greeting(version));
+        Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+    }
+
+    private static string[] VersionsIn(System.Text.Json.JsonElement document) =>
+        [.. document.GetProperty("modules")[0].GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("version").GetString()!).Order(StringComparer.Ordinal)];
 
     private static async Task<(string Id, string Key)> CreateKeyAsync(RegistryNode node, object body)
     {
