@@ -9,41 +9,20 @@ namespace OrleansRegistry.Caching;
 /// </summary>
 public sealed partial class DocumentHolders(IOptions<DocumentCacheOptions> options, TimeProvider clock, ILogger<DocumentHolders> logger)
 {
-    private static readonly TimeSpan DropTimeout = TimeSpan.FromSeconds(5);
-    private readonly Dictionary<GrainId, (IDocumentHolder Holder, DateTimeOffset Until)> _holders = [];
+    private readonly HolderSet<IDocumentHolder> _holders = new(clock);
 
     public void Remember(IDocumentHolder? holder)
     {
         if (holder is not null)
         {
             // Twice the frontend's duration: clocks of silos and frontends differ a little.
-            _holders[holder.GetGrainId()] = (holder, clock.GetUtcNow() + (2 * options.Value.Duration));
+            _holders.Remember(holder, clock.GetUtcNow() + (2 * options.Value.Duration));
         }
     }
 
     /// <summary>Tells every holder that may still keep a document of <paramref name="grain"/> to drop it.</summary>
-    public async Task DropAsync(GrainId grain)
-    {
-        if (_holders.Count == 0)
-        {
-            return;
-        }
-
-        var now = clock.GetUtcNow();
-        var live = _holders.Values.Where(h => h.Until > now).Select(h => h.Holder).ToList();
-        _holders.Clear();
-        await Task.WhenAll(live.Select(async holder =>
-        {
-            try
-            {
-                await holder.Drop(grain).WaitAsync(DropTimeout);
-            }
-            catch (Exception e) when (e is TimeoutException or OrleansException)
-            {
-                LogDropFailed(logger, grain.ToString(), e.Message);
-            }
-        }));
-    }
+    public Task DropAsync(GrainId grain) =>
+        _holders.DropAllAsync(holder => holder.Drop(grain), e => LogDropFailed(logger, grain.ToString(), e.Message));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell a frontend to drop its documents of {Grain} (they expire by themselves): {Reason}")]
     private static partial void LogDropFailed(ILogger logger, string grain, string reason);
