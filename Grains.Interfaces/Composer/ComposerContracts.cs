@@ -113,5 +113,5 @@ public interface IComposerCatalogGrain : IGrainWithIntegerKey
 
     /// <summary><c>packages.json</c> for a key that sees <paramref name="vendors"/> (null = every vendor).</summary>
     [Alias("packages-json"), Orleans.Concurrency.ReadOnly]
-    Task<ProtocolDocument> GetPackagesJson(string[]? vendors);
+    Task<ProtocolDocument> GetPackagesJson(string[]? vendors, IDocumentHolder? holder);
 }

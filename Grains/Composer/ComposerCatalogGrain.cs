@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using OrleansRegistry.Caching;
 
 namespace OrleansRegistry.Composer;
 
@@ -19,7 +20,8 @@ public sealed class ComposerCatalogState
 [GrainType("composer-catalog")]
 public sealed class ComposerCatalogGrain(
     [PersistentState("composer-catalog", RegistryStorage.Name)] IPersistentState<ComposerCatalogState> state,
-    TimeProvider clock) : Grain, IComposerCatalogGrain
+    TimeProvider clock,
+    DocumentHolders holders) : Grain, IComposerCatalogGrain
 {
     private const int MaxRenderings = 256;
     private readonly Dictionary<string, ProtocolDocument> _rendered = new(StringComparer.Ordinal);
@@ -49,7 +51,7 @@ public sealed class ComposerCatalogGrain(
         }
     }
 
-    public Task<ProtocolDocument> GetPackagesJson(string[]? vendors)
+    public Task<ProtocolDocument> GetPackagesJson(string[]? vendors, IDocumentHolder? holder)
     {
         var key = vendors is null ? "*" : string.Join(',', vendors.Order(StringComparer.Ordinal));
         if (!_rendered.TryGetValue(key, out var document))
@@ -67,6 +69,7 @@ public sealed class ComposerCatalogGrain(
             _rendered[key] = document;
         }
 
+        holders.Remember(holder);
         return Task.FromResult(document);
     }
 
@@ -75,6 +78,7 @@ public sealed class ComposerCatalogGrain(
         state.State.ChangedAt = clock.GetUtcNow();
         _rendered.Clear();
         await state.WriteStateAsync();
+        await holders.DropAsync(this.GetGrainId());
     }
 
     private static ProtocolDocument Render(IEnumerable<string> packages, IEnumerable<string> mirroredPatterns, DateTimeOffset changedAt)

@@ -24,7 +24,9 @@ public sealed class ApiKeyLeases(IGrainFactory grains, TimeProvider clock) : IAp
     {
         if (_slots.TryGetValue(keyId, out var slot))
         {
-            for (var attempt = 0; attempt < 2; attempt++)
+            // Up to two shared renewals, each tried by the request that waited for it (so no counted request is left
+            // unused while this one goes on), then one request asked for directly.
+            for (var attempt = 0; ; attempt++)
             {
                 var current = Volatile.Read(ref slot.Current);
                 if (current is null || !current.IsFor(secretHash))
@@ -35,6 +37,11 @@ public sealed class ApiKeyLeases(IGrainFactory grains, TimeProvider clock) : IAp
                 if (current.TryUse(_clock.GetUtcNow()) is { } use)
                 {
                     return use;
+                }
+
+                if (attempt == 2)
+                {
+                    break;
                 }
 
                 var renewed = await slot.RenewAsync(current, this);

@@ -30,8 +30,14 @@ public static class ComposerRepositoryEndpoints
         return app;
     }
 
-    private static async Task<IResult> PackagesJsonAsync(HttpContext http, IGrainFactory grains) =>
-        CachedDocument.Serve(http, await grains.GetGrain<IComposerCatalogGrain>(0).GetPackagesJson(http.Caller().Namespaces));
+    private static async Task<IResult> PackagesJsonAsync(HttpContext http, IGrainFactory grains, DocumentCache cache)
+    {
+        // One packages.json per set of visible vendors.
+        var vendors = http.Caller().Namespaces;
+        var catalog = grains.GetGrain<IComposerCatalogGrain>(0);
+        var name = vendors is null ? "packages.json" : $"packages.json {string.Join(',', vendors.Order(StringComparer.Ordinal))}";
+        return CachedDocument.Serve(http, (await cache.GetAsync(catalog, name, async h => await catalog.GetPackagesJson(vendors, h)))!);
+    }
 
     private static async Task<IResult> MetadataAsync(string vendor, string file, HttpContext http, IGrainFactory grains, DocumentCache cache, IOptions<RegistryOptions> options)
     {

@@ -153,18 +153,18 @@ bench() { # endpoint auth [if-modified-since]; VARIANT set: the registry only, r
   if [ -n "${VARIANT:-}" ]; then targets=registry; name="$endpoint [$VARIANT]"; fi
   for round in $(seq 1 "$ROUNDS"); do for target in $targets; do
     port=$HTTP_PORT; [ "$target" = nginx ] && port=$NGINX_PORT
-    if [ "$target" = registry ] && [ "$round" = 1 ]; then # warm-up: activations, JIT, connection pools
+    if [ "$target" = registry ] && [ "$round" = 1 ]; then # warm-up: activations, tiered JIT (still busy after 3 s), connection pools
       BENCH_URLS="$OUT/urls/$endpoint.txt" BENCH_AUTH="$auth" BENCH_IMS="$ims" \
-        taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d3s -s "$ROOT/scripts/bench/bench.lua" "http://127.0.0.1:$port" >/dev/null
+        taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d5s -s "$ROOT/scripts/bench/bench.lua" "http://127.0.0.1:$port" >/dev/null
     fi
     local tracer="" profiler=""
-    if [ "$target" = registry ] && [ "$round" = 1 ] && [ "$endpoint" = "${BENCH_TRACE:-}" ]; then
+    if [ "$target" = registry ] && [ "$round" = "$ROUNDS" ] && [ "$endpoint" = "${BENCH_TRACE:-}" ]; then
       taskset -c 1 "$TRACE" collect -p "$registry_pid" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf '%02d' $((DURATION - 2)))" \
         -o "$OUT/trace-$endpoint.nettrace" >/dev/null 2>&1 &
       tracer=$!
       sleep 1
     fi
-    if [ "$target" = registry ] && [ "$round" = 1 ] && [ "$endpoint" = "${BENCH_PERF:-}" ]; then
+    if [ "$target" = registry ] && [ "$round" = "$ROUNDS" ] && [ "$endpoint" = "${BENCH_PERF:-}" ]; then
       taskset -c 1 perf record -q -F 999 -g -p "$registry_pid" -o "$OUT/perf-$endpoint.data" -- sleep $((DURATION - 2)) >/dev/null 2>&1 &
       profiler=$!
     fi
