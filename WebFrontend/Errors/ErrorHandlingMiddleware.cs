@@ -5,7 +5,9 @@ namespace OrleansRegistry.WebFrontend.Errors;
 
 /// <summary>
 /// Turns what escapes an endpoint into the JSON error shape: client mistakes become 4xx, an unreachable cluster
-/// 503, anything else a 500 without details (the details go to the log, never to the client).
+/// 503, anything else a 500 without details (the details go to the log, never to the client). An error status that
+/// nothing wrote a body for (405 from routing, say) gets the JSON shape too — here rather than in ASP.NET's
+/// status-code-pages middleware, which cost a middleware and a feature object on every request.
 /// </summary>
 public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
 {
@@ -14,6 +16,11 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
         try
         {
             await next(http);
+            var response = http.Response;
+            if (response.StatusCode >= 400 && !response.HasStarted && response.ContentLength is null && response.ContentType is null)
+            {
+                await ApiErrors.WriteAsync(http, response.StatusCode, $"{http.Request.Method} {http.Request.Path} failed with status {response.StatusCode}");
+            }
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {

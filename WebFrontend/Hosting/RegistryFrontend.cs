@@ -111,14 +111,6 @@ public static class RegistryFrontend
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<HttpMetricsMiddleware>();
         app.UseMiddleware<NotReadyMiddleware>();
-        app.UseStatusCodePages(async context =>
-        {
-            var http = context.HttpContext;
-            if (http.Response.ContentLength is null && http.Response.ContentType is null && http.Response.StatusCode >= 400)
-            {
-                await ApiErrors.WriteAsync(http, http.Response.StatusCode, $"{http.Request.Method} {http.Request.Path} failed with status {http.Response.StatusCode}");
-            }
-        });
         var metricsPort = app.Configuration.GetValue("Registry:MetricsPort", 9090);
         app.MapMetrics().RequireHost($"*:{metricsPort}");
         app.MapHealth();
