@@ -12,9 +12,24 @@ public sealed class UrlSigner(byte[] key, TimeProvider clock)
 {
     public const string FilesPrefix = "/files/";
 
-    public string Sign(string artifactKey, TimeSpan lifetime)
+    /// <summary>
+    /// Expiry times are rounded up to this step, so every link to an artifact signed within one step is the same URL
+    /// and a document full of links can be rendered once per step; a link lives for its lifetime plus at most a step.
+    /// </summary>
+    public static readonly TimeSpan ExpiryStep = TimeSpan.FromSeconds(30);
+
+    public string Sign(string artifactKey, TimeSpan lifetime) => SignUntil(artifactKey, ExpiryFor(lifetime));
+
+    /// <summary>The expiry (Unix seconds) of a link signed now for <paramref name="lifetime"/>.</summary>
+    public long ExpiryFor(TimeSpan lifetime)
     {
+        var step = (long)ExpiryStep.TotalSeconds;
         var expires = clock.GetUtcNow().Add(lifetime).ToUnixTimeSeconds();
+        return (expires + step - 1) / step * step;
+    }
+
+    public string SignUntil(string artifactKey, long expires)
+    {
         var path = FilesPrefix + artifactKey;
         return $"{path}?exp={expires}&sig={Signature(path, expires)}";
     }

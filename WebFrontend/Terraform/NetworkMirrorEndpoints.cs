@@ -22,7 +22,7 @@ public static class NetworkMirrorEndpoints
     }
 
     private static async Task<IResult> ServeAsync(
-        string hostname, string @namespace, string type, string file, HttpContext http, IGrainFactory grains, DocumentCache cache, UrlSigner signer,
+        string hostname, string @namespace, string type, string file, HttpContext http, IGrainFactory grains, DocumentCache cache, SignedUrlDocuments documents,
         IOptions<RegistryOptions> options)
     {
         var (address, error) = ProviderProtocolEndpoints.Resolve(http, @namespace, type);
@@ -74,7 +74,7 @@ public static class NetworkMirrorEndpoints
 
         return version is null
             ? ApiErrors.NotFound(http, $"provider {hostname}/{address.Key} has no version {requested}")
-            : new SignedUrlDocument(version, $"{http.Request.Scheme}://{http.Request.Host}", signer, options.Value.SignedUrlLifetime);
+            : documents.Render(version, $"{http.Request.Scheme}://{http.Request.Host}");
     }
 
     /// <summary>Waits for the mirror's fetch of the version, asking again while it is pending (up to five minutes).</summary>

@@ -41,7 +41,7 @@ public static class ProviderProtocolEndpoints
     }
 
     private static async Task<IResult> DownloadAsync(
-        string @namespace, string type, string version, string os, string arch, HttpContext http, IGrainFactory grains, DocumentCache cache, UrlSigner signer, IOptions<RegistryOptions> options)
+        string @namespace, string type, string version, string os, string arch, HttpContext http, IGrainFactory grains, DocumentCache cache, SignedUrlDocuments documents)
     {
         var (address, error) = Resolve(http, @namespace, type);
         if (error is not null)
@@ -58,7 +58,7 @@ public static class ProviderProtocolEndpoints
         }
 
         // Terraform sends no token to these URLs, so each carries its own short-lived signature.
-        return new SignedUrlDocument(download, $"{http.Request.Scheme}://{http.Request.Host}", signer, options.Value.SignedUrlLifetime);
+        return documents.Render(download, $"{http.Request.Scheme}://{http.Request.Host}");
 
         ValueTask<SignedUrlTemplate?> DownloadOf(IProviderGrain provider) => cache.GetAsync(provider, name, h => provider.GetDownloadTemplate(version, os, arch, h));
     }

@@ -27,6 +27,22 @@ public class UrlSignerTests
     }
 
     [Fact]
+    public void Links_signed_within_one_expiry_step_are_the_same_url_and_live_at_least_their_lifetime()
+    {
+        var start = DateTimeOffset.Parse("2026-01-01T00:00:07Z", System.Globalization.CultureInfo.InvariantCulture);
+        var clock = new FakeTimeProvider(start);
+        var signer = new UrlSigner(Key, clock);
+        var first = signer.Sign("providers/a.zip", TimeSpan.FromMinutes(10));
+        clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(first, signer.Sign("providers/a.zip", TimeSpan.FromMinutes(10)));
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.NotEqual(first, signer.Sign("providers/a.zip", TimeSpan.FromMinutes(10)));
+
+        var expires = DateTimeOffset.FromUnixTimeSeconds(long.Parse(Split(first).Exp!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(expires - start, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10) + UrlSigner.ExpiryStep);
+    }
+
+    [Fact]
     public void Tampering_with_path_expiry_or_key_is_refused()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
