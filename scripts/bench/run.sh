@@ -100,6 +100,13 @@ start_registry() { # [VAR=value ...]: extra environment for this start
   done
 }
 
+# utime + stime (clock ticks) of the registry process, or of nginx's worker.
+server_cpu_ticks() {
+  local pid=$registry_pid
+  [ "$1" = nginx ] && pid=$(pgrep -P "$(cat "$WORK/nginx.pid")" | head -1)
+  awk '{ print $14 + $15 }' "/proc/$pid/stat"
+}
+
 rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$registry_pid/status"; }
 result() { printf '%s\n' "$1" >> "$OUT/results.jsonl"; }
 
@@ -168,8 +175,11 @@ bench() { # endpoint auth [if-modified-since]; VARIANT set: the registry only, r
       taskset -c 1 perf record -q -F 999 -g -p "$registry_pid" -o "$OUT/perf-$endpoint.data" -- sleep $((DURATION - 2)) >/dev/null 2>&1 &
       profiler=$!
     fi
+    local cpu_before; cpu_before=$(server_cpu_ticks "$target")
     out=$(BENCH_URLS="$OUT/urls/$endpoint.txt" BENCH_AUTH="$auth" BENCH_IMS="$ims" \
       taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$ROOT/scripts/bench/bench.lua" "http://127.0.0.1:$port")
+    # The server's share of its core during the run: below 1.0, it was waiting (latency-bound), not out of CPU.
+    local cpu; cpu=$(awk -v a="$cpu_before" -v b="$(server_cpu_ticks "$target")" -v hz="$(getconf CLK_TCK)" -v d="$DURATION" 'BEGIN { printf "%.2f", (b - a) / hz / d }')
     if [ -n "$profiler" ]; then
       wait "$profiler" || true
       perf report -i "$OUT/perf-$endpoint.data" --no-children --sort sym --stdio -g none --percent-limit 0.3 > "$OUT/perf-$endpoint.self.txt" 2>/dev/null || true
@@ -182,8 +192,8 @@ bench() { # endpoint auth [if-modified-since]; VARIANT set: the registry only, r
     fi
     json=$(printf '%s\n' "$out" | sed -n 's/^BENCHJSON {//p')
     [ -n "$json" ] || die "wrk printed no result for $endpoint on $target: $out"
-    result "{\"name\":\"wrk\",\"endpoint\":\"$name\",\"target\":\"$target\",\"round\":$round,$json"
-    log "$name on $target (round $round): $(printf '%s' "$json" | sed 's/,"bytes_per_s.*//')"
+    result "{\"name\":\"wrk\",\"endpoint\":\"$name\",\"target\":\"$target\",\"round\":$round,\"cpu\":$cpu,$json"
+    log "$name on $target (round $round): $(printf '%s' "$json" | sed 's/,"bytes_per_s.*//'), cpu $cpu"
   done; done
 }
 

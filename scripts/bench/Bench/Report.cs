@@ -25,8 +25,8 @@ public static class Report
         var runs = results.Where(r => (string?)r["name"] == "wrk").ToList();
         var endpoints = new JsonArray();
         var table = new StringBuilder();
-        table.AppendLine("| endpoint | registry req/s | p50 ms | p99 ms | nginx req/s | nginx p99 ms | registry/nginx | target | met |");
-        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|---|");
+        table.AppendLine("| endpoint | registry req/s | p50 ms | p99 ms | CPU | nginx req/s | nginx p99 ms | nginx CPU | registry/nginx | target | met |");
+        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
         foreach (var endpoint in runs.Select(r => (string)r["endpoint"]!).Distinct())
         {
             var registry = Median(runs, endpoint, "registry");
@@ -46,7 +46,7 @@ public static class Report
             {
                 ["endpoint"] = endpoint, ["registry"] = registry.DeepClone(), ["nginx"] = nginx.DeepClone(), ["ratio"] = Math.Round(ratio, 3), ["target"] = target, ["met"] = met,
             });
-            table.AppendLine(CultureInfo.InvariantCulture, $"| {endpoint} | {(double)registry["rps"]!:0} | {(double)registry["p50_ms"]!:0.00} | {(double)registry["p99_ms"]!:0.00} | {(double)nginx["rps"]!:0} | {(double)nginx["p99_ms"]!:0.00} | {ratio:0.00} | {target} | {(met ? "yes" : "**no**")} |");
+            table.AppendLine(CultureInfo.InvariantCulture, $"| {endpoint} | {(double)registry["rps"]!:0} | {(double)registry["p50_ms"]!:0.00} | {(double)registry["p99_ms"]!:0.00} | {Cpu(registry)} | {(double)nginx["rps"]!:0} | {(double)nginx["p99_ms"]!:0.00} | {Cpu(nginx)} | {ratio:0.00} | {target} | {(met ? "yes" : "**no**")} |");
         }
 
         table.AppendLine();
@@ -65,6 +65,9 @@ public static class Report
         Console.WriteLine(table.ToString());
         return 0;
     }
+
+    /// <summary>The server's share of its core during the run (1.00 = CPU-bound).</summary>
+    private static string Cpu(JsonObject run) => run["cpu"] is { } cpu ? ((double)cpu).ToString("0.00", CultureInfo.InvariantCulture) : "";
 
     /// <summary>The run with the median requests/s of an endpoint on a target (registry and nginx alternate in rounds).</summary>
     private static JsonObject? Median(List<JsonObject> runs, string endpoint, string target)
