@@ -15,7 +15,7 @@ public sealed record AuthOutcome(ApiKeyPrincipal? Principal, int Status, string?
 /// </summary>
 public sealed class ApiKeyAuthenticator(ApiKeyLeases leases, IOptions<RegistryOptions> options)
 {
-    private const string ItemKey = "registry.principal";
+    internal const string ItemKey = "registry.principal";
 
     public async Task<AuthOutcome> AuthenticateAsync(HttpContext http)
     {

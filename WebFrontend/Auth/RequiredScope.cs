@@ -1,0 +1,23 @@
+using OrleansRegistry.ApiKeys;
+using OrleansRegistry.WebFrontend.Errors;
+
+namespace OrleansRegistry.WebFrontend.Auth;
+
+/// <summary>Endpoint metadata: the request must carry a valid key holding <see cref="Scope"/> (checked by <see cref="ScopeMiddleware"/>).</summary>
+public sealed record RequiredScope(string Scope);
+
+public static class RequiredScopeExtensions
+{
+    /// <summary>Requires a key with <paramref name="scope"/> on every endpoint of the builder.</summary>
+    public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequiredScope(scope));
+
+    /// <summary>The principal the scope middleware authenticated.</summary>
+    public static ApiKeyPrincipal Caller(this HttpContext http) =>
+        (http.Items[ApiKeyAuthenticator.ItemKey] as AuthOutcome)?.Principal
+        ?? throw new InvalidOperationException("endpoint has no RequireScope");
+
+    /// <summary>403 when the caller's key is limited to other namespaces; null when allowed.</summary>
+    public static IResult? ForbidUnlessNamespace(this HttpContext http, string ns) =>
+        http.Caller().CanAccessNamespace(ns) ? null : ApiErrors.Forbidden(http, $"the API key may not access namespace '{ns}'");
+}
