@@ -6,11 +6,9 @@ namespace OrleansRegistry.ApiKeys;
 /// <summary>The frontends holding a lease of this key, told to drop it when the key is revoked or changed.</summary>
 public sealed partial class ApiKeyGrain
 {
-    private HolderSet<IApiKeyLeaseHolder>? _holders;
+    private readonly HolderSet<IApiKeyLeaseHolder> _holders = new(clock);
 
-    private HolderSet<IApiKeyLeaseHolder> Holders => _holders ??= new(clock);
-
-    private void RememberHolder(IApiKeyLeaseHolder holder, DateTimeOffset until) => Holders.Remember(holder, until);
+    private void RememberHolder(IApiKeyLeaseHolder holder, DateTimeOffset until) => _holders.Remember(holder, until);
 
     /// <summary>
     /// Tells every frontend whose lease may still run to drop it. A frontend that cannot be told (it crashed, or the
@@ -20,7 +18,7 @@ public sealed partial class ApiKeyGrain
     {
         _principal = null;
         var keyId = this.GetPrimaryKeyString();
-        return Holders.DropAllAsync(holder => holder.Drop(keyId), e => LogDropFailed(logger, keyId, e.Message));
+        return _holders.DropAllAsync(holder => holder.Drop(keyId), e => LogDropFailed(logger, keyId, e.Message));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell a frontend to drop its lease of API key {KeyId} (it expires by itself): {Reason}")]

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using OrleansRegistry.Mirroring;
 using OrleansRegistry.Terraform;
 using OrleansRegistry.WebFrontend.Auth;
