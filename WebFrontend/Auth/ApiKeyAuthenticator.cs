@@ -15,17 +15,16 @@ public sealed record AuthOutcome(ApiKeyPrincipal? Principal, int Status, string?
 /// </summary>
 public sealed class ApiKeyAuthenticator(ApiKeyLeases leases, IOptions<RegistryOptions> options)
 {
-    internal const string ItemKey = "registry.principal";
-
     public async Task<AuthOutcome> AuthenticateAsync(HttpContext http)
     {
-        if (http.Items.TryGetValue(ItemKey, out var cached) && cached is AuthOutcome done)
+        // Kept as a feature (not in Items, a dictionary created per request) for the endpoint to read back.
+        if (http.Features.Get<AuthOutcome>() is { } done)
         {
             return done;
         }
 
         var outcome = await AuthenticateCoreAsync(http);
-        http.Items[ItemKey] = outcome;
+        http.Features.Set(outcome);
         return outcome;
     }
 

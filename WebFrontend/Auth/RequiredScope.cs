@@ -3,7 +3,7 @@ using OrleansRegistry.WebFrontend.Errors;
 
 namespace OrleansRegistry.WebFrontend.Auth;
 
-/// <summary>Endpoint metadata: the request must carry a valid key holding <see cref="Scope"/> (checked by <see cref="ScopeMiddleware"/>).</summary>
+/// <summary>Endpoint metadata: the request must carry a valid key holding <see cref="Scope"/> (checked by <see cref="EndpointAccessMiddleware"/>).</summary>
 public sealed record RequiredScope(string Scope);
 
 public static class RequiredScopeExtensions
@@ -14,7 +14,7 @@ public static class RequiredScopeExtensions
 
     /// <summary>The principal the scope middleware authenticated.</summary>
     public static ApiKeyPrincipal Caller(this HttpContext http) =>
-        (http.Items[ApiKeyAuthenticator.ItemKey] as AuthOutcome)?.Principal
+        http.Features.Get<AuthOutcome>()?.Principal
         ?? throw new InvalidOperationException("endpoint has no RequireScope");
 
     /// <summary>403 when the caller's key is limited to other namespaces; null when allowed.</summary>

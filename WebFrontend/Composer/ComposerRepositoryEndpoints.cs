@@ -20,7 +20,10 @@ public static class ComposerRepositoryEndpoints
 
     public static IEndpointRouteBuilder MapComposerRepository(this IEndpointRouteBuilder app)
     {
-        var repo = app.MapGroup("").WithTags("Composer").AddEndpointFilter(new RejectComposer1Filter()).RequireScope(Scopes.PackagesRead);
+        var repo = app.MapGroup("").WithTags("Composer")
+            // Composer 1 is retired: its requests get a clear 400 instead of half-working metadata.
+            .RejectClient("Composer/1.", "Composer 1 is not supported by this repository; upgrade to Composer 2 (composer self-update --2)")
+            .RequireScope(Scopes.PackagesRead);
         repo.MapGet("/packages.json", PackagesJsonAsync);
         repo.MapGet("/p2/{vendor}/{file}", MetadataAsync);
         repo.MapMethods("/dists/{vendor}/{name}/{version}/{file}", [HttpMethods.Get, HttpMethods.Head], DistAsync);
@@ -175,17 +178,5 @@ public static class ComposerRepositoryEndpoints
         }
 
         return TypedResults.Json(new { status = "success" });
-    }
-}
-
-/// <summary>Composer 1 is retired: its requests get a clear 400 instead of half-working metadata.</summary>
-public sealed class RejectComposer1Filter : IEndpointFilter
-{
-    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var agent = context.HttpContext.Request.Headers.UserAgent.ToString();
-        return agent.StartsWith("Composer/1.", StringComparison.Ordinal)
-            ? ValueTask.FromResult<object?>(ApiErrors.BadRequest(context.HttpContext, "Composer 1 is not supported by this repository; upgrade to Composer 2 (composer self-update --2)"))
-            : next(context);
     }
 }

@@ -112,7 +112,7 @@ public static class RegistryFrontend
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<HttpMetricsMiddleware>();
         app.UseMiddleware<NotReadyMiddleware>();
-        app.UseMiddleware<ScopeMiddleware>();
+        app.UseMiddleware<EndpointAccessMiddleware>();
         var metricsPort = app.Configuration.GetValue("Registry:MetricsPort", 9090);
         app.MapMetrics().RequireHost($"*:{metricsPort}");
         app.MapHealth();

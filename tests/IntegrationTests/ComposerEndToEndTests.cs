@@ -155,6 +155,12 @@ public sealed class ComposerEndToEndTests(PostgresServer postgres) : IAsyncLifet
         using var composer1 = await _registry.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.BadRequest, composer1.StatusCode);
         Assert.Contains("Composer 2", await composer1.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Without a key too: the outdated client is told what to do, not asked for credentials.
+        var keyless = _registry.Request(HttpMethod.Get, "/p2/acme/lib.json");
+        keyless.Headers.UserAgent.ParseAdd("Composer/1.10.26");
+        using var keylessComposer1 = await _registry.Client.SendAsync(keyless);
+        Assert.Equal(HttpStatusCode.BadRequest, keylessComposer1.StatusCode);
     }
 
     private async Task<double> NotModifiedCountAsync(string route)

@@ -1,0 +1,50 @@
+using OrleansRegistry.WebFrontend.Errors;
+
+namespace OrleansRegistry.WebFrontend.Auth;
+
+/// <summary>
+/// Who may call an endpoint, checked before it runs: clients the endpoint turns away (<see cref="RejectedClient"/>)
+/// get their 400 first, then requests to endpoints marked with <see cref="RequiredScope"/> are authenticated and
+/// checked for every scope they require. A middleware reading endpoint metadata rather than endpoint filters: filters
+/// make minimal APIs box every handler argument into an invocation context on each request.
+/// </summary>
+public sealed class EndpointAccessMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator)
+{
+    public Task InvokeAsync(HttpContext http)
+    {
+        var metadata = http.GetEndpoint()?.Metadata;
+        if (metadata is null)
+        {
+            return next(http);
+        }
+
+        if (metadata.GetMetadata<RejectedClient>() is { } rejected && rejected.Matches(http.Request))
+        {
+            return ApiErrors.WriteAsync(http, StatusCodes.Status400BadRequest, rejected.Message);
+        }
+
+        var required = metadata.GetOrderedMetadata<RequiredScope>();
+        return required.Count == 0 ? next(http) : CheckAsync(http, required);
+    }
+
+    private async Task CheckAsync(HttpContext http, IReadOnlyList<RequiredScope> required)
+    {
+        var (principal, failure) = await authenticator.RequireAsync(http, "Bearer realm=\"registry\"");
+        if (principal is null)
+        {
+            await failure!.ExecuteAsync(http);
+            return;
+        }
+
+        foreach (var scope in required)
+        {
+            if (!principal.Allows(scope.Scope))
+            {
+                await ApiErrors.Forbidden(http, $"the API key lacks the '{scope.Scope}' scope").ExecuteAsync(http);
+                return;
+            }
+        }
+
+        await next(http);
+    }
+}
