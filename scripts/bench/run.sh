@@ -247,6 +247,18 @@ if command -v dotnet-gcdump >/dev/null || dotnet tool install -g dotnet-gcdump >
   runtime_memory "$OUT/memory-after-gc.txt"
   per_version=$(awk -v a="$gc_after" -v s="$start_rss" -v v="$versions" 'BEGIN { printf "%.2f", (a - s) * 1024 / v }')
   result "{\"name\":\"rss\",\"phase\":\"after a full GC\",\"mb\":$gc_after,\"per_version_kb\":$per_version}"
+  if [ "${BENCH_EXTRAS:-1}" != 0 ]; then
+    # What one more version costs, without what the first catalog paid once (JIT-compiled code, pools): a second
+    # catalog of the same size, seeded and read once, then a full GC again.
+    log "seeding a second catalog (not benchmarked) for the marginal memory per version"
+    "${BENCH[@]}" seed-second "http://127.0.0.1:$HTTP_PORT" "$ADMIN" "$OUT"
+    taskset -c 1 dotnet-gcdump collect -p "$registry_pid" -o "$OUT/heap-second.gcdump" >/dev/null 2>&1 || log "dotnet-gcdump failed"
+    sleep 2
+    second_rss=$(rss_mb)
+    runtime_memory "$OUT/memory-after-second-catalog.txt"
+    marginal=$(awk -v a="$second_rss" -v s="$gc_after" -v v="$versions" 'BEGIN { printf "%.2f", (a - s) * 1024 / v }')
+    result "{\"name\":\"rss\",\"phase\":\"after a second catalog and a full GC\",\"mb\":$second_rss,\"marginal_per_version_kb\":$marginal}"
+  fi
 else
   log "dotnet-gcdump is not installable: no RSS after a full GC"
 fi

@@ -26,13 +26,22 @@ public static class Seeder
     private static readonly string[] Platforms = ["linux_amd64", "linux_arm64", "darwin_arm64", "windows_amd64"];
     private static readonly string[] BenchScopes = ["packages:read", "modules:read", "providers:read"];
 
-    public static async Task<int> RunAsync(Uri baseUrl, string adminKey, string dir)
+    /// <summary>
+    /// The benchmarked catalog (namespaces <c>bench00</c>..), or with <paramref name="second"/> a second catalog of the
+    /// same size (<c>more00</c>..) that is seeded and read once but not benchmarked: the RSS it adds, after a full GC,
+    /// is the marginal memory per version, free of what the first catalog paid once (JIT-compiled code, pools).
+    /// </summary>
+    public static async Task<int> RunAsync(Uri baseUrl, string adminKey, string dir, bool second = false)
     {
+        var prefix = second ? "more" : "bench";
         Directory.CreateDirectory(Path.Combine(dir, "urls"));
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16 }) { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
         var clock = Stopwatch.StartNew();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 16 };
+
+        string Ns(int i) => $"{prefix}{i % Namespaces:D2}";
+        string Package(int p) => $"{Ns(p)}/pkg{p:D4}";
 
         await Parallel.ForEachAsync(Enumerable.Range(0, Namespaces), parallel, async (n, ct) =>
             await ExpectAsync(await http.PostAsJsonAsync("/api/v1/namespaces", new { name = Ns(n) }, ct), 201, 409));
@@ -51,13 +60,16 @@ public static class Seeder
         });
         Console.Error.WriteLine($"composer packages seeded in {clock.Elapsed.TotalSeconds:0} s");
 
-        using (var big = new MultipartFormDataContent
+        using (var big = second ? null : new MultipartFormDataContent
         {
             { new ByteArrayContent(Artifacts.ComposerZip("bench00/big", padding: 1 << 20)), "file", "package.zip" },
             { new StringContent("1.0.0"), "version" },
         })
         {
-            await ExpectAsync(await http.PostAsync("/api/v1/composer/packages", big), 201, 409);
+            if (big is not null)
+            {
+                await ExpectAsync(await http.PostAsync("/api/v1/composer/packages", big), 201, 409);
+            }
         }
 
         await Parallel.ForEachAsync(Enumerable.Range(0, Modules), parallel, async (m, ct) =>
@@ -101,19 +113,7 @@ public static class Seeder
         });
         Console.Error.WriteLine($"providers seeded in {clock.Elapsed.TotalSeconds:0} s");
 
-        using var created = await http.PostAsJsonAsync("/api/v1/apikeys", new
-        {
-            name = "bench", scopes = BenchScopes, rate_limit_per_hour = 2_000_000_000,
-        });
-        var createdBody = await created.Content.ReadAsStringAsync();
-        if ((int)created.StatusCode != 201)
-        {
-            throw new InvalidOperationException($"creating the benchmark key answered {(int)created.StatusCode}: {createdBody}");
-        }
-
-        var key = JsonDocument.Parse(createdBody).RootElement.GetProperty("key").GetString()!;
-        await File.WriteAllTextAsync(BenchFiles.BenchKey(dir), key);
-
+        var key = second ? (await File.ReadAllTextAsync(BenchFiles.BenchKey(dir))).Trim() : await CreateBenchKeyAsync(http, dir);
         var lists = new Dictionary<string, string[]>
         {
             ["p2"] = [.. Enumerable.Range(0, ComposerPackages).Select(p => $"/p2/{Package(p)}.json")],
@@ -124,14 +124,21 @@ public static class Seeder
             ["mirror-version"] = [.. Enumerable.Range(0, Providers).SelectMany(p => Enumerable.Range(0, ProviderVersions).Select(v =>
                 $"/terraform/providers/{MirrorHost}/{Ns(p)}/prov{p:D3}/1.{v}.0.json"))],
         };
-        lists["revalidate"] = lists["p2"];
-        lists["dist-1mb"] = [await DistUrlAsync(http, "bench00/big")];
+        if (!second)
+        {
+            lists["revalidate"] = lists["p2"];
+            lists["dist-1mb"] = [await DistUrlAsync(http, "bench00/big")];
+        }
 
-        // The ceiling: the same bytes, at the same paths, for nginx.
+        // The ceiling: the same bytes, at the same paths, for nginx (the second catalog is only read, once).
         using var reader = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16 }) { BaseAddress = baseUrl };
         foreach (var (name, urls) in lists)
         {
-            await File.WriteAllLinesAsync(BenchFiles.Urls(dir, name), urls);
+            if (!second)
+            {
+                await File.WriteAllLinesAsync(BenchFiles.Urls(dir, name), urls);
+            }
+
             await Parallel.ForEachAsync(urls.Distinct(), parallel, async (url, ct) =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -145,6 +152,11 @@ public static class Seeder
                     throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(bytes)}");
                 }
 
+                if (second)
+                {
+                    return;
+                }
+
                 var file = Path.Combine(BenchFiles.Ceiling(dir), url.TrimStart('/'));
                 Directory.CreateDirectory(Path.GetDirectoryName(file)!);
                 await File.WriteAllBytesAsync(file, bytes, ct);
@@ -152,14 +164,27 @@ public static class Seeder
         }
 
         var versions = (ComposerPackages * ComposerVersions) + (Modules * ModuleVersions) + (Providers * ProviderVersions);
-        BenchFiles.Append(dir, new { name = "seed", seconds = clock.Elapsed.TotalSeconds, packages = ComposerPackages + Modules + Providers, versions });
+        BenchFiles.Append(dir, new { name = second ? "seed-second" : "seed", seconds = clock.Elapsed.TotalSeconds, packages = ComposerPackages + Modules + Providers, versions });
         Console.Error.WriteLine($"seeded {versions} versions in {clock.Elapsed.TotalSeconds:0} s");
         return 0;
     }
 
-    private static string Ns(int i) => $"bench{i % Namespaces:D2}";
+    private static async Task<string> CreateBenchKeyAsync(HttpClient http, string dir)
+    {
+        using var created = await http.PostAsJsonAsync("/api/v1/apikeys", new
+        {
+            name = "bench", scopes = BenchScopes, rate_limit_per_hour = 2_000_000_000,
+        });
+        var createdBody = await created.Content.ReadAsStringAsync();
+        if ((int)created.StatusCode != 201)
+        {
+            throw new InvalidOperationException($"creating the benchmark key answered {(int)created.StatusCode}: {createdBody}");
+        }
 
-    private static string Package(int p) => $"{Ns(p)}/pkg{p:D4}";
+        var key = JsonDocument.Parse(createdBody).RootElement.GetProperty("key").GetString()!;
+        await File.WriteAllTextAsync(BenchFiles.BenchKey(dir), key);
+        return key;
+    }
 
     private static async Task<string> DistUrlAsync(HttpClient http, string package)
     {
