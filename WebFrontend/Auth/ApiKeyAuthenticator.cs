@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.ApiKeys;
 
@@ -9,9 +7,8 @@ namespace OrleansRegistry.WebFrontend.Auth;
 public sealed record AuthOutcome(ApiKeyPrincipal? Principal, int Status, string? Error);
 
 /// <summary>
-/// Reads the token from <c>Authorization: Bearer</c> (Terraform) or HTTP Basic with the key as password (Composer),
-/// and checks it against this frontend's lease of the key — renewed from the key's grain, which the key id in the
-/// token routes to, so there is no lookup table.
+/// Reads the key the request presents (<see cref="PresentedKeys"/>) and checks it against this frontend's lease of
+/// the key — renewed from the key's grain, which the key id in the token routes to, so there is no lookup table.
 /// </summary>
 public sealed class ApiKeyAuthenticator(ApiKeyLeases leases, IOptions<RegistryOptions> options)
 {
@@ -47,19 +44,18 @@ public sealed class ApiKeyAuthenticator(ApiKeyLeases leases, IOptions<RegistryOp
 
     private async Task<AuthOutcome> AuthenticateCoreAsync(HttpContext http)
     {
-        var presented = PresentedToken(http.Request);
-        if (presented is null)
+        var presented = PresentedKeys.Read(http, options.Value.TokenPrefix);
+        if (!presented.Presented)
         {
             return new(null, StatusCodes.Status401Unauthorized, "an API key is required (Authorization: Bearer <key>, or HTTP basic auth with the key as password)");
         }
 
-        var token = ApiKeyToken.TryParse(presented, options.Value.TokenPrefix);
-        if (token is null)
+        if (presented.KeyId is null)
         {
             return new(null, StatusCodes.Status401Unauthorized, "the API key is malformed");
         }
 
-        var (result, remaining) = await leases.UseAsync(token.KeyId, token.SecretHash());
+        var (result, remaining) = await leases.UseAsync(presented.KeyId, presented.SecretHash!);
         if (result.RateLimit is { } rate)
         {
             WriteRateLimitHeaders(http, rate with { Remaining = remaining }, refused: result.Failure == AuthFailure.RateLimited);
@@ -88,34 +84,5 @@ public sealed class ApiKeyAuthenticator(ApiKeyLeases leases, IOptions<RegistryOp
         {
             headers.RetryAfter = Math.Max(1, reset - DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
-    }
-
-    private static string? PresentedToken(HttpRequest request)
-    {
-        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header) || string.IsNullOrEmpty(header.Parameter))
-        {
-            return null;
-        }
-
-        if (header.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
-        {
-            return header.Parameter.Trim();
-        }
-
-        if (header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
-        {
-            try
-            {
-                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
-                var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-                return colon < 0 ? null : decoded[(colon + 1)..];
-            }
-            catch (FormatException)
-            {
-                return null;
-            }
-        }
-
-        return null;
     }
 }
