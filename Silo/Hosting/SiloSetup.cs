@@ -70,11 +70,28 @@ public static class SiloSetup
                 o.ConnectionString = connectionString;
             });
             silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.Configure<GrainCollectionOptions>(o => ConfigureIdleDeactivation(o, config));
             if (RegistryFrontend.DashboardEnabled(config))
             {
                 silo.AddDashboard(o => o.HideTrace = true);
             }
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Grains idle for <c>Registry:IdleDeactivationAfter</c> (Orleans' default, 15 minutes) are deactivated, so memory
+    /// follows the working set rather than the catalog; idleness is checked every quarter of that (at most a minute).
+    /// </summary>
+    private static void ConfigureIdleDeactivation(GrainCollectionOptions options, IConfiguration config)
+    {
+        var idle = config.GetValue("Registry:IdleDeactivationAfter", options.CollectionAge);
+        if (idle < TimeSpan.FromSeconds(10))
+        {
+            throw new InvalidOperationException($"Registry:IdleDeactivationAfter must be at least 10 seconds, not {idle}");
+        }
+
+        options.CollectionAge = idle;
+        options.CollectionQuantum = TimeSpan.FromTicks(Math.Min(options.CollectionQuantum.Ticks, idle.Ticks / 4));
     }
 }

@@ -12,7 +12,7 @@ public static class RequiredScopeExtensions
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequiredScope(scope));
 
-    /// <summary>The principal the scope middleware authenticated.</summary>
+    /// <summary>The principal <see cref="EndpointAccessMiddleware"/> authenticated.</summary>
     public static ApiKeyPrincipal Caller(this HttpContext http) =>
         http.Features.Get<AuthOutcome>()?.Principal
         ?? throw new InvalidOperationException("endpoint has no RequireScope");

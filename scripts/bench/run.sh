@@ -117,6 +117,11 @@ runtime_memory() { # file
   curl -fsS --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" 2>/dev/null \
     | grep -E '^(system_runtime_dotnet_gc_last|system_runtime_dotnet_jit_compiled_methods|dotnet_total_memory|process_working_set|process_private|microsoft_orleans_orleans_catalog_activations)' > "$1" || true
 }
+# Grain activations in the silo, all types.
+activations() {
+  curl -fsS --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" 2>/dev/null \
+    | awk '/^microsoft_orleans_orleans_catalog_activations/ { s += $NF } END { print s + 0 }'
+}
 # Seconds the JIT has spent compiling so far.
 jit_seconds() {
   curl -fsS --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" 2>/dev/null \
@@ -281,10 +286,23 @@ if [ "${BENCH_EXTRAS:-1}" != 0 ]; then
   log "transfers of $TRANSFER_MB MB"
   "${BENCH[@]}" transfer "http://127.0.0.1:$HTTP_PORT" "$OUT" "$registry_pid" "$TRANSFER_MB"
 
-  log "restarting the registry for the cold path"
+  log "restarting the registry for the cold path (idle grains deactivated after 30 s)"
   stop_registry
-  start_registry
+  start_registry Registry__IdleDeactivationAfter=00:00:30
+  baseline_activations=$(activations) # the silo's own grains
   "${BENCH[@]}" cold "http://127.0.0.1:$HTTP_PORT" "$OUT"
+
+  # Memory follows the working set: the packages the cold path activated go idle and are deactivated.
+  taskset -c 1 dotnet-gcdump collect -p "$registry_pid" -o "$WORK/busy.gcdump" >/dev/null 2>&1 || true
+  busy_rss=$(rss_mb) busy_activations=$(activations) idle_since=$SECONDS
+  log "waiting for $busy_activations activations to go idle"
+  while [ $((SECONDS - idle_since)) -lt 150 ] && [ "$(activations)" -gt $((baseline_activations + (busy_activations - baseline_activations) / 10)) ]; do
+    sleep 5
+  done
+  idle_seconds=$((SECONDS - idle_since)) idle_activations=$(activations)
+  taskset -c 1 dotnet-gcdump collect -p "$registry_pid" -o "$WORK/idle.gcdump" >/dev/null 2>&1 || true
+  sleep 2
+  result "{\"name\":\"idle\",\"activations_before\":$busy_activations,\"activations_after\":$idle_activations,\"seconds\":$idle_seconds,\"rss_before_mb\":$busy_rss,\"rss_after_mb\":$(rss_mb)}"
 fi
 
 "${BENCH[@]}" report "$OUT"

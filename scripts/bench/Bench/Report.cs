@@ -50,7 +50,7 @@ public static class Report
         }
 
         table.AppendLine();
-        foreach (var other in results.Where(r => (string?)r["name"] is "rss" or "cold" or "transfer" or "seed" or "seed-second"))
+        foreach (var other in results.Where(r => (string?)r["name"] is "rss" or "cold" or "transfer" or "seed" or "seed-second" or "idle"))
         {
             table.AppendLine(CultureInfo.InvariantCulture, $"- {Describe(other)}");
         }
@@ -83,6 +83,7 @@ public static class Report
         "cold" => $"cold path (first p2 request per package after a restart, {r["requests"]} packages): p50 {(double)r["p50_ms"]!:0.0} ms, p99 {(double)r["p99_ms"]!:0.0} ms (target p99 ≤ 50 ms)",
         "transfer" => $"{r["direction"]} of {r["megabytes"]} MB: {(double)r["mb_per_s"]!:0} MB/s, peak RSS growth {(double)r["rss_growth_mb"]!:0.0} MB (target < 64 MB)",
         "seed" => $"seeding: {r["versions"]} versions of {r["packages"]} packages in {(double)r["seconds"]!:0} s",
+        "idle" => $"idle deactivation (after the cold path, Registry:IdleDeactivationAfter 30 s): {r["activations_before"]} → {r["activations_after"]} activations in {r["seconds"]} s, RSS after a full GC {(double)r["rss_before_mb"]!:0} → {(double)r["rss_after_mb"]!:0} MB",
         "seed-second" => $"second catalog (seeded and read once, not benchmarked): {r["versions"]} versions in {(double)r["seconds"]!:0} s",
         _ => r.ToJsonString(),
     };
