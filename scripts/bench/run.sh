@@ -294,6 +294,7 @@ if [ "${BENCH_EXTRAS:-1}" != 0 ]; then
 
   # Memory follows the working set: the packages the cold path activated go idle and are deactivated.
   taskset -c 1 dotnet-gcdump collect -p "$registry_pid" -o "$WORK/busy.gcdump" >/dev/null 2>&1 || true
+  sleep 2
   busy_rss=$(rss_mb) busy_activations=$(activations) idle_since=$SECONDS
   log "waiting for $busy_activations activations to go idle"
   while [ $((SECONDS - idle_since)) -lt 150 ] && [ "$(activations)" -gt $((baseline_activations + (busy_activations - baseline_activations) / 10)) ]; do
