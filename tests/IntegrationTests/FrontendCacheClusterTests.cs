@@ -21,11 +21,8 @@ public sealed class FrontendCacheClusterTests(PostgresServer postgres)
     [Fact]
     public async Task Leases_count_one_limit_for_the_cluster_and_revocation_reaches_every_frontend_at_once()
     {
-        var dataDir = ProviderMirrorTests.TempDir("lease-cluster");
-        var tls = TestCertificates.Create(Path.Combine(dataDir, "tls"));
-        var database = await postgres.CreateDatabaseAsync();
-        await using var first = await RegistryNode.StartAsync(database, dataDir, tls, tls.CaPath, settings: LongLived);
-        await using var second = await RegistryNode.StartAsync(database, dataDir, tls, tls.CaPath, first.AdminKey, LongLived);
+        await using var nodes = await StartTwoNodesAsync("lease-cluster");
+        var (first, second) = (nodes.First, nodes.Second);
 
         // 40 concurrent requests, half on each node, against a limit of 25 an hour: exactly 25 served.
         var limited = await CreateKeyAsync(first, new { name = "ci", scopes = new[] { "modules:read" }, rate_limit_per_hour = 25 });
@@ -64,11 +61,8 @@ public sealed class FrontendCacheClusterTests(PostgresServer postgres)
     [Fact]
     public async Task A_version_published_or_deleted_through_one_node_is_served_by_the_other_at_once()
     {
-        var dataDir = ProviderMirrorTests.TempDir("document-cluster");
-        var tls = TestCertificates.Create(Path.Combine(dataDir, "tls"));
-        var database = await postgres.CreateDatabaseAsync();
-        await using var first = await RegistryNode.StartAsync(database, dataDir, tls, tls.CaPath, settings: LongLived);
-        await using var second = await RegistryNode.StartAsync(database, dataDir, tls, tls.CaPath, first.AdminKey, LongLived);
+        await using var nodes = await StartTwoNodesAsync("document-cluster");
+        var (first, second) = (nodes.First, nodes.Second);
         await first.Api.CreateNamespaceAsync("cached");
         await PublishAsync(first, "1.0.0");
         const string Versions = "/v1/modules/cached/net/aws/versions";
@@ -82,6 +76,33 @@ public sealed class FrontendCacheClusterTests(PostgresServer postgres)
 
         await first.Api.JsonAsync(HttpMethod.Delete, "/api/v1/modules/cached/net/aws/versions/1.0.0", expectedStatus: 204);
         Assert.Equal(["1.1.0"], VersionsIn(await second.Api.JsonAsync(HttpMethod.Get, Versions)));
+    }
+
+    /// <summary>Two registry processes on one database and data directory, with lease and cache lasting five minutes.</summary>
+    private async Task<TwoNodes> StartTwoNodesAsync(string name)
+    {
+        var dataDir = ProviderMirrorTests.TempDir(name);
+        var tls = TestCertificates.Create(Path.Combine(dataDir, "tls"));
+        var database = await postgres.CreateDatabaseAsync();
+        var first = await RegistryNode.StartAsync(database, dataDir, tls, tls.CaPath, settings: LongLived);
+        try
+        {
+            return new TwoNodes(first, await RegistryNode.StartAsync(database, dataDir, tls, tls.CaPath, first.AdminKey, LongLived));
+        }
+        catch
+        {
+            await first.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed record TwoNodes(RegistryNode First, RegistryNode Second) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Second.DisposeAsync();
+            await First.DisposeAsync();
+        }
     }
 
     private static async Task PublishAsync(RegistryNode node, string version)
