@@ -127,6 +127,15 @@ jit_seconds() {
   curl -fsS --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" 2>/dev/null \
     | awk '/^system_runtime_dotnet_jit_compilation_time / { s = $2 } END { print s + 0 }'
 }
+# Live objects by type, largest last (dotnet-dump's dumpheap -stat): what the managed heap holds, to find the
+# per-version costs. The dump is deleted once read.
+heap_stat() { # file
+  local dump="$WORK/heap.dmp"
+  command -v dotnet-dump >/dev/null || dotnet tool install -g dotnet-dump >/dev/null 2>&1 || return 0
+  taskset -c 1 dotnet-dump collect -p "$registry_pid" --type Heap -o "$dump" >/dev/null 2>&1 || { log "dotnet-dump failed"; return 0; }
+  taskset -c 1 dotnet-dump analyze "$dump" -c "dumpheap -stat -live" -c exit 2>/dev/null | grep -v '^Total\|^Statistics' | tail -n 60 > "$1" || true
+  rm -f "$dump"
+}
 rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$registry_pid/status"; }
 result() { printf '%s\n' "$1" >> "$OUT/results.jsonl"; }
 
@@ -246,10 +255,10 @@ result "{\"name\":\"rss\",\"phase\":\"after the runs (every package read)\",\"mb
 export PATH="$PATH:$HOME/.dotnet/tools"
 if command -v dotnet-gcdump >/dev/null || dotnet tool install -g dotnet-gcdump >/dev/null 2>&1; then
   taskset -c 1 dotnet-gcdump collect -p "$registry_pid" -o "$OUT/heap.gcdump" >/dev/null 2>&1 || log "dotnet-gcdump failed"
-  dotnet-gcdump report "$OUT/heap.gcdump" 2>/dev/null | head -40 > "$OUT/heap-top-types.txt" || true
   sleep 2
   gc_after=$(rss_mb)
   runtime_memory "$OUT/memory-after-gc.txt"
+  heap_stat "$OUT/heap-after-gc.txt"
   per_version=$(awk -v a="$gc_after" -v s="$start_rss" -v v="$versions" 'BEGIN { printf "%.2f", (a - s) * 1024 / v }')
   result "{\"name\":\"rss\",\"phase\":\"after a full GC\",\"mb\":$gc_after,\"per_version_kb\":$per_version}"
   if [ "${BENCH_EXTRAS:-1}" != 0 ]; then
