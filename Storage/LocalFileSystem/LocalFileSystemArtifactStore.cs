@@ -6,7 +6,9 @@ namespace OrleansRegistry.Storage.LocalFileSystem;
 /// <summary>Artifacts as files under one root directory. Writes go to a temp file and are renamed into place.</summary>
 public sealed class LocalFileSystemArtifactStore(string root) : IArtifactStore
 {
-    private const int BufferSize = 128 * 1024;
+    // Under the 85,000-byte large-object threshold: large-object-heap buffers are not compacted, so each one freed
+    // (a FileStream's own, or a pooled one trimmed by a full GC) leaves a hole the process keeps committed.
+    private const int BufferSize = 64 * 1024;
     private readonly string _root = Path.GetFullPath(root);
 
     public async Task<StoredArtifact> WriteAsync(string key, Stream content, long maxBytes, CancellationToken cancellationToken)
