@@ -78,11 +78,11 @@ public sealed class ComposerPackageGrain(
         if (request.DefaultBranch)
         {
             metadata["default-branch"] = true;
-            foreach (var other in state.State.Versions.Values.Where(v => v.Metadata.Contains("\"default-branch\"", StringComparison.Ordinal)))
+            foreach (var other in state.State.Versions.Values.Where(v => v.Metadata.AsSpan().IndexOf("\"default-branch\""u8) >= 0))
             {
                 var otherMetadata = (JsonObject)JsonNode.Parse(other.Metadata)!;
                 otherMetadata.Remove("default-branch");
-                other.Metadata = otherMetadata.ToJsonString();
+                other.Metadata = Utf8JsonTextConverter.Utf8(otherMetadata);
             }
         }
 
@@ -90,7 +90,7 @@ public sealed class ComposerPackageGrain(
         {
             Version = version,
             VersionNormalized = normalized,
-            Metadata = metadata.ToJsonString(),
+            Metadata = Utf8JsonTextConverter.Utf8(metadata),
             StorageKey = request.StorageKey,
             Reference = reference,
             Size = request.Size,

@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization;
+
 namespace OrleansRegistry.Composer;
 
-/// <summary>Persisted state of a Composer package. Each version keeps its metadata object as JSON text.</summary>
+/// <summary>Persisted state of a Composer package. Each version keeps its metadata object as JSON text (UTF-8).</summary>
 public sealed class ComposerPackageState
 {
     public Dictionary<string, ComposerVersionRecord> Versions { get; set; } = new(StringComparer.Ordinal);
@@ -16,7 +18,8 @@ public sealed class ComposerVersionRecord
     public string VersionNormalized { get; set; } = "";
 
     /// <summary>The version's metadata object (composer.json fields, version, dist, time), as served.</summary>
-    public string Metadata { get; set; } = "";
+    [JsonConverter(typeof(Utf8JsonTextConverter))]
+    public byte[] Metadata { get; set; } = [];
     public string StorageKey { get; set; } = "";
     public string Reference { get; set; } = "";
     public long Size { get; set; }
