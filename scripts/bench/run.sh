@@ -112,10 +112,12 @@ server_cpu_ticks() {
 }
 
 # The runtime's own memory figures (GC heap, committed, per generation) from /metrics, to tell managed growth from
-# committed-but-free and native memory.
+# committed-but-free and native memory; and the kernel's split of RSS into anonymous memory (GC heap, JIT code,
+# native allocations) and mapped files (the assemblies' pages touched so far, which the kernel can drop).
 runtime_memory() { # file
   curl -fsS --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" 2>/dev/null \
     | grep -E '^(system_runtime_dotnet_gc_last|system_runtime_dotnet_jit_compiled_methods|dotnet_total_memory|process_working_set|process_private|microsoft_orleans_orleans_catalog_activations)' > "$1" || true
+  awk '/^(Rss|Anonymous|Shared_Clean|Private_Clean):/ { print "smaps_rollup_" tolower($1) "_kb", $2 }' "/proc/$registry_pid/smaps_rollup" | tr -d ':' >> "$1" 2>/dev/null || true
 }
 # Grain activations in the silo, all types.
 activations() {
