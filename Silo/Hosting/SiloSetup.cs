@@ -71,6 +71,7 @@ public static class SiloSetup
             });
             silo.UseSystemTextJsonGrainStorageSerializer();
             silo.Configure<GrainCollectionOptions>(o => ConfigureIdleDeactivation(o, config));
+            silo.Configure<GrainDirectoryOptions>(o => ConfigureDirectoryCache(o, config));
             if (RegistryFrontend.DashboardEnabled(config))
             {
                 silo.AddDashboard(o => o.HideTrace = true);
@@ -93,5 +94,20 @@ public static class SiloSetup
 
         options.CollectionAge = idle;
         options.CollectionQuantum = TimeSpan.FromTicks(Math.Min(options.CollectionQuantum.Ticks, idle.Ticks / 4));
+    }
+
+    /// <summary>
+    /// Where other silos' grains live, cached per silo for <c>Registry:DirectoryCacheSize</c> grains (100,000; 0 turns
+    /// it off). Orleans' default of a million preallocates about 18 MB per silo, whatever the catalog's size.
+    /// </summary>
+    private static void ConfigureDirectoryCache(GrainDirectoryOptions options, IConfiguration config)
+    {
+        var size = config.GetValue("Registry:DirectoryCacheSize", 100_000);
+        if (size < 0)
+        {
+            throw new InvalidOperationException($"Registry:DirectoryCacheSize must be 0 or more, not {size}");
+        }
+
+        options.CacheSize = size;
     }
 }
