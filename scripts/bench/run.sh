@@ -255,11 +255,14 @@ per_version=$(awk -v a="$after" -v s="$start_rss" -v v="$versions" 'BEGIN { prin
 result "{\"name\":\"rss\",\"phase\":\"after the runs (every package read)\",\"mb\":$after,\"per_version_kb\":$per_version}"
 # A full blocking GC (dotnet-gcdump induces one to walk the heap), then RSS again: the figure the memory target means.
 export PATH="$PATH:$HOME/.dotnet/tools"
-if command -v dotnet-gcdump >/dev/null || dotnet tool install -g dotnet-gcdump >/dev/null 2>&1; then
-  taskset -c 1 dotnet-gcdump collect -p "$registry_pid" -o "$OUT/heap.gcdump" >/dev/null 2>&1 || log "dotnet-gcdump failed"
+rss_after_full_gc() { # gcdump file, runtime memory file (both in $OUT): prints RSS once the GC has settled
+  taskset -c 1 dotnet-gcdump collect -p "$registry_pid" -o "$OUT/$1" >/dev/null 2>&1 || log "dotnet-gcdump failed"
   sleep 2
-  gc_after=$(rss_mb)
-  runtime_memory "$OUT/memory-after-gc.txt"
+  runtime_memory "$OUT/$2"
+  rss_mb
+}
+if command -v dotnet-gcdump >/dev/null || dotnet tool install -g dotnet-gcdump >/dev/null 2>&1; then
+  gc_after=$(rss_after_full_gc heap.gcdump memory-after-gc.txt)
   per_version=$(awk -v a="$gc_after" -v s="$start_rss" -v v="$versions" 'BEGIN { printf "%.2f", (a - s) * 1024 / v }')
   result "{\"name\":\"rss\",\"phase\":\"after a full GC\",\"mb\":$gc_after,\"per_version_kb\":$per_version}"
   if [ "${BENCH_EXTRAS:-1}" != 0 ]; then
@@ -267,10 +270,7 @@ if command -v dotnet-gcdump >/dev/null || dotnet tool install -g dotnet-gcdump >
     # catalog of the same size, seeded and read once, then a full GC again.
     log "seeding a second catalog (not benchmarked) for the marginal memory per version"
     "${BENCH[@]}" seed-second "http://127.0.0.1:$HTTP_PORT" "$ADMIN" "$OUT"
-    taskset -c 1 dotnet-gcdump collect -p "$registry_pid" -o "$OUT/heap-second.gcdump" >/dev/null 2>&1 || log "dotnet-gcdump failed"
-    sleep 2
-    second_rss=$(rss_mb)
-    runtime_memory "$OUT/memory-after-second-catalog.txt"
+    second_rss=$(rss_after_full_gc heap-second.gcdump memory-after-second-catalog.txt)
     marginal=$(awk -v a="$second_rss" -v s="$gc_after" -v v="$versions" 'BEGIN { printf "%.2f", (a - s) * 1024 / v }')
     result "{\"name\":\"rss\",\"phase\":\"after a second catalog and a full GC\",\"mb\":$second_rss,\"marginal_per_version_kb\":$marginal}"
   fi
