@@ -43,6 +43,21 @@ public sealed class RegistryProcess : IAsyncDisposable
         return process;
     }
 
+    /// <summary>The exit code once the process has exited within <paramref name="timeout"/>; null while it still runs.</summary>
+    public async Task<int?> ExitCodeWithinAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>SIGTERM, then wait for a graceful exit (SIGKILL after the timeout).</summary>
     public async Task StopAsync()
     {
