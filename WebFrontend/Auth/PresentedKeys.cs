@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Net.Http.Headers;
 using OrleansRegistry.ApiKeys;
@@ -84,16 +83,7 @@ public static class PresentedKeys
             return null;
         }
 
-        try
-        {
-            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(parameter.ToString()));
-            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-            return colon < 0 ? null : decoded[(colon + 1)..];
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
+        return BasicCredentials.Password(parameter.ToString());
     }
 
     private sealed record Kept(string Header, PresentedKey Key);

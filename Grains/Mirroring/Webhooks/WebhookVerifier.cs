@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using OrleansRegistry.ApiKeys;
 
 namespace OrleansRegistry.Mirroring.Webhooks;
 
@@ -61,7 +62,7 @@ public static class WebhookVerifier
 
         if (Header("authorization") is { } authorization && authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
-            var password = BasicPassword(authorization[6..]);
+            var password = BasicCredentials.Password(authorization[6..]);
             if (password is null || !Same(password, secret))
             {
                 return (null, "the basic auth password is not the webhook secret");
@@ -83,20 +84,6 @@ public static class WebhookVerifier
 
     private static bool Same(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
-
-    private static string? BasicPassword(string encoded)
-    {
-        try
-        {
-            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded.Trim()));
-            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-            return colon < 0 ? null : decoded[(colon + 1)..];
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
 
     private static string? AzureEventType(byte[] body)
     {
