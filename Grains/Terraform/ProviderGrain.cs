@@ -29,6 +29,7 @@ public sealed partial class ProviderGrain(
 
     // Download and mirror-version documents by "version/os/arch" or "version", rendered on first use.
     private readonly Dictionary<string, SignedUrlTemplate> _templates = new(StringComparer.Ordinal);
+    private readonly SharedSegments _signingKeyBlocks = new();
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -38,6 +39,17 @@ public sealed partial class ProviderGrain(
 
     /// <summary>Mirrored providers (<c>hostname/ns/type</c>) change only through <see cref="Import"/>.</summary>
     private bool IsMirrored => Key.Count(c => c == '/') == 2;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Storage gives every version its own copy of its signing key's armor: versions signed with one key share one.
+        foreach (var record in state.State.Versions.Values)
+        {
+            record.KeyArmor = SharedArmor(record.KeyArmor);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task<ProviderPublishResult> Publish(ProviderPublish request)
     {
@@ -115,7 +127,7 @@ public sealed partial class ProviderGrain(
         record.Sha256SumsKey = release.SumsKey!;
         record.SignatureKey = release.SignatureKey!;
         record.KeyId = release.Key!.KeyId;
-        record.KeyArmor = release.Key.AsciiArmor;
+        record.KeyArmor = SharedArmor(release.Key.AsciiArmor);
         record.RegistrySigned = request.Sha256Sums is null;
         state.State.Versions[version] = record;
         await state.WriteStateAsync();
@@ -151,7 +163,7 @@ public sealed partial class ProviderGrain(
                     Sha256SumsKey = import.Sha256SumsKey,
                     SignatureKey = import.SignatureKey,
                     KeyId = import.KeyId,
-                    KeyArmor = import.KeyArmor,
+                    KeyArmor = SharedArmor(import.KeyArmor),
                     PublishedAt = clock.GetUtcNow(),
                     PublishedBy = $"mirror:{import.MirrorId}",
                 };
@@ -219,7 +231,7 @@ public sealed partial class ProviderGrain(
         if (!_templates.TryGetValue(key, out var template))
         {
             template = SignedUrlTemplates.Download(record.Protocols, platform, record.Sha256SumsKey, record.SignatureKey, record.KeyId, record.KeyArmor,
-                record.RegistrySigned ? "OrleansRegistry" : Namespace);
+                record.RegistrySigned ? "OrleansRegistry" : Namespace, _signingKeyBlocks);
             _templates[key] = template;
         }
 
@@ -396,6 +408,9 @@ public sealed partial class ProviderGrain(
         var hostname = IsMirrored ? Key.Split('/')[0] : "";
         return index.UpsertProviderAsync(hostname, Namespace, Type, [.. newest.Select(v => v.Version)], newest.FirstOrDefault()?.Version ?? "", newest.FirstOrDefault()?.PublishedAt ?? default);
     }
+
+    /// <summary>A key armor (1.7 KB or more) equal to <paramref name="armor"/> that a version already holds, else <paramref name="armor"/>.</summary>
+    private string SharedArmor(string armor) => state.State.Versions.Values.Select(v => v.KeyArmor).FirstOrDefault(a => a == armor) ?? armor;
 
     private ProviderVersionRecord? Find(string version) =>
         SemanticVersion.TryParse(version, out var parsed, out _) ? state.State.Versions.GetValueOrDefault(parsed.ToString()) : null;

@@ -5,14 +5,18 @@ namespace OrleansRegistry.Terraform;
 
 /// <summary>
 /// Renders the provider download document and the network mirror <c>{version}.json</c> once per version/platform,
-/// with a marker string where each signed URL goes, then cuts the bytes at the markers.
+/// with a marker string where each signed URL goes, then cuts the bytes at the markers. A download document's last
+/// segment is only its signing key block, the same for every platform and version signed with that key, so that
+/// grains can hold it once (<see cref="SharedSegments"/>).
 /// </summary>
 public static class SignedUrlTemplates
 {
     private const string Marker = "~~signed-url~~";
 
-    public static SignedUrlTemplate Download(string[] protocols, ProviderPlatform platform, string sumsKey, string signatureKey, string keyId, string keyArmor, string source) =>
-        Render([platform.StorageKey, sumsKey, signatureKey], json =>
+    public static SignedUrlTemplate Download(string[] protocols, ProviderPlatform platform, string sumsKey, string signatureKey, string keyId, string keyArmor, string source,
+        SharedSegments shared)
+    {
+        var template = Render([platform.StorageKey, sumsKey, signatureKey], json =>
         {
             json.WriteStartArray("protocols");
             foreach (var protocol in protocols)
@@ -24,10 +28,10 @@ public static class SignedUrlTemplates
             json.WriteString("os", platform.Os);
             json.WriteString("arch", platform.Arch);
             json.WriteString("filename", platform.FileName);
+            json.WriteString("shasum", platform.Sha256);
             json.WriteString("download_url", Marker);
             json.WriteString("shasums_url", Marker);
             json.WriteString("shasums_signature_url", Marker);
-            json.WriteString("shasum", platform.Sha256);
             json.WriteStartObject("signing_keys");
             json.WriteStartArray("gpg_public_keys");
             json.WriteStartObject();
@@ -39,6 +43,9 @@ public static class SignedUrlTemplates
             json.WriteEndArray();
             json.WriteEndObject();
         });
+        template.Segments[^1] = shared.Share(template.Segments[^1]);
+        return template;
+    }
 
     public static SignedUrlTemplate MirrorVersion(IEnumerable<ProviderPlatform> platforms)
     {
