@@ -20,16 +20,13 @@ public sealed class ComposerPackageGrain(
 {
     // Rendered p2 files per (dev, base URL): normally one or two entries (the HTTP and HTTPS addresses).
     private const int MaxRenderings = 8;
+    private static readonly TimeSpan InstallFlushDelay = TimeSpan.FromSeconds(30);
     private readonly Dictionary<(bool Dev, string BaseUrl), ProtocolDocument> _rendered = [];
-    private bool _installsDirty;
+
+    // Armed by the first install counted since the last write: an activation nobody installs from has no timer.
+    private IGrainTimer? _installFlush;
 
     private string Key => this.GetPrimaryKeyString();
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        this.RegisterGrainTimer(static (self, _) => self.FlushInstallsAsync(), this, new GrainTimerCreationOptions(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)) { KeepAlive = false });
-        return Task.CompletedTask;
-    }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => FlushInstallsAsync();
 
@@ -199,7 +196,8 @@ public sealed class ComposerPackageGrain(
         if (state.State.Versions.GetValueOrDefault(versionNormalized) is { } record)
         {
             record.Installs++;
-            _installsDirty = true;
+            _installFlush ??= this.RegisterGrainTimer(static (self, _) => self.FlushInstallsAsync(), this,
+                new GrainTimerCreationOptions(InstallFlushDelay, Timeout.InfiniteTimeSpan) { KeepAlive = false });
         }
 
         return Task.CompletedTask;
@@ -240,12 +238,13 @@ public sealed class ComposerPackageGrain(
 
     private async Task FlushInstallsAsync()
     {
-        if (!_installsDirty)
+        if (_installFlush is null)
         {
             return;
         }
 
-        _installsDirty = false;
+        _installFlush.Dispose();
+        _installFlush = null;
         await state.WriteStateAsync();
         await IndexAsync(null);
     }

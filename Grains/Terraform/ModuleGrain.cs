@@ -24,9 +24,11 @@ public sealed partial class ModuleGrain(
     DocumentHolders holders,
     ILogger<ModuleGrain> logger) : Grain, IModuleGrain
 {
-    private static readonly TimeSpan DownloadFlushPeriod = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DownloadFlushDelay = TimeSpan.FromSeconds(30);
     private ProtocolDocument? _versionsDocument;
-    private bool _downloadsDirty;
+
+    // Armed by the first download counted since the last write: an activation nobody downloads from has no timer.
+    private IGrainTimer? _downloadFlush;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -36,8 +38,6 @@ public sealed partial class ModuleGrain(
         {
             await TryIndexAsync();
         }
-
-        this.RegisterGrainTimer(static (self, _) => self.FlushDownloadsAsync(), this, new GrainTimerCreationOptions(DownloadFlushPeriod, DownloadFlushPeriod) { KeepAlive = false });
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await FlushDownloadsAsync();
@@ -137,7 +137,8 @@ public sealed partial class ModuleGrain(
         }
 
         record.Downloads++;
-        _downloadsDirty = true;
+        _downloadFlush ??= this.RegisterGrainTimer(static (self, _) => self.FlushDownloadsAsync(), this,
+            new GrainTimerCreationOptions(DownloadFlushDelay, Timeout.InfiniteTimeSpan) { KeepAlive = false });
         return Task.FromResult<ModuleDownload?>(new ModuleDownload(record.StorageKey, record.Format, record.RootPath, record.Sha256));
     }
 
@@ -207,12 +208,13 @@ public sealed partial class ModuleGrain(
 
     private async Task FlushDownloadsAsync()
     {
-        if (!_downloadsDirty)
+        if (_downloadFlush is null)
         {
             return;
         }
 
-        _downloadsDirty = false;
+        _downloadFlush.Dispose();
+        _downloadFlush = null;
         await state.WriteStateAsync();
         await TryIndexAsync();
     }

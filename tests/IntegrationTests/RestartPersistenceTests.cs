@@ -21,6 +21,10 @@ public sealed class RestartPersistenceTests(PostgresServer postgres)
             readerKey = await first.CreateKeyAsync(["modules:read"], ["acme"]);
             using var published = await first.PublishModuleAsync("acme", "vpc", "aws", "1.2.3", archiveBytes);
             Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+
+            // Counted in memory and written in batches: a stop writes the count still pending.
+            using var counted = await first.SendAsync(HttpMethod.Get, "/v1/modules/acme/vpc/aws/1.2.3/download", readerKey);
+            Assert.Equal(HttpStatusCode.NoContent, counted.StatusCode);
             using var provider = await first.SendAsync(HttpMethod.Post, "/api/v1/providers",
                 content: ProviderRelease.Create("hello", "1.0.0", ["linux_amd64"], signer: null).Form("acme", "hello", "1.0.0"));
             Assert.Equal(HttpStatusCode.Created, provider.StatusCode);
@@ -31,6 +35,7 @@ public sealed class RestartPersistenceTests(PostgresServer postgres)
         Assert.Equal("1.2.3", versions.GetProperty("modules")[0].GetProperty("versions")[0].GetProperty("version").GetString());
         var details = await second.JsonAsync(HttpMethod.Get, "/v1/modules/acme/vpc/aws", key: readerKey);
         Assert.Contains("Says hello from version 1.2.3", details.GetProperty("root").GetProperty("readme").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, details.GetProperty("downloads").GetInt64());
         var ns = await second.JsonAsync(HttpMethod.Get, "/api/v1/namespaces/acme");
         Assert.Equal("vpc/aws", ns.GetProperty("modules")[0].GetString());
 
