@@ -257,7 +257,15 @@ result "{\"name\":\"rss\",\"phase\":\"after the runs (every package read)\",\"mb
 export PATH="$PATH:$HOME/.dotnet/tools"
 rss_after_full_gc() { # gcdump file, runtime memory file (both in $OUT): prints RSS once the GC has settled
   taskset -c 1 dotnet-gcdump collect -p "$registry_pid" -o "$OUT/$1" >/dev/null 2>&1 || log "dotnet-gcdump failed"
-  sleep 2
+  # Writing the dump lifts RSS (measured: +24 MB) until the tool lets go: wait until RSS stops falling (at most 30 s).
+  local before now
+  now=$(rss_mb)
+  for _ in $(seq 1 15); do
+    sleep 2
+    before=$now now=$(rss_mb)
+    awk -v b="$before" -v n="$now" 'BEGIN { exit !(b - n < 0.5) }' && break
+  done
+  log "RSS after a full GC: $now MB"
   runtime_memory "$OUT/$2"
   rss_mb
 }
