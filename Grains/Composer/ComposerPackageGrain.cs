@@ -18,9 +18,10 @@ public sealed class ComposerPackageGrain(
     TimeProvider clock,
     DocumentHolders holders) : Grain, IComposerPackageGrain
 {
+    private static readonly TimeSpan InstallFlushDelay = TimeSpan.FromSeconds(30);
+
     // Rendered p2 files per (dev, base URL): normally one or two entries (the HTTP and HTTPS addresses).
     private const int MaxRenderings = 8;
-    private static readonly TimeSpan InstallFlushDelay = TimeSpan.FromSeconds(30);
     private readonly Dictionary<(bool Dev, string BaseUrl), ProtocolDocument> _rendered = [];
 
     // Armed by the first install counted since the last write: an activation nobody installs from has no timer.
