@@ -58,7 +58,7 @@ public sealed class MirrorClusterTests(PostgresServer postgres)
 
         var (victim, survivor) = running.GetProperty("silo").GetString() == $"127.0.0.1:{first.SiloPort}" ? (first, second) : (second, first);
         Assert.Equal($"127.0.0.1:{victim.SiloPort}", running.GetProperty("silo").GetString());
-        victim.Kill();
+        await victim.KillAsync();
 
         // The survivor reactivates the mirror, records the interrupted sync and resumes it.
         JsonElement history = default;

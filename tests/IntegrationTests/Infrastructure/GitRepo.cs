@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace OrleansRegistry.IntegrationTests.Infrastructure;
 
 /// <summary>A Git repository made with the real git CLI, for sources synced over file://.</summary>
@@ -41,11 +39,7 @@ public sealed class GitRepo
 
     public string Git(params string[] args)
     {
-        var start = new ProcessStartInfo("git", args) { WorkingDirectory = Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("git is not installed");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? output.Result : throw new InvalidOperationException($"git {string.Join(' ', args)}: {error.Result}");
+        var (code, output, error) = ChildProcess.Run("git", args, Path);
+        return code == 0 ? output : throw new InvalidOperationException($"git {string.Join(' ', args)}: {error}");
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -102,23 +101,13 @@ public sealed class GnuPg
     {
         try
         {
-            var (code, output, error) = Exec("gpg", ["--homedir", _home, .. args]);
+            var (code, output, error) = ChildProcess.Run("gpg", ["--homedir", _home, .. args]);
             return code == 0 ? output : throw new InvalidOperationException($"gpg {string.Join(' ', args)} failed: {error}");
         }
         finally
         {
             // gpg leaves an agent per home directory behind, each holding inotify instances (128 per user).
-            Exec("gpgconf", ["--homedir", _home, "--kill", "gpg-agent"]);
+            ChildProcess.Run("gpgconf", ["--homedir", _home, "--kill", "gpg-agent"]);
         }
-    }
-
-    private static (int Code, string Output, string Error) Exec(string file, string[] args)
-    {
-        var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} is not installed");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, error.Result);
     }
 }

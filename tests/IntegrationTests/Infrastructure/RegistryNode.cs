@@ -100,7 +100,7 @@ public sealed class RegistryNode : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: no graceful shutdown, no deactivation, like a crashed machine.</summary>
-    public void Kill() => _process.Kill();
+    public Task KillAsync() => _process.KillAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -83,12 +83,12 @@ public sealed class RegistryProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL, at once.</summary>
-    public void Kill()
+    public async Task KillAsync()
     {
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
+            await _process.WaitForExitAsync();
         }
     }
 

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+
+namespace OrleansRegistry.IntegrationTests.Infrastructure;
+
+/// <summary>Runs a short-lived tool (git, gpg) to completion from synchronous test setup code.</summary>
+public static class ChildProcess
+{
+    /// <summary>
+    /// Reads both pipes with blocking reads on threads of their own. A synchronous wait on async pipe reads
+    /// would deadlock when the caller runs on a socket completion thread, which it does whenever the registry
+    /// process runs with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (pipes complete on the same engine).
+    /// </summary>
+    public static (int Code, string Output, string Error) Run(string file, IEnumerable<string> args, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (workingDirectory is not null)
+        {
+            start.WorkingDirectory = workingDirectory;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} is not installed");
+        var error = string.Empty;
+        var errorReader = new Thread(() => error = process.StandardError.ReadToEnd()) { IsBackground = true };
+        errorReader.Start();
+        var output = process.StandardOutput.ReadToEnd();
+        errorReader.Join();
+        process.WaitForExit();
+        return (process.ExitCode, output, error);
+    }
+}
