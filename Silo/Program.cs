@@ -3,6 +3,7 @@ using OrleansRegistry.Silo.Commands;
 using OrleansRegistry.WebFrontend.Hosting;
 
 // Silo [run] | migrate | migrate status | check-db | apikey create ...
+InlineSocketCompletions.EnableUnlessSet();
 var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddRegistryEnvironment().Build();
 
 try

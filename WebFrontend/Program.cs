@@ -4,6 +4,7 @@ using OrleansRegistry.WebFrontend.Hosting;
 
 // The separate, stateless frontend of cluster mode: an Orleans client of the silos found in PostgreSQL.
 // Content root = the binaries, so appsettings.json applies whatever the working directory.
+InlineSocketCompletions.EnableUnlessSet();
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args, RegistryFrontend.NoConfigReload], ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddRegistryEnvironment();
 var connectionString = builder.Configuration.GetConnectionString("Registry")

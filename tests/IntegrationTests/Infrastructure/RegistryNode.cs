@@ -31,6 +31,7 @@ public sealed class RegistryNode : IAsyncDisposable
     public HttpClient Client { get; }
     public RegistryApi Api => new(Client, AdminKey);
     public string Output => _process.Output;
+    public int ProcessId => _process.Id;
 
     /// <param name="trustedCa">The CA file the node's outgoing HTTPS trusts (its SSL_CERT_FILE).</param>
     public static async Task<RegistryNode> StartAsync(

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using OrleansRegistry.WebFrontend.Hosting;
 
 namespace OrleansRegistry.IntegrationTests.Infrastructure;
 
@@ -10,6 +11,8 @@ public sealed class RegistryProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
 
     private RegistryProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
 
     public string Output
     {
@@ -30,6 +33,8 @@ public sealed class RegistryProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        // The node decides this itself, as it does when deployed; scripts/test.sh sets it for in-process hosts only.
+        start.Environment.Remove(InlineSocketCompletions.Variable);
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
