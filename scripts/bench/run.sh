@@ -284,6 +284,18 @@ if command -v dotnet-gcdump >/dev/null || dotnet tool install -g dotnet-gcdump >
   fi
   # Last, as writing a dump faults in every page the process had committed but not touched (measured: +150 MB RSS).
   heap_stat "$OUT/heap-by-type.txt"
+  # The same catalog in a registry that served it but did not publish it, as after a deploy: restarted, every
+  # document read once (every package activated from PostgreSQL), then a full GC. Free of the publishing paths' JIT
+  # code and buffers, which the figure over the seeding process's start includes.
+  log "restarting the registry: every package activated by reads alone"
+  stop_registry
+  start_registry
+  restart_rss=$(rss_mb)
+  "${BENCH[@]}" read-all "http://127.0.0.1:$HTTP_PORT" "$OUT"
+  restarted_rss=$(rss_after_full_gc heap-restarted.gcdump memory-restarted.txt)
+  all_versions=$((versions + $(sed -n 's/.*"name":"seed-second".*"versions":\([0-9]*\).*/\1/p' "$OUT/results.jsonl" | head -1 | grep . || echo 0)))
+  per_version=$(awk -v a="$restarted_rss" -v s="$restart_rss" -v v="$all_versions" 'BEGIN { printf "%.2f", (a - s) * 1024 / v }')
+  result "{\"name\":\"rss\",\"phase\":\"restarted, all $all_versions versions read once, after a full GC\",\"mb\":$restarted_rss,\"start_mb\":$restart_rss,\"restarted_per_version_kb\":$per_version}"
 else
   log "dotnet-gcdump is not installable: no RSS after a full GC"
 fi

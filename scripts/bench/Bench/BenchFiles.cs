@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 
 namespace OrleansRegistry.Bench;
@@ -12,6 +14,12 @@ public static class BenchFiles
     public static string Results(string dir) => Path.Combine(dir, "results.jsonl");
 
     public static string BenchKey(string dir) => Path.Combine(dir, "bench.key");
+
+    /// <summary>As the real clients authenticate: Composer (p2, packages.json, dists) with basic <c>token:key</c>, Terraform with Bearer.</summary>
+    public static AuthenticationHeaderValue Authorization(string url, string key) =>
+        url.StartsWith("/p2/", StringComparison.Ordinal) || url.StartsWith("/dists/", StringComparison.Ordinal) || url == "/packages.json"
+            ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"token:{key}")))
+            : new AuthenticationHeaderValue("Bearer", key);
 
     /// <summary>Appends one result line: {"name": ..., ...}.</summary>
     public static void Append(string dir, object result)

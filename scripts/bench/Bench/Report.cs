@@ -79,7 +79,8 @@ public static class Report
     private static string Describe(JsonObject r) => (string?)r["name"] switch
     {
         "rss" => $"RSS {r["phase"]}: {(double)r["mb"]!:0} MB" + (r["per_version_kb"] is { } perVersion ? $" ({(double)perVersion:0.00} KB per seeded version over the post-start baseline)" : "")
-            + (r["marginal_per_version_kb"] is { } marginal ? $" ({(double)marginal:0.00} KB per version of the second catalog: the marginal cost)" : ""),
+            + (r["marginal_per_version_kb"] is { } marginal ? $" ({(double)marginal:0.00} KB per version of the second catalog: the marginal cost)" : "")
+            + (r["restarted_per_version_kb"] is { } restarted ? $" ({(double)restarted:0.00} KB per version over the restarted registry's {(double)r["start_mb"]!:0} MB at start)" : ""),
         "cold" => $"cold path (first p2 request per package after a restart, {r["requests"]} packages): p50 {(double)r["p50_ms"]!:0.0} ms, p99 {(double)r["p99_ms"]!:0.0} ms (target p99 ≤ 50 ms)",
         "transfer" => $"{r["direction"]} of {r["megabytes"]} MB: {(double)r["mb_per_s"]!:0} MB/s, peak RSS growth {(double)r["rss_growth_mb"]!:0.0} MB (target < 64 MB)",
         "seed" => $"seeding: {r["versions"]} versions of {r["packages"]} packages in {(double)r["seconds"]!:0} s",

@@ -134,17 +134,13 @@ public static class Seeder
         using var reader = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16 }) { BaseAddress = baseUrl };
         foreach (var (name, urls) in lists)
         {
-            if (!second)
-            {
-                await File.WriteAllLinesAsync(BenchFiles.Urls(dir, name), urls);
-            }
+            // The second catalog's lists are only read again (read-all), never benchmarked.
+            await File.WriteAllLinesAsync(BenchFiles.Urls(dir, second ? $"second-{name}" : name), urls);
 
             await Parallel.ForEachAsync(urls.Distinct(), parallel, async (url, ct) =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, url);
-                request.Headers.Authorization = url.StartsWith("/p2/", StringComparison.Ordinal) || url.StartsWith("/dists/", StringComparison.Ordinal) || url == "/packages.json"
-                    ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"token:{key}")))
-                    : new AuthenticationHeaderValue("Bearer", key);
+                request.Headers.Authorization = BenchFiles.Authorization(url, key);
                 using var response = await reader.SendAsync(request, ct);
                 var bytes = await response.Content.ReadAsByteArrayAsync(ct);
                 if (!response.IsSuccessStatusCode)
