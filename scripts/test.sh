@@ -32,7 +32,7 @@ fi
 
 log "testing"
 # Registries hosted inside the test process run socket completions inline, as the registry process does (it sets
-# this for itself at start). A test thread that blocked on I/O would then stall them, so the tests cannot.
+# this for itself at start). So test code must not block a thread on I/O either (Infrastructure/ChildProcess.cs).
 export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
 dotnet test "$ROOT/OrleansRegistry.sln" -c Release --no-build -nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \

@@ -6,7 +6,7 @@ namespace OrleansRegistry.IntegrationTests.Infrastructure;
 public static class ChildProcess
 {
     /// <summary>
-    /// Reads both pipes with blocking reads on threads of their own. A synchronous wait on async pipe reads
+    /// Reads both pipes with blocking reads, stderr on a thread of its own. A synchronous wait on async pipe reads
     /// would deadlock when the caller runs on a socket completion thread, which it does whenever the registry
     /// process runs with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (pipes complete on the same engine).
     /// </summary>
