@@ -3,8 +3,9 @@ using Orleans.Dashboard;
 using OrleansRegistry.WebFrontend.Hosting;
 
 // The separate, stateless frontend of cluster mode: an Orleans client of the silos found in PostgreSQL.
-// Content root = the binaries, so appsettings.json applies whatever the working directory.
 InlineSocketCompletions.EnableUnlessSet();
+
+// Content root = the binaries, so appsettings.json applies whatever the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args, RegistryFrontend.NoConfigReload], ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddRegistryEnvironment();
 var connectionString = builder.Configuration.GetConnectionString("Registry")
