@@ -124,6 +124,12 @@ activations() {
   curl -fsS --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" 2>/dev/null \
     | awk '/^microsoft_orleans_orleans_catalog_activations/ { s += $NF } END { print s + 0 }'
 }
+# Garbage collections (all generations) and milliseconds paused in GC so far: what a run's p99 pays for allocation.
+# The pause total is an event counter the runtime publishes once a second, so a run's figure is good to about 1 s.
+gc_stats() {
+  curl -fsS --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" 2>/dev/null \
+    | awk '/^dotnet_collection_count_total/ { n += $2 } /^system_runtime_total_pause_time_by_gc_total / { p = $2 } END { print n + 0, p + 0 }'
+}
 # Seconds the JIT has spent compiling so far.
 jit_seconds() {
   curl -fsS --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" 2>/dev/null \
@@ -213,7 +219,8 @@ bench() { # endpoint auth [if-modified-since]; VARIANT set: the registry only, r
       taskset -c 1 perf record -q -F 999 -g -p "$registry_pid" -o "$OUT/perf-$endpoint.data" -- sleep $((DURATION - 2)) >/dev/null 2>&1 &
       profiler=$!
     fi
-    local cpu_before; cpu_before=$(server_cpu_ticks "$target")
+    local cpu_before gc_before="0 0"; cpu_before=$(server_cpu_ticks "$target")
+    [ "$target" = registry ] && gc_before=$(gc_stats)
     out=$(BENCH_URLS="$OUT/urls/$endpoint.txt" BENCH_AUTH="$auth" BENCH_IMS="$ims" \
       taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$ROOT/scripts/bench/bench.lua" "http://127.0.0.1:$port")
     # The server's share of its core during the run: below 1.0, it was waiting (latency-bound), not out of CPU.
@@ -228,10 +235,14 @@ bench() { # endpoint auth [if-modified-since]; VARIANT set: the registry only, r
       "$TRACE" report "$OUT/trace-$endpoint.nettrace" topN -n 40 > "$OUT/trace-$endpoint.exclusive.txt" 2>&1 || true
       "$TRACE" report "$OUT/trace-$endpoint.nettrace" topN -n 60 --inclusive > "$OUT/trace-$endpoint.inclusive.txt" 2>&1 || true
     fi
+    local gc=""
+    if [ "$target" = registry ]; then
+      gc=$(printf '%s %s' "$gc_before" "$(gc_stats)" | awk '{ printf "\"gcs\":%d,\"gc_pause_ms\":%.1f,", $3 - $1, $4 - $2 }')
+    fi
     json=$(printf '%s\n' "$out" | sed -n 's/^BENCHJSON {//p')
     [ -n "$json" ] || die "wrk printed no result for $endpoint on $target: $out"
-    result "{\"name\":\"wrk\",\"endpoint\":\"$name\",\"target\":\"$target\",\"round\":$round,\"cpu\":$cpu,$json"
-    log "$name on $target (round $round): $(printf '%s' "$json" | sed 's/,"bytes_per_s.*//'), cpu $cpu"
+    result "{\"name\":\"wrk\",\"endpoint\":\"$name\",\"target\":\"$target\",\"round\":$round,\"cpu\":$cpu,$gc$json"
+    log "$name on $target (round $round): $(printf '%s' "$json" | sed 's/,"bytes_per_s.*//'), cpu $cpu${gc:+, $(printf '%s' "$gc" | tr -d '"' | sed 's/,$//')}"
   done; done
 }
 
