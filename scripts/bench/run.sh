@@ -124,11 +124,11 @@ activations() {
   curl -fsS --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" 2>/dev/null \
     | awk '/^microsoft_orleans_orleans_catalog_activations/ { s += $NF } END { print s + 0 }'
 }
-# Garbage collections (all generations) and milliseconds paused in GC so far: what a run's p99 pays for allocation.
-# The pause total is an event counter the runtime publishes once a second, so a run's figure is good to about 1 s.
+# Garbage collections (each counted in its own generation) and milliseconds paused in GC so far, from the runtime's
+# meters (read at every scrape): what a run's p99 pays for allocation.
 gc_stats() {
   curl -fsS --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" 2>/dev/null \
-    | awk '/^dotnet_collection_count_total/ { n += $2 } /^system_runtime_total_pause_time_by_gc_total / { p = $2 } END { print n + 0, p + 0 }'
+    | awk '/^system_runtime_dotnet_gc_collections\{/ { n += $2 } /^system_runtime_dotnet_gc_pause_time / { p = $2 * 1000 } END { print n + 0, p + 0 }'
 }
 # Seconds the JIT has spent compiling so far.
 jit_seconds() {
