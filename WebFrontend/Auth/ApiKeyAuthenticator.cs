@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.ApiKeys;
 
@@ -6,13 +7,23 @@ namespace OrleansRegistry.WebFrontend.Auth;
 /// <summary>The outcome of authenticating a request: a principal, or the status and words to answer with.</summary>
 public sealed record AuthOutcome(ApiKeyPrincipal? Principal, int Status, string? Error);
 
+/// <summary>What the requests one lease grants share, made once per lease: their outcome and the fixed rate-limit headers.</summary>
+public sealed class AuthGrant(AuthResult result)
+{
+    public AuthOutcome Outcome { get; } = new(result.Principal, StatusCodes.Status200OK, null);
+
+    public string? LimitHeader { get; } = result.RateLimit?.Limit.ToString(CultureInfo.InvariantCulture);
+
+    public string? ResetHeader { get; } = result.RateLimit?.Reset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+}
+
 /// <summary>
 /// Reads the key the request presents (<see cref="PresentedKeys"/>) and checks it against this frontend's lease of
 /// the key — renewed from the key's grain, which the key id in the token routes to, so there is no lookup table.
 /// </summary>
 public sealed class ApiKeyAuthenticator(ApiKeyLeases leases, IOptions<RegistryOptions> options)
 {
-    public async Task<AuthOutcome> AuthenticateAsync(HttpContext http)
+    public async ValueTask<AuthOutcome> AuthenticateAsync(HttpContext http)
     {
         // Kept as a feature (not in Items, a dictionary created per request) for the endpoint to read back.
         if (http.Features.Get<AuthOutcome>() is { } done)
@@ -26,7 +37,7 @@ public sealed class ApiKeyAuthenticator(ApiKeyLeases leases, IOptions<RegistryOp
     }
 
     /// <summary>The caller's principal, or the 401 to answer with (and <paramref name="challenge"/> as WWW-Authenticate).</summary>
-    public async Task<(ApiKeyPrincipal? Principal, IResult? Failure)> RequireAsync(HttpContext http, string challenge)
+    public async ValueTask<(ApiKeyPrincipal? Principal, IResult? Failure)> RequireAsync(HttpContext http, string challenge)
     {
         var outcome = await AuthenticateAsync(http);
         if (outcome.Principal is not null)
@@ -42,7 +53,7 @@ public sealed class ApiKeyAuthenticator(ApiKeyLeases leases, IOptions<RegistryOp
         return (null, Errors.ApiErrors.Result(http, outcome.Status, outcome.Error!));
     }
 
-    private async Task<AuthOutcome> AuthenticateCoreAsync(HttpContext http)
+    private async ValueTask<AuthOutcome> AuthenticateCoreAsync(HttpContext http)
     {
         var presented = PresentedKeys.Read(http, options.Value.TokenPrefix);
         if (!presented.Presented)
@@ -55,10 +66,25 @@ public sealed class ApiKeyAuthenticator(ApiKeyLeases leases, IOptions<RegistryOp
             return new(null, StatusCodes.Status401Unauthorized, "the API key is malformed");
         }
 
-        var (result, remaining) = await leases.UseAsync(presented.KeyId, presented.SecretHash!);
+        var (result, remaining, grant) = await leases.UseAsync(presented.KeyId, presented.SecretHash!);
+        if (grant is not null)
+        {
+            if (grant.LimitHeader is not null)
+            {
+                WriteRateLimitHeaders(http, grant.LimitHeader, remaining, grant.ResetHeader!);
+            }
+
+            return grant.Outcome;
+        }
+
         if (result.RateLimit is { } rate)
         {
-            WriteRateLimitHeaders(http, rate with { Remaining = remaining }, refused: result.Failure == AuthFailure.RateLimited);
+            var reset = rate.Reset.ToUnixTimeSeconds();
+            WriteRateLimitHeaders(http, rate.Limit.ToString(CultureInfo.InvariantCulture), remaining, reset.ToString(CultureInfo.InvariantCulture));
+            if (result.Failure == AuthFailure.RateLimited)
+            {
+                http.Response.Headers.RetryAfter = Math.Max(1, reset - DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(CultureInfo.InvariantCulture);
+            }
         }
 
         return result.Failure switch
@@ -72,17 +98,12 @@ public sealed class ApiKeyAuthenticator(ApiKeyLeases leases, IOptions<RegistryOp
         };
     }
 
-    /// <summary>X-RateLimit-* on every response to a limited key, and Retry-After when it is refused.</summary>
-    private static void WriteRateLimitHeaders(HttpContext http, RateLimitStatus rate, bool refused)
+    /// <summary>X-RateLimit-* on every response to a limited key (and Retry-After, above, when it is refused).</summary>
+    private static void WriteRateLimitHeaders(HttpContext http, string limit, int remaining, string reset)
     {
         var headers = http.Response.Headers;
-        var reset = rate.Reset.ToUnixTimeSeconds();
-        headers["X-RateLimit-Limit"] = rate.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        headers["X-RateLimit-Remaining"] = rate.Remaining.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        headers["X-RateLimit-Reset"] = reset.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (refused)
-        {
-            headers.RetryAfter = Math.Max(1, reset - DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
+        headers["X-RateLimit-Limit"] = limit;
+        headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Reset"] = reset;
     }
 }

@@ -4,8 +4,11 @@ using OrleansRegistry.ApiKeys;
 
 namespace OrleansRegistry.WebFrontend.Auth;
 
-/// <summary>One request's authentication: the key's answer, and its rate-limit budget left after this request.</summary>
-public readonly record struct LeaseUse(AuthResult Result, int Remaining);
+/// <summary>
+/// One request's authentication: the key's answer, its rate-limit budget left after this request, and (when the
+/// request was granted) what all requests of its lease share.
+/// </summary>
+public readonly record struct LeaseUse(AuthResult Result, int Remaining, AuthGrant? Grant = null);
 
 /// <summary>
 /// This frontend's leases of API keys. A key's requests are authenticated and counted from its lease; when the lease
@@ -175,6 +178,8 @@ public sealed class ApiKeyLeases(IGrainFactory grains, TimeProvider clock) : IAp
 
         public AuthLease Answer { get; } = answer;
 
+        private AuthGrant? Grant { get; } = answer.Result.Failure == AuthFailure.None ? new AuthGrant(answer.Result) : null;
+
         public string KeyId => Answer.Result.Principal!.KeyId;
 
         private bool Unlimited => Answer.Result.RateLimit is null;
@@ -192,14 +197,14 @@ public sealed class ApiKeyLeases(IGrainFactory grains, TimeProvider clock) : IAp
 
             if (Unlimited)
             {
-                return new LeaseUse(Answer.Result, 0);
+                return new LeaseUse(Answer.Result, 0, Grant);
             }
 
             var left = Interlocked.Decrement(ref _tokens);
             return left < 0 ? null : Use(left);
         }
 
-        public LeaseUse Use(int left) => new(Answer.Result, Answer.Result.RateLimit is { } rate ? rate.Remaining + left : 0);
+        public LeaseUse Use(int left) => new(Answer.Result, Answer.Result.RateLimit is { } rate ? rate.Remaining + left : 0, Grant);
 
         /// <summary>Stops the lease serving more requests; returns how many it had left, to give back.</summary>
         public int Retire() => Unlimited ? 0 : Math.Max(0, Interlocked.Exchange(ref _tokens, int.MinValue / 2));

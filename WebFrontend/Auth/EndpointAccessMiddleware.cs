@@ -36,11 +36,12 @@ public sealed class EndpointAccessMiddleware(RequestDelegate next, ApiKeyAuthent
             return;
         }
 
-        foreach (var scope in required)
+        // Indexed: foreach over the IReadOnlyList would allocate an enumerator per request.
+        for (var i = 0; i < required.Count; i++)
         {
-            if (!principal.Allows(scope.Scope))
+            if (!principal.Allows(required[i].Scope))
             {
-                await ApiErrors.Forbidden(http, $"the API key lacks the '{scope.Scope}' scope").ExecuteAsync(http);
+                await ApiErrors.Forbidden(http, $"the API key lacks the '{required[i].Scope}' scope").ExecuteAsync(http);
                 return;
             }
         }
