@@ -28,30 +28,40 @@ public sealed class DocumentCache : IDocumentHolder, IDisposable
         _sweeper = clock.CreateTimer(_ => Sweep(), null, sweepEvery, sweepEvery);
     }
 
-    /// <summary>The document <paramref name="name"/> of <paramref name="grain"/>, from here or from <paramref name="fetch"/>.</summary>
-    public async ValueTask<T?> GetAsync<T>(IAddressable grain, string name, Func<IDocumentHolder?, Task<T?>> fetch) where T : class
+    /// <summary>
+    /// The document <paramref name="key"/> of <paramref name="grain"/>, from here or from <paramref name="fetch"/>, which
+    /// gets the grain and <paramref name="arg"/> back (a static lambda: a cached read allocates no closure).
+    /// </summary>
+    public async ValueTask<T?> GetAsync<TGrain, TArg, T>(TGrain grain, DocumentKey key, TArg arg, Func<TGrain, TArg, IDocumentHolder?, Task<T?>> fetch)
+        where TGrain : IAddressable
+        where T : class
     {
         if (_duration <= TimeSpan.Zero)
         {
-            return await fetch(null);
+            return await fetch(grain, arg, null);
         }
 
-        var id = grain.GetGrainId();
         var now = _clock.GetUtcNow();
-        var documents = _byGrain.GetOrAdd(id, static _ => new GrainDocuments());
-        if (documents.Entries.TryGetValue(name, out var kept) && now < kept.Until)
+        var documents = _byGrain.GetOrAdd(grain.GetGrainId(), static _ => new GrainDocuments());
+        if (documents.Entries.TryGetValue(key, out var kept) && now < kept.Until)
         {
             return (T)kept.Document;
         }
 
-        var fetched = await fetch(Reference);
+        var fetched = await fetch(grain, arg, Reference);
         if (fetched is not null && !documents.Dropped)
         {
-            documents.Entries[name] = new Kept(fetched, now + _duration);
+            documents.Entries[key] = new Kept(fetched, now + _duration);
         }
 
         return fetched;
     }
+
+    /// <inheritdoc cref="GetAsync{TGrain, TArg, T}"/>
+    public ValueTask<T?> GetAsync<TGrain, T>(TGrain grain, DocumentKey key, Func<TGrain, IDocumentHolder?, Task<T?>> fetch)
+        where TGrain : IAddressable
+        where T : class =>
+        GetAsync(grain, key, fetch, static (g, f, h) => f(g, h));
 
     public Task Drop(GrainId grain)
     {
@@ -75,11 +85,11 @@ public sealed class DocumentCache : IDocumentHolder, IDisposable
         var now = _clock.GetUtcNow();
         foreach (var (id, documents) in _byGrain)
         {
-            foreach (var (name, kept) in documents.Entries)
+            foreach (var (key, kept) in documents.Entries)
             {
                 if (kept.Until <= now)
                 {
-                    documents.Entries.TryRemove(name, out _);
+                    documents.Entries.TryRemove(key, out _);
                 }
             }
 
@@ -92,7 +102,7 @@ public sealed class DocumentCache : IDocumentHolder, IDisposable
 
     private sealed class GrainDocuments
     {
-        public ConcurrentDictionary<string, Kept> Entries { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<DocumentKey, Kept> Entries { get; } = new();
 
         public volatile bool Dropped;
     }

@@ -19,11 +19,11 @@ public sealed class SignedUrlDocuments(UrlSigner signer, IOptions<RegistryOption
         var expires = signer.ExpiryFor(options.Value.SignedUrlLifetime);
         if (!_renderings.TryGetValue(template, out var rendering) || rendering.Expires != expires || rendering.Origin != origin)
         {
-            rendering = new Rendering(origin, expires, Build(template, origin, expires));
+            rendering = new Rendering(origin, expires, new BytesResult(Build(template, origin, expires), "application/json; charset=utf-8"));
             _renderings.AddOrUpdate(template, rendering);
         }
 
-        return TypedResults.Bytes(rendering.Body, "application/json; charset=utf-8");
+        return rendering.Result;
     }
 
     private byte[] Build(SignedUrlTemplate template, string origin, long expires)
@@ -45,5 +45,5 @@ public sealed class SignedUrlDocuments(UrlSigner signer, IOptions<RegistryOption
         return body;
     }
 
-    private sealed record Rendering(string Origin, long Expires, byte[] Body);
+    private sealed record Rendering(string Origin, long Expires, BytesResult Result);
 }

@@ -12,50 +12,11 @@ public static class ModuleProtocolEndpoints
 {
     public static IEndpointRouteBuilder MapModuleProtocol(this IEndpointRouteBuilder app)
     {
+        var handlers = ActivatorUtilities.CreateInstance<Handlers>(app.ServiceProvider);
         var modules = app.MapGroup("/v1/modules/{namespace}/{name}/{system}").WithTags("Terraform modules").RequireScope(Scopes.ModulesRead);
-        modules.MapGet("/versions", VersionsAsync);
-        modules.MapGet("/{version}/download", DownloadAsync);
+        modules.MapGet("/versions", handlers.VersionsAsync);
+        modules.MapGet("/{version}/download", handlers.DownloadAsync);
         return app;
-    }
-
-    private static async Task<IResult> VersionsAsync(string @namespace, string name, string system, HttpContext http, IGrainFactory grains, DocumentCache cache)
-    {
-        var (address, error) = Resolve(http, @namespace, name, system);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        var module = grains.GetGrain<IModuleGrain>(address.Key);
-        var document = await cache.GetAsync(module, "versions", module.GetVersionsDocument);
-        return document is null ? ApiErrors.NotFound(http, $"module {address} not found") : CachedDocument.Serve(http, document);
-    }
-
-    private static async Task<IResult> DownloadAsync(
-        string @namespace, string name, string system, string version, HttpContext http, IGrainFactory grains, UrlSigner signer, IOptions<RegistryOptions> options)
-    {
-        var (address, error) = Resolve(http, @namespace, name, system);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        var download = await grains.GetGrain<IModuleGrain>(address.Key).Download(version);
-        if (download is null)
-        {
-            return ApiErrors.NotFound(http, $"version {version} of module {address} not found");
-        }
-
-        var url = signer.Sign(download.StorageKey, options.Value.SignedUrlLifetime);
-        if (download.RootPath is not null)
-        {
-            // go-getter's subdirectory syntax: the part after '//' (before the query) is the module root.
-            var query = url.IndexOf('?', StringComparison.Ordinal);
-            url = $"{url[..query]}//{download.RootPath}{url[query..]}";
-        }
-
-        http.Response.Headers["X-Terraform-Get"] = url;
-        return TypedResults.NoContent();
     }
 
     /// <summary>Validates the address and the key's namespace.</summary>
@@ -68,5 +29,48 @@ public static class ModuleProtocolEndpoints
         }
 
         return (address.Value, http.ForbidUnlessNamespace(address.Value.Namespace));
+    }
+
+    /// <summary>The handlers, holding their singletons (a handler parameter resolved from services costs a DI scope per request).</summary>
+    private sealed class Handlers(IGrainFactory grains, DocumentCache cache, UrlSigner signer, IOptions<RegistryOptions> options)
+    {
+        public async ValueTask<IResult> VersionsAsync(string @namespace, string name, string system, HttpContext http)
+        {
+            var (address, error) = Resolve(http, @namespace, name, system);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            var document = await cache.GetAsync(grains.GetGrain<IModuleGrain>(address.Key), new DocumentKey("versions"),
+                static (module, h) => ServedDocument.Of(module.GetVersionsDocument(h)));
+            return document is null ? ApiErrors.NotFound(http, $"module {address} not found") : document.Serve(http);
+        }
+
+        public async Task<IResult> DownloadAsync(string @namespace, string name, string system, string version, HttpContext http)
+        {
+            var (address, error) = Resolve(http, @namespace, name, system);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            var download = await grains.GetGrain<IModuleGrain>(address.Key).Download(version);
+            if (download is null)
+            {
+                return ApiErrors.NotFound(http, $"version {version} of module {address} not found");
+            }
+
+            var url = signer.Sign(download.StorageKey, options.Value.SignedUrlLifetime);
+            if (download.RootPath is not null)
+            {
+                // go-getter's subdirectory syntax: the part after '//' (before the query) is the module root.
+                var query = url.IndexOf('?', StringComparison.Ordinal);
+                url = $"{url[..query]}//{download.RootPath}{url[query..]}";
+            }
+
+            http.Response.Headers["X-Terraform-Get"] = url;
+            return TypedResults.NoContent();
+        }
     }
 }

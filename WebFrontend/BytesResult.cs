@@ -1,0 +1,20 @@
+namespace OrleansRegistry.WebFrontend;
+
+/// <summary>
+/// A 200 with fixed bytes. Unlike <c>TypedResults.Bytes</c> it holds nothing per request, so one instance answers every
+/// read of the same bytes, and it resolves no logger from the request's services (which made each request create
+/// a DI scope).
+/// </summary>
+public sealed class BytesResult(byte[] body, string contentType) : IResult
+{
+    public byte[] Bytes { get; } = body;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = contentType;
+        response.ContentLength = Bytes.Length;
+        return response.Body.WriteAsync(Bytes).AsTask();
+    }
+}
