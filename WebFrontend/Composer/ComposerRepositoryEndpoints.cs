@@ -55,9 +55,10 @@ public static class ComposerRepositoryEndpoints
         public async ValueTask<IResult> MetadataAsync(string vendor, string file, HttpContext http)
         {
             var dev = file.EndsWith("~dev.json", StringComparison.Ordinal);
-            var name = file.EndsWith(".json", StringComparison.Ordinal) ? file[..^(dev ? "~dev.json".Length : ".json".Length)] : null;
-            var package = $"{vendor}/{name}".ToLowerInvariant();
-            if (name is null || !ComposerNames.IsValid(package) || !http.Caller().CanAccessNamespace(vendor.ToLowerInvariant()))
+            var json = file.EndsWith(".json", StringComparison.Ordinal);
+            var name = json ? file.AsSpan(0, file.Length - (dev ? "~dev.json".Length : ".json".Length)) : default;
+            var package = string.Concat(vendor, "/", name).ToLowerInvariant();
+            if (!json || !ComposerNames.IsValid(package) || !http.Caller().CanAccessNamespace(vendor.ToLowerInvariant()))
             {
                 return ApiErrors.NotFound(http, $"package {package} not found");
             }

@@ -26,6 +26,9 @@ public static class NetworkMirrorEndpoints
     /// <summary>The handlers, holding their singletons (a handler parameter resolved from services costs a DI scope per request).</summary>
     private sealed class Handlers(IGrainFactory grains, DocumentCache cache, SignedUrlDocuments documents, IOptions<RegistryOptions> options)
     {
+        private readonly HashSet<string> _hostnames = new(
+            (options.Value.Hostnames ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.OrdinalIgnoreCase);
+
         public async ValueTask<IResult> ServeAsync(string hostname, string @namespace, string type, string file, HttpContext http)
         {
             var (address, error) = ProviderProtocolEndpoints.Resolve(http, @namespace, type);
@@ -40,7 +43,7 @@ public static class NetworkMirrorEndpoints
             }
 
             hostname = hostname.ToLowerInvariant();
-            var own = Serves(hostname, http, options.Value);
+            var own = Serves(hostname, http);
             var directory = grains.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key);
             var route = own ? null : await directory.Route(hostname, address.Namespace, address.Type);
             if (!own && route is null)
@@ -97,9 +100,7 @@ public static class NetworkMirrorEndpoints
         }
 
         /// <summary>The configured hostnames (REGISTRY_HOSTNAMES) and the address the request came in on.</summary>
-        private static bool Serves(string hostname, HttpContext http, RegistryOptions options) =>
-            string.Equals(hostname, http.Request.Host.Value, StringComparison.OrdinalIgnoreCase)
-            || (options.Hostnames ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Contains(hostname, StringComparer.OrdinalIgnoreCase);
+        private bool Serves(string hostname, HttpContext http) =>
+            string.Equals(hostname, http.Request.Host.Value, StringComparison.OrdinalIgnoreCase) || _hostnames.Contains(hostname);
     }
 }
