@@ -7,7 +7,7 @@ namespace OrleansRegistry.WebFrontend;
 /// A grain's precomputed document as this frontend serves it, with its validators formatted once: a cached read
 /// answers from it (or with 304) without formatting a header or allocating a result.
 /// </summary>
-public sealed class ServedDocument
+public sealed class ServedDocument : IEquatable<ServedDocument>
 {
     private static readonly IResult NotModified = new NotModifiedResult();
 
@@ -38,6 +38,13 @@ public sealed class ServedDocument
         headers.CacheControl = "private, no-cache";
         return IsNotModified(http.Request.Headers) ? NotModified : Body;
     }
+
+    /// <summary>The same response: the ETag is a hash of the bytes, and the same Last-Modified.</summary>
+    public bool Equals(ServedDocument? other) => other is not null && other.ETag == ETag && other.LastModified == LastModified;
+
+    public override bool Equals(object? obj) => Equals(obj as ServedDocument);
+
+    public override int GetHashCode() => HashCode.Combine(ETag, LastModified);
 
     /// <summary>Wraps a document in its served form (for a cache's fetch).</summary>
     public static async Task<ServedDocument?> Of(Task<ProtocolDocument?> document) => await document is { } found ? new ServedDocument(found) : null;

@@ -41,7 +41,7 @@ public sealed class DocumentCache : IDocumentHolder, IDisposable
             return await fetch(grain, arg, null);
         }
 
-        var now = _clock.GetUtcNow();
+        var now = _clock.GetUtcNow().UtcTicks;
         var documents = _byGrain.GetOrAdd(grain.GetGrainId(), static _ => new GrainDocuments());
         if (documents.Entries.TryGetValue(key, out var kept) && now < kept.Until)
         {
@@ -49,11 +49,20 @@ public sealed class DocumentCache : IDocumentHolder, IDisposable
         }
 
         var fetched = await fetch(grain, arg, Reference);
-        if (fetched is not null && !documents.Dropped)
+        if (fetched is null || documents.Dropped)
         {
-            documents.Entries[key] = new Kept(fetched, now + _duration);
+            return fetched;
         }
 
+        // An unchanged document keeps the object already here. Replacing it every duration made each hot document
+        // a medium-lived object: promoted by the GC, then dropped, which is what older-generation collections cost.
+        if (kept is not null && kept.Document.Equals(fetched))
+        {
+            kept.Until = now + _duration.Ticks;
+            return (T)kept.Document;
+        }
+
+        documents.Entries[key] = new Kept(fetched, now + _duration.Ticks);
         return fetched;
     }
 
@@ -82,7 +91,7 @@ public sealed class DocumentCache : IDocumentHolder, IDisposable
     /// <summary>Forgets grains whose documents all expired, so memory follows what is read, not what was ever read.</summary>
     private void Sweep()
     {
-        var now = _clock.GetUtcNow();
+        var now = _clock.GetUtcNow().UtcTicks;
         foreach (var (id, documents) in _byGrain)
         {
             foreach (var (key, kept) in documents.Entries)
@@ -107,5 +116,17 @@ public sealed class DocumentCache : IDocumentHolder, IDisposable
         public volatile bool Dropped;
     }
 
-    private sealed record Kept(object Document, DateTimeOffset Until);
+    /// <summary>A document and until when (UTC ticks) it is served from here.</summary>
+    private sealed class Kept(object document, long until)
+    {
+        private long _until = until;
+
+        public object Document { get; } = document;
+
+        public long Until
+        {
+            get => Volatile.Read(ref _until);
+            set => Volatile.Write(ref _until, value);
+        }
+    }
 }
