@@ -9,8 +9,6 @@ namespace OrleansRegistry.WebFrontend;
 /// </summary>
 public sealed class ServedDocument : IEquatable<ServedDocument>
 {
-    private static readonly IResult NotModified = new NotModifiedResult();
-
     public ServedDocument(ProtocolDocument document)
     {
         var lastModified = document.LastModified;
@@ -36,7 +34,7 @@ public sealed class ServedDocument : IEquatable<ServedDocument>
         headers.ETag = ETag;
         headers.LastModified = LastModifiedHeader;
         headers.CacheControl = "private, no-cache";
-        return IsNotModified(http.Request.Headers) ? NotModified : Body;
+        return IsNotModified(http.Request.Headers) ? StatusResult.NotModified : Body;
     }
 
     /// <summary>The same response: the ETag is a hash of the bytes, and the same Last-Modified.</summary>
@@ -64,19 +62,8 @@ public sealed class ServedDocument : IEquatable<ServedDocument>
                 && tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Tag == ETag);
         }
 
-        var ifModifiedSince = request.IfModifiedSince;
-        return !StringValues.IsNullOrEmpty(ifModifiedSince)
-            && (ifModifiedSince.ToString() == LastModifiedHeader
-                || (HeaderUtilities.TryParseDate(ifModifiedSince.ToString(), out var since) && LastModified <= since));
-    }
-
-    /// <summary>Only the status; the validators are already set.</summary>
-    private sealed class NotModifiedResult : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.StatusCode = StatusCodes.Status304NotModified;
-            return Task.CompletedTask;
-        }
+        var ifModifiedSince = request.IfModifiedSince.ToString();
+        return ifModifiedSince.Length > 0
+            && (ifModifiedSince == LastModifiedHeader || (HeaderUtilities.TryParseDate(ifModifiedSince, out var since) && LastModified <= since));
     }
 }

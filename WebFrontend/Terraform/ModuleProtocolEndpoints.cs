@@ -70,7 +70,7 @@ public static class ModuleProtocolEndpoints
             }
 
             http.Response.Headers["X-Terraform-Get"] = url;
-            return TypedResults.NoContent();
+            return StatusResult.NoContent;
         }
     }
 }
