@@ -1,5 +1,6 @@
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using OrleansRegistry.WebFrontend.Errors;
 using OrleansRegistry.WebFrontend.Hosting;
 
 // The separate, stateless frontend of cluster mode: an Orleans client of the silos found in PostgreSQL.
@@ -35,6 +36,7 @@ builder.UseOrleansClient(client =>
         client.AddDashboard();
     }
 });
+builder.Services.AddDatabaseExceptionTransport();
 builder.AddRegistryHosting().AddRegistryFrontend();
 
 var app = builder.Build();

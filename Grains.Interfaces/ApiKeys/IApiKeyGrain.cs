@@ -10,11 +10,11 @@ public interface IApiKeyGrain : IGrainWithStringKey
 
     /// <summary>
     /// Checks a presented secret (as its SHA-256) in constant time and counts up to the wanted number of requests
-    /// against the rate limit, taking back the unused ones of the holder's previous lease. The holder serves requests from the lease until it runs out or expires (about a second), and
-    /// is told to drop it at once when the key is revoked or changed. Read-only so leases interleave; its only
-    /// writes are the in-memory window, holders and last-use time.
+    /// against the rate limit, taking back the unused ones of the holder's previous lease. The holder serves requests
+    /// from the lease until it runs out or expires (about a second), and is told to drop it at once when the key is
+    /// revoked or changed. It changes the in-memory window, holders and last-use time (not the stored state).
     /// </summary>
-    [Alias("lease"), Orleans.Concurrency.ReadOnly]
+    [Alias("lease")]
     Task<AuthLease> Lease(AuthLeaseRequest request);
 
     [Alias("get")]

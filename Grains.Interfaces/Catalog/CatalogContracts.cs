@@ -79,6 +79,33 @@ public sealed record ComposerPackageList(
     [property: Id(1)] DateTimeOffset? LastModified);
 
 /// <summary>Read-side queries over the PostgreSQL read model (never over grain state).</summary>
+/// <summary>A page of the namespaces a key may see (<see cref="AllowedNamespaces"/> null: every namespace), by name.</summary>
+[GenerateSerializer, Immutable, Alias("namespace-query")]
+public sealed record NamespaceQuery(
+    [property: Id(0)] string[]? AllowedNamespaces,
+    [property: Id(1)] int Offset,
+    [property: Id(2)] int Limit);
+
+[GenerateSerializer, Immutable, Alias("namespace-page")]
+public sealed record NamespacePage(
+    [property: Id(0)] Namespaces.NamespaceView[] Namespaces,
+    [property: Id(1)] bool HasMore);
+
+/// <summary>
+/// A page of the keys a manager may manage, oldest first: with <see cref="ManagerNamespaces"/> set, only keys limited to
+/// some of those namespaces.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("api-key-query")]
+public sealed record ApiKeyQuery(
+    [property: Id(0)] string[]? ManagerNamespaces,
+    [property: Id(1)] int Offset,
+    [property: Id(2)] int Limit);
+
+[GenerateSerializer, Immutable, Alias("api-key-page")]
+public sealed record ApiKeyPage(
+    [property: Id(0)] ApiKeys.ApiKeyView[] Keys,
+    [property: Id(1)] bool HasMore);
+
 [Alias("catalog")]
 public interface ICatalogGrain : IGrainWithIntegerKey
 {
@@ -88,11 +115,11 @@ public interface ICatalogGrain : IGrainWithIntegerKey
     [Alias("list-providers")]
     Task<ProviderPage> ListProviders(ProviderQuery query);
 
-    [Alias("namespaces")]
-    Task<NamespaceView[]> ListNamespaces(string[]? allowedNamespaces);
+    [Alias("namespace-page")]
+    Task<NamespacePage> ListNamespaces(NamespaceQuery query);
 
-    [Alias("api-keys")]
-    Task<ApiKeyView[]> ListApiKeys();
+    [Alias("api-key-page")]
+    Task<ApiKeyPage> ListApiKeys(ApiKeyQuery query);
 
     [Alias("audit")]
     Task<AuditEntry[]> ListAudit(AuditQuery query);

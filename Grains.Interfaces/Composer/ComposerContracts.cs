@@ -54,7 +54,7 @@ public interface IComposerPackageGrain : IGrainWithStringKey
     /// <c>p2/vendor/name.json</c> (tags) or <c>~dev.json</c> (branches), minified, with dist URLs under
     /// <paramref name="baseUrl"/> (Composer needs absolute dist URLs); null when there is none.
     /// </summary>
-    [Alias("metadata"), Orleans.Concurrency.ReadOnly]
+    [Alias("metadata")]
     Task<ProtocolDocument?> GetMetadata(bool dev, string baseUrl, IDocumentHolder? holder);
 
     /// <summary>The storage key of a dist, when the reference matches.</summary>
@@ -112,6 +112,6 @@ public interface IComposerCatalogGrain : IGrainWithIntegerKey
     Task SetMirroredPatterns(string[] patterns);
 
     /// <summary><c>packages.json</c> for a key that sees <paramref name="vendors"/> (null = every vendor).</summary>
-    [Alias("packages-json"), Orleans.Concurrency.ReadOnly]
+    [Alias("packages-json")]
     Task<ProtocolDocument> GetPackagesJson(string[]? vendors, IDocumentHolder? holder);
 }

@@ -17,16 +17,26 @@ public static class MirrorKinds
 
     public static IEnumerable<string> Namespaces(MirrorSummary m) => Namespaces(m.Kind, m.Namespace, m.Providers, m.Packages);
 
+    /// <summary>
+    /// A mirror of a whole upstream (<see cref="EveryPackage"/>) writes into every namespace: it reports this name,
+    /// which no namespace can have, so only keys for every namespace may see and manage it.
+    /// </summary>
+    public const string EveryNamespace = "*";
+
+    /// <summary>The pattern of a lazy composer-repository mirror that proxies every package its upstream has.</summary>
+    public const string EveryPackage = "*";
+
     private static IEnumerable<string> Namespaces(string kind, string? ns, string[] providers, string[]? packages) => kind switch
     {
         ComposerGit or TerraformModuleGit => [ns ?? ""],
-        ComposerRepository => (packages ?? []).Select(p => p.Split('/')[0]).Distinct(),
+        ComposerRepository => (packages ?? []).Select(p => p == EveryPackage ? EveryNamespace : p.Split('/')[0]).Distinct(),
         _ => providers.Select(p => p.Split('/')[0]).Distinct(),
     };
 
-    /// <summary>Whether a Composer package name matches a pattern: <c>vendor/name</c> or <c>vendor/*</c>.</summary>
+    /// <summary>Whether a Composer package name matches a pattern: <c>vendor/name</c>, <c>vendor/*</c> or <c>*</c>.</summary>
     public static bool PackageMatches(string pattern, string package) =>
-        pattern.EndsWith("/*", StringComparison.Ordinal)
+        pattern == EveryPackage
+        || (pattern.EndsWith("/*", StringComparison.Ordinal)
             ? package.StartsWith(pattern[..^1], StringComparison.Ordinal)
-            : pattern == package;
+            : pattern == package);
 }

@@ -11,14 +11,11 @@ public interface IModuleGrain : IGrainWithStringKey
 
     /// <summary>The module protocol <c>versions</c> document, precomputed; null when the module has no version.</summary>
     /// <param name="holder">The asking frontend's document cache, told to drop the answer when it changes; null when not caching.</param>
-    [Alias("versions-document"), Orleans.Concurrency.ReadOnly]
+    [Alias("versions-document")]
     Task<ProtocolDocument?> GetVersionsDocument(IDocumentHolder? holder);
 
-    /// <summary>
-    /// Where a version's archive is; counts the download. Read-only for concurrency: the count is in memory,
-    /// persisted periodically.
-    /// </summary>
-    [Alias("download"), Orleans.Concurrency.ReadOnly]
+    /// <summary>Where a version's archive is; counts the download (in memory, written periodically).</summary>
+    [Alias("download")]
     Task<ModuleDownload?> Download(string version);
 
     /// <summary>Details at <paramref name="version"/>, or at the latest version when null.</summary>

@@ -21,6 +21,9 @@ public enum PublishStatus
     Created = 0,
     VersionExists = 1,
     Invalid = 2,
+
+    /// <summary>The version exists with exactly the uploaded content (a retry whose answer was lost): nothing changed.</summary>
+    Unchanged = 3,
 }
 
 [GenerateSerializer, Immutable, Alias("module-publish-result")]

@@ -70,19 +70,19 @@ public interface IProviderGrain : IGrainWithStringKey
     Task<int> Import(ProviderImport[] versions);
 
     /// <param name="holder">The asking frontend's document cache, told to drop the answer when it changes; null when not caching.</param>
-    [Alias("versions-document"), Orleans.Concurrency.ReadOnly]
+    [Alias("versions-document")]
     Task<ProtocolDocument?> GetVersionsDocument(IDocumentHolder? holder);
 
     /// <summary>The provider protocol download document, rendered once, with its three signed URLs to fill in.</summary>
-    [Alias("download-template"), Orleans.Concurrency.ReadOnly]
+    [Alias("download-template")]
     Task<SignedUrlTemplate?> GetDownloadTemplate(string version, string os, string arch, IDocumentHolder? holder);
 
     /// <summary>The network mirror <c>{version}.json</c>, rendered once, with one signed URL per platform to fill in.</summary>
-    [Alias("mirror-version-template"), Orleans.Concurrency.ReadOnly]
+    [Alias("mirror-version-template")]
     Task<SignedUrlTemplate?> GetMirrorVersionTemplate(string version, IDocumentHolder? holder);
 
     /// <summary>Network mirror <c>index.json</c>.</summary>
-    [Alias("mirror-index"), Orleans.Concurrency.ReadOnly]
+    [Alias("mirror-index")]
     Task<ProtocolDocument?> GetMirrorIndex();
 
     [Alias("version"), Orleans.Concurrency.ReadOnly]

@@ -17,7 +17,7 @@ public sealed partial class ApiKeyGrain
     private Task DropLeasesAsync()
     {
         _principal = null;
-        var keyId = this.GetPrimaryKeyString();
+        var keyId = KeyId;
         return _holders.DropAllAsync(holder => holder.Drop(keyId), e => LogDropFailed(logger, keyId, e.Message));
     }
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.Catalog;
+using OrleansRegistry.Changes;
 
 namespace OrleansRegistry.ApiKeys;
 
@@ -14,6 +15,7 @@ namespace OrleansRegistry.ApiKeys;
 public sealed partial class ApiKeyGrain(
     [PersistentState("apikey", RegistryStorage.Name)] IPersistentState<ApiKeyState> state,
     RegistryIndex index,
+    StateChangeServices changes,
     IOptions<RateLimitOptions> rateLimits,
     IOptions<ApiKeyLeaseOptions> leases,
     TimeProvider clock,
@@ -21,9 +23,19 @@ public sealed partial class ApiKeyGrain(
 {
     private readonly RateLimitWindow _window = new();
     private ApiKeyPrincipal? _principal;
+    private StateChanges<ApiKeyState>? _changes;
 
     private const string ExpiryReminder = "expiry";
     private static readonly TimeSpan MaxReminderDue = TimeSpan.FromDays(7);
+
+    private string KeyId => this.GetPrimaryKeyString();
+
+    // A change drops every frontend's lease before its follow-ups: the read model row and the expiry reminder.
+    private StateChanges<ApiKeyState> Changes => _changes ??= changes.For(this, state, DropLeasesAsync, SyncAsync);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => Changes.ResumeAsync();
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Changes.FlushAsync();
 
     public async Task<ApiKeyView?> Create(ApiKeyCreate request)
     {
@@ -32,23 +44,19 @@ public sealed partial class ApiKeyGrain(
             return null;
         }
 
-        state.State = new ApiKeyState
+        var now = clock.GetUtcNow();
+        await Changes.CommitAsync(s =>
         {
-            Name = request.Name,
-            SecretHash = request.SecretHash,
-            Scopes = request.Scopes,
-            Namespaces = request.Namespaces,
-            CreatedAt = clock.GetUtcNow(),
-            CreatedBy = request.CreatedBy.KeyId,
-            ExpiresAt = request.ExpiresAt,
-            RateLimitPerHour = request.RateLimitPerHour,
-        };
-        await state.WriteStateAsync();
-        var view = View();
-        await index.UpsertApiKeyAsync(view);
-        await index.AuditAsync(request.CreatedBy, "apikey.create", this.GetPrimaryKeyString());
-        await ScheduleExpiryAsync();
-        return view;
+            s.Name = request.Name;
+            s.SecretHash = request.SecretHash;
+            s.Scopes = request.Scopes;
+            s.Namespaces = request.Namespaces;
+            s.CreatedAt = now;
+            s.CreatedBy = request.CreatedBy.KeyId;
+            s.ExpiresAt = request.ExpiresAt;
+            s.RateLimitPerHour = request.RateLimitPerHour;
+        }, AuditRecord.Of(request.CreatedBy, "apikey.create", KeyId, now));
+        return View();
     }
 
     public Task<AuthLease> Lease(AuthLeaseRequest request)
@@ -108,7 +116,7 @@ public sealed partial class ApiKeyGrain(
 
         // Last use is informational: kept in memory, persisted with the next write rather than per lease.
         key.LastUsedAt = now;
-        return new AuthResult(_principal ??= new ApiKeyPrincipal(this.GetPrimaryKeyString(), key.Name!, key.Scopes, key.Namespaces), AuthFailure.None);
+        return new AuthResult(_principal ??= new ApiKeyPrincipal(KeyId, key.Name!, key.Scopes, key.Namespaces), AuthFailure.None);
     }
 
     public async Task<ApiKeyView?> Update(ApiKeyUpdate update)
@@ -118,12 +126,11 @@ public sealed partial class ApiKeyGrain(
             return null;
         }
 
-        state.State.Name = update.Name ?? state.State.Name;
-        state.State.RateLimitPerHour = update.RateLimitPerHour ?? state.State.RateLimitPerHour;
-        await state.WriteStateAsync();
-        await DropLeasesAsync();
-        await index.UpsertApiKeyAsync(View());
-        await index.AuditAsync(update.Actor, "apikey.update", this.GetPrimaryKeyString());
+        await Changes.CommitAsync(s =>
+        {
+            s.Name = update.Name ?? s.Name;
+            s.RateLimitPerHour = update.RateLimitPerHour ?? s.RateLimitPerHour;
+        }, AuditRecord.Of(update.Actor, "apikey.update", KeyId, clock.GetUtcNow()));
         return View();
     }
 
@@ -138,11 +145,8 @@ public sealed partial class ApiKeyGrain(
 
         if (state.State.RevokedAt is null)
         {
-            state.State.RevokedAt = clock.GetUtcNow();
-            await state.WriteStateAsync();
-            await DropLeasesAsync();
-            await index.UpsertApiKeyAsync(View());
-            await index.AuditAsync(actor, "apikey.revoke", this.GetPrimaryKeyString());
+            var now = clock.GetUtcNow();
+            await Changes.CommitAsync(s => s.RevokedAt = now, AuditRecord.Of(actor, "apikey.revoke", KeyId, now));
         }
 
         return View();
@@ -164,10 +168,11 @@ public sealed partial class ApiKeyGrain(
 
         if (key.ExpiresAt <= clock.GetUtcNow())
         {
-            LogExpired(logger, this.GetPrimaryKeyString());
-            await index.UpsertApiKeyAsync(View());
-            await index.AuditAsync(Actor.System, "apikey.expired", this.GetPrimaryKeyString());
+            LogExpired(logger, KeyId);
             await UnregisterAsync();
+
+            // Nothing changes in the state but what the key owes the read model and the audit log.
+            await Changes.CommitAsync(_ => { }, AuditRecord.Of(Actor.System, "apikey.expired", KeyId, clock.GetUtcNow()));
             return;
         }
 
@@ -175,9 +180,16 @@ public sealed partial class ApiKeyGrain(
         await ScheduleExpiryAsync();
     }
 
+    /// <summary>The read model row and the expiry reminder, as the state has them now.</summary>
+    private async Task SyncAsync()
+    {
+        await index.UpsertApiKeyAsync(View());
+        await ScheduleExpiryAsync();
+    }
+
     private async Task ScheduleExpiryAsync()
     {
-        if (state.State.ExpiresAt is not { } expires)
+        if (state.State.ExpiresAt is not { } expires || state.State.RevokedAt is not null || expires <= clock.GetUtcNow())
         {
             return;
         }
@@ -198,7 +210,7 @@ public sealed partial class ApiKeyGrain(
     private ApiKeyView View()
     {
         var key = state.State;
-        return new ApiKeyView(this.GetPrimaryKeyString(), key.Name!, key.Scopes, key.Namespaces, key.CreatedAt, key.ExpiresAt, key.RevokedAt, key.LastUsedAt, key.CreatedBy, key.RateLimitPerHour);
+        return new ApiKeyView(KeyId, key.Name!, key.Scopes, key.Namespaces, key.CreatedAt, key.ExpiresAt, key.RevokedAt, key.LastUsedAt, key.CreatedBy, key.RateLimitPerHour);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API key {KeyId} expired")]

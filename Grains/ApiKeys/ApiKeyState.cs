@@ -1,7 +1,9 @@
+using OrleansRegistry.Changes;
+
 namespace OrleansRegistry.ApiKeys;
 
 /// <summary>Persisted state of an API key. Stored as JSON (System.Text.Json), so plain properties.</summary>
-public sealed class ApiKeyState
+public sealed class ApiKeyState : IHasFollowUps
 {
     public string? Name { get; set; }
     public byte[] SecretHash { get; set; } = [];
@@ -17,4 +19,6 @@ public sealed class ApiKeyState
     public int? RateLimitPerHour { get; set; }
 
     public bool Exists => Name is not null;
+
+    public FollowUps FollowUps { get; set; } = new();
 }

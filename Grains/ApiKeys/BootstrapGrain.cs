@@ -1,3 +1,5 @@
+using OrleansRegistry.Changes;
+
 namespace OrleansRegistry.ApiKeys;
 
 public sealed class BootstrapState
@@ -8,7 +10,8 @@ public sealed class BootstrapState
 /// <summary>Creates the first admin key once per deployment; its single activation serializes racing silos.</summary>
 [GrainType("bootstrap")]
 public sealed class BootstrapGrain(
-    [PersistentState("bootstrap", RegistryStorage.Name)] IPersistentState<BootstrapState> state) : Grain, IBootstrapGrain
+    [PersistentState("bootstrap", RegistryStorage.Name)] IPersistentState<BootstrapState> state,
+    StateChangeServices changes) : Grain, IBootstrapGrain
 {
     public async Task<BootstrapResult> EnsureAdminKey(string keyId, byte[] secretHash)
     {
@@ -19,8 +22,7 @@ public sealed class BootstrapGrain(
 
         var key = GrainFactory.GetGrain<IApiKeyGrain>(keyId);
         var created = await key.Create(new ApiKeyCreate("bootstrap-admin", secretHash, [Scopes.Admin], null, null, Actor.System));
-        state.State.AdminKeyId = keyId;
-        await state.WriteStateAsync();
+        await changes.WriteAsync(this, state, s => s.AdminKeyId = keyId);
         return new BootstrapResult(created is not null, keyId);
     }
 }

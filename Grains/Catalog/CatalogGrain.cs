@@ -12,9 +12,9 @@ public sealed class CatalogGrain(RegistryIndex index) : Grain, ICatalogGrain
 
     public Task<ProviderPage> ListProviders(ProviderQuery query) => index.ListProvidersAsync(query);
 
-    public Task<NamespaceView[]> ListNamespaces(string[]? allowedNamespaces) => index.ListNamespacesAsync(allowedNamespaces);
+    public Task<NamespacePage> ListNamespaces(NamespaceQuery query) => index.ListNamespacesAsync(query);
 
-    public Task<ApiKeyView[]> ListApiKeys() => index.ListApiKeysAsync();
+    public Task<ApiKeyPage> ListApiKeys(ApiKeyQuery query) => index.ListApiKeysAsync(query);
 
     public Task<AuditEntry[]> ListAudit(AuditQuery query) => index.ListAuditAsync(query);
 

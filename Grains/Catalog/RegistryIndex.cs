@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using OrleansRegistry.ApiKeys;
+using OrleansRegistry.Changes;
 using OrleansRegistry.Namespaces;
 
 namespace OrleansRegistry.Catalog;
@@ -72,15 +73,20 @@ public sealed class RegistryIndex(NpgsqlDataSource dataSource)
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task AuditAsync(Actor actor, string action, string target, string? detailsJson = null, CancellationToken cancellationToken = default)
+    /// <summary>Stores an audit entry once: storing it again (a retried follow-up) adds nothing.</summary>
+    public async Task AuditAsync(AuditRecord entry, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand(
-            "INSERT INTO registry_audit (actor_key_id, actor_name, action, target, details) VALUES ($1, $2, $3, $4, $5::jsonb)");
-        cmd.Parameters.Add(new() { Value = actor.KeyId });
-        cmd.Parameters.Add(new() { Value = actor.KeyName });
-        cmd.Parameters.Add(new() { Value = action });
-        cmd.Parameters.Add(new() { Value = target });
-        cmd.Parameters.Add(new() { Value = (object?)detailsJson ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        await using var cmd = dataSource.CreateCommand("""
+            INSERT INTO registry_audit (event_id, at, actor_key_id, actor_name, action, target, details) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+            ON CONFLICT (event_id) DO NOTHING
+            """);
+        cmd.Parameters.Add(new() { Value = entry.Id });
+        cmd.Parameters.Add(new() { Value = entry.At });
+        cmd.Parameters.Add(new() { Value = entry.ActorKeyId });
+        cmd.Parameters.Add(new() { Value = entry.ActorName });
+        cmd.Parameters.Add(new() { Value = entry.Action });
+        cmd.Parameters.Add(new() { Value = entry.Target });
+        cmd.Parameters.Add(new() { Value = (object?)entry.Details ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -164,7 +170,7 @@ public sealed class RegistryIndex(NpgsqlDataSource dataSource)
         return new ModulePage([.. modules.Take(query.Limit)], hasMore);
     }
 
-    public async Task<NamespaceView[]> ListNamespacesAsync(string[]? allowed, CancellationToken cancellationToken = default)
+    public async Task<NamespacePage> ListNamespacesAsync(NamespaceQuery query, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("""
             SELECT n.name, n.created_at, n.created_by,
@@ -172,8 +178,11 @@ public sealed class RegistryIndex(NpgsqlDataSource dataSource)
             FROM registry_namespaces n
             WHERE $1::text[] IS NULL OR n.name = ANY($1)
             ORDER BY n.name
+            OFFSET $2 LIMIT $3
             """);
-        cmd.Parameters.Add(new() { Value = (object?)allowed ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = (object?)query.AllowedNamespaces ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = query.Offset });
+        cmd.Parameters.Add(new() { Value = query.Limit + 1 });
         var result = new List<NamespaceView>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -181,15 +190,22 @@ public sealed class RegistryIndex(NpgsqlDataSource dataSource)
             result.Add(new NamespaceView(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetFieldValue<string[]>(3)));
         }
 
-        return [.. result];
+        return new NamespacePage([.. result.Take(query.Limit)], result.Count > query.Limit);
     }
 
-    public async Task<ApiKeyView[]> ListApiKeysAsync(CancellationToken cancellationToken = default)
+    public async Task<ApiKeyPage> ListApiKeysAsync(ApiKeyQuery query, CancellationToken cancellationToken = default)
     {
+        // A manager limited to namespaces sees the keys limited to some of those (never an unlimited key).
         await using var cmd = dataSource.CreateCommand("""
             SELECT id, name, scopes, namespaces, created_at, expires_at, revoked_at, created_by, rate_limit_per_hour
-            FROM registry_api_keys ORDER BY created_at, id
+            FROM registry_api_keys
+            WHERE $1::text[] IS NULL OR (namespaces IS NOT NULL AND namespaces <@ $1)
+            ORDER BY created_at, id
+            OFFSET $2 LIMIT $3
             """);
+        cmd.Parameters.Add(new() { Value = (object?)query.ManagerNamespaces ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = query.Offset });
+        cmd.Parameters.Add(new() { Value = query.Limit + 1 });
         var result = new List<ApiKeyView>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -205,7 +221,7 @@ public sealed class RegistryIndex(NpgsqlDataSource dataSource)
                 reader.IsDBNull(8) ? null : reader.GetInt32(8)));
         }
 
-        return [.. result];
+        return new ApiKeyPage([.. result.Take(query.Limit)], result.Count > query.Limit);
     }
 
     public async Task<AuditEntry[]> ListAuditAsync(AuditQuery query, CancellationToken cancellationToken = default)

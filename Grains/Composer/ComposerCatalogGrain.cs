@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using OrleansRegistry.Caching;
+using OrleansRegistry.Changes;
 
 namespace OrleansRegistry.Composer;
 
@@ -20,36 +21,21 @@ public sealed class ComposerCatalogState
 [GrainType("composer-catalog")]
 public sealed class ComposerCatalogGrain(
     [PersistentState("composer-catalog", RegistryStorage.Name)] IPersistentState<ComposerCatalogState> state,
+    StateChangeServices changes,
     TimeProvider clock,
     DocumentHolders holders) : Grain, IComposerCatalogGrain
 {
     private const int MaxRenderings = 256;
     private readonly Dictionary<string, ProtocolDocument> _rendered = new(StringComparer.Ordinal);
 
-    public async Task Add(string package)
-    {
-        if (state.State.Packages.Add(package))
-        {
-            await ChangedAsync();
-        }
-    }
+    public Task Add(string package) =>
+        state.State.Packages.Contains(package) ? Task.CompletedTask : ChangeAsync(s => s.Packages.Add(package));
 
-    public async Task Remove(string package)
-    {
-        if (state.State.Packages.Remove(package))
-        {
-            await ChangedAsync();
-        }
-    }
+    public Task Remove(string package) =>
+        state.State.Packages.Contains(package) ? ChangeAsync(s => s.Packages.Remove(package)) : Task.CompletedTask;
 
-    public async Task SetMirroredPatterns(string[] patterns)
-    {
-        if (!patterns.SequenceEqual(state.State.MirroredPatterns))
-        {
-            state.State.MirroredPatterns = patterns;
-            await ChangedAsync();
-        }
-    }
+    public Task SetMirroredPatterns(string[] patterns) =>
+        patterns.SequenceEqual(state.State.MirroredPatterns) ? Task.CompletedTask : ChangeAsync(s => s.MirroredPatterns = patterns);
 
     public Task<ProtocolDocument> GetPackagesJson(string[]? vendors, IDocumentHolder? holder)
     {
@@ -64,7 +50,7 @@ public sealed class ComposerCatalogGrain(
             var visible = vendors is null
                 ? state.State.Packages
                 : state.State.Packages.Where(p => vendors.Contains(p[..p.IndexOf('/', StringComparison.Ordinal)], StringComparer.Ordinal));
-            var patterns = state.State.MirroredPatterns.Where(p => vendors is null || vendors.Contains(p[..p.IndexOf('/', StringComparison.Ordinal)], StringComparer.Ordinal));
+            var patterns = VisiblePatterns(state.State.MirroredPatterns, vendors);
             document = Render(visible, patterns, state.State.ChangedAt);
             _rendered[key] = document;
         }
@@ -73,13 +59,25 @@ public sealed class ComposerCatalogGrain(
         return Task.FromResult(document);
     }
 
-    private async Task ChangedAsync()
+    private async Task ChangeAsync(Action<ComposerCatalogState> change)
     {
-        state.State.ChangedAt = clock.GetUtcNow();
+        await changes.WriteAsync(this, state, s =>
+        {
+            change(s);
+            s.ChangedAt = ChangeTimes.Next(s.ChangedAt, clock.GetUtcNow());
+        });
         _rendered.Clear();
-        await state.WriteStateAsync();
         await holders.DropAsync(this.GetGrainId());
     }
+
+    /// <summary>
+    /// The mirrored patterns a key limited to <paramref name="vendors"/> may use: its vendors' own, and for a mirror of
+    /// a whole upstream (<c>*</c>) each of its vendors as <c>vendor/*</c>.
+    /// </summary>
+    private static IEnumerable<string> VisiblePatterns(string[] patterns, string[]? vendors) =>
+        vendors is null ? patterns : patterns.SelectMany(p => p == "*"
+            ? vendors.Select(v => $"{v}/*")
+            : vendors.Contains(p[..p.IndexOf('/', StringComparison.Ordinal)], StringComparer.Ordinal) ? [p] : []).Distinct(StringComparer.Ordinal);
 
     private static ProtocolDocument Render(IEnumerable<string> packages, IEnumerable<string> mirroredPatterns, DateTimeOffset changedAt)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using OrleansRegistry.Caching;
 using OrleansRegistry.Catalog;
+using OrleansRegistry.Changes;
 using OrleansRegistry.Storage;
 using OrleansRegistry.Terraform;
 
@@ -15,21 +16,22 @@ public sealed class ComposerPackageGrain(
     [PersistentState("composer-package", RegistryStorage.Name)] IPersistentState<ComposerPackageState> state,
     IArtifactStore store,
     RegistryIndex index,
+    StateChangeServices changes,
     TimeProvider clock,
     DocumentHolders holders) : Grain, IComposerPackageGrain
 {
-    private static readonly TimeSpan InstallFlushDelay = TimeSpan.FromSeconds(30);
-
     // Rendered p2 files per (dev, base URL): normally one or two entries (the HTTP and HTTPS addresses).
     private const int MaxRenderings = 8;
     private readonly Dictionary<(bool Dev, string BaseUrl), ProtocolDocument> _rendered = [];
-
-    // Armed by the first install counted since the last write: an activation nobody installs from has no timer.
-    private IGrainTimer? _installFlush;
+    private StateChanges<ComposerPackageState>? _changes;
 
     private string Key => this.GetPrimaryKeyString();
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => FlushInstallsAsync();
+    private StateChanges<ComposerPackageState> Changes => _changes ??= changes.For(this, state, DropDocumentsAsync, SyncReadModelAsync);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => Changes.ResumeAsync();
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Changes.FlushAsync();
 
     public async Task<ComposerPublishResult> Publish(ComposerPublish request)
     {
@@ -46,28 +48,42 @@ public sealed class ComposerPackageGrain(
         }
 
         version = version.Trim();
-        if (!ComposerVersion.TryNormalize(version, out var normalized) || normalized == "dev-")
+        if (!ComposerVersion.TryNormalize(version, out var normalized))
         {
-            return Invalid($"'{version}' is not a valid Composer version (e.g. 1.2, v1.2.3, 1.0.0-beta2, dev-main, 1.x-dev)");
+            return Invalid($"'{version}' is not a valid Composer version (e.g. 1.2, v1.2.3, 1.0.0-beta2, dev-main, dev-feature/x, 1.x-dev)");
         }
 
-        if (request.DefaultBranch && !ComposerVersion.IsDev(normalized))
+        if (normalized.StartsWith("dev-", StringComparison.Ordinal) && !ComposerVersion.IsBranchName(normalized[4..]))
+        {
+            // Its name goes into dist URLs (and composer.lock): feature/x is fine, ../x or a//b are not.
+            return Invalid($"'{version}' is not a branch name Git would accept (e.g. dev-main, dev-feature/x; no '..', no leading, trailing or double '/', no spaces or ~^:?*[\\)");
+        }
+
+        var dev = ComposerVersion.IsDev(normalized);
+        if (request.DefaultBranch && !dev)
         {
             return Invalid($"only a branch (dev version) can be the default branch, not {version}");
         }
 
-        var replaced = request.ReplaceDev && ComposerVersion.IsDev(normalized) ? state.State.Versions.GetValueOrDefault(normalized) : null;
-        if (replaced is null && state.State.Versions.ContainsKey(normalized))
+        var reference = request.Reference ?? request.Sha1;
+        var existing = Find(normalized);
+        if (existing is not null && Sha1Of(existing) == request.Sha1 && existing.Reference == reference)
         {
-            return new(PublishStatus.VersionExists, $"version {version} ({normalized}) of {Key} already exists", null, null, null);
+            return new(PublishStatus.Unchanged, null, existing.Version, existing.VersionNormalized, existing.Reference);
         }
 
-        var (vendor, name) = (Key.Split('/')[0], Key.Split('/')[1]);
-        var reference = request.Reference ?? request.Sha1;
+        var replaced = request.ReplaceDev && dev ? existing : null;
+        if (existing is not null && replaced is null)
+        {
+            return new(PublishStatus.VersionExists, existing.VersionNormalized == normalized
+                ? $"version {version} ({normalized}) of {Key} already exists with other content"
+                : $"version {version} ({normalized}) of {Key} is the existing version {existing.Version} ({existing.VersionNormalized})", null, null, null);
+        }
+
         var dist = new JsonObject
         {
             ["type"] = "zip",
-            ["url"] = $"/dists/{vendor}/{name}/{normalized}/{reference}.zip",
+            ["url"] = DistPath(normalized, reference),
             ["reference"] = reference,
             ["shasum"] = request.Sha1,
         };
@@ -76,32 +92,30 @@ public sealed class ComposerPackageGrain(
         if (request.DefaultBranch)
         {
             metadata["default-branch"] = true;
-            foreach (var other in state.State.Versions.Values.Where(v => v.Metadata.AsSpan().IndexOf("\"default-branch\""u8) >= 0))
-            {
-                var otherMetadata = (JsonObject)JsonNode.Parse(other.Metadata)!;
-                otherMetadata.Remove("default-branch");
-                other.Metadata = Utf8JsonTextConverter.Utf8(otherMetadata);
-            }
         }
 
-        state.State.Versions[normalized] = new ComposerVersionRecord
+        var record = new ComposerVersionRecord
         {
             Version = version,
             VersionNormalized = normalized,
             Metadata = Utf8JsonTextConverter.Utf8(metadata),
             StorageKey = request.StorageKey,
+            Sha1 = request.Sha1,
             Reference = reference,
             Size = request.Size,
             PublishedAt = now,
             PublishedBy = request.PublishedBy.KeyId,
         };
-        Touch(ComposerVersion.IsDev(normalized), now);
-        await state.WriteStateAsync();
-        await holders.DropAsync(this.GetGrainId());
-        if (state.State.Versions.Count == 1)
+        await Changes.CommitAsync(s =>
         {
-            await GrainFactory.GetGrain<IComposerCatalogGrain>(0).Add(Key);
-        }
+            if (request.DefaultBranch)
+            {
+                ClearDefaultBranch(s);
+            }
+
+            s.Versions[normalized] = record;
+            Touch(s, dev, now);
+        }, AuditRecord.Of(request.PublishedBy, "composer.publish", $"{Key}@{normalized}", now));
 
         if (replaced is not null && replaced.StorageKey != request.StorageKey)
         {
@@ -109,8 +123,6 @@ public sealed class ComposerPackageGrain(
             await store.DeleteAsync(replaced.StorageKey, CancellationToken.None);
         }
 
-        await IndexAsync(manifest["description"]?.GetValue<string>());
-        await index.AuditAsync(request.PublishedBy, "composer.publish", $"{Key}@{normalized}");
         return new(PublishStatus.Created, null, version, normalized, reference);
     }
 
@@ -146,23 +158,18 @@ public sealed class ComposerPackageGrain(
 
     public async Task<ChangeStatus> DeleteVersion(string version, Actor actor)
     {
-        var record = ComposerVersion.TryNormalize(version, out var normalized) ? state.State.Versions.GetValueOrDefault(normalized) : null;
+        var record = ComposerVersion.TryNormalize(version, out var normalized) ? Find(normalized) : null;
         if (record is null)
         {
             return ChangeStatus.NotFound;
         }
 
-        state.State.Versions.Remove(record.VersionNormalized);
-        Touch(ComposerVersion.IsDev(record.VersionNormalized), clock.GetUtcNow());
-        await state.WriteStateAsync();
-        await holders.DropAsync(this.GetGrainId());
-        if (state.State.Versions.Count == 0)
+        var now = clock.GetUtcNow();
+        await Changes.CommitAsync(s =>
         {
-            await GrainFactory.GetGrain<IComposerCatalogGrain>(0).Remove(Key);
-        }
-
-        await IndexAsync(null);
-        await index.AuditAsync(actor, "composer.delete-version", $"{Key}@{record.VersionNormalized}");
+            s.Versions.Remove(record.VersionNormalized);
+            Touch(s, ComposerVersion.IsDev(record.VersionNormalized), now);
+        }, AuditRecord.Of(actor, "composer.delete-version", $"{Key}@{record.VersionNormalized}", now));
         await store.DeleteAsync(record.StorageKey, CancellationToken.None);
         return ChangeStatus.Done;
     }
@@ -174,15 +181,14 @@ public sealed class ComposerPackageGrain(
             return ChangeStatus.NotFound;
         }
 
-        state.State.Abandoned = abandoned;
-        state.State.Replacement = abandoned ? replacement : null;
         var now = clock.GetUtcNow();
-        Touch(dev: false, now);
-        Touch(dev: true, now);
-        await state.WriteStateAsync();
-        await holders.DropAsync(this.GetGrainId());
-        await IndexAsync(null);
-        await index.AuditAsync(actor, abandoned ? "composer.abandon" : "composer.unabandon", Key);
+        await Changes.CommitAsync(s =>
+        {
+            s.Abandoned = abandoned;
+            s.Replacement = abandoned ? replacement : null;
+            Touch(s, dev: false, now);
+            Touch(s, dev: true, now);
+        }, AuditRecord.Of(actor, abandoned ? "composer.abandon" : "composer.unabandon", Key, now));
         return ChangeStatus.Done;
     }
 
@@ -196,13 +202,26 @@ public sealed class ComposerPackageGrain(
     {
         if (state.State.Versions.GetValueOrDefault(versionNormalized) is { } record)
         {
+            // Counted in memory, written within a flush delay: an install is not worth a database write.
             record.Installs++;
-            _installFlush ??= this.RegisterGrainTimer(static (self, _) => self.FlushInstallsAsync(), this,
-                new GrainTimerCreationOptions(InstallFlushDelay, Timeout.InfiniteTimeSpan) { KeepAlive = false });
+            Changes.MarkUnsaved(readModel: true);
         }
 
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// The version <paramref name="normalized"/>, or a tag equal to it in precedence (<c>01.0.0</c> is <c>1.0.0</c>):
+    /// Composer would see the two as one version.
+    /// </summary>
+    private ComposerVersionRecord? Find(string normalized) =>
+        state.State.Versions.GetValueOrDefault(normalized)
+        ?? (ComposerVersion.IsDev(normalized) ? null : state.State.Versions.Values.FirstOrDefault(v =>
+            !ComposerVersion.IsDev(v.VersionNormalized) && ComposerVersionComparer.Instance.Compare(v.VersionNormalized, normalized) == 0));
+
+    /// <summary>The dist URL's path: stable (composer.lock keeps it); each part of a branch name like feature/x escaped on its own.</summary>
+    private string DistPath(string normalized, string reference) =>
+        $"/dists/{Key}/{string.Join('/', normalized.Split('/').Select(Uri.EscapeDataString))}/{Uri.EscapeDataString(reference)}.zip";
 
     private JsonObject Metadata(ComposerVersionRecord record, string baseUrl)
     {
@@ -220,99 +239,56 @@ public sealed class ComposerPackageGrain(
         return metadata;
     }
 
+    private static string Sha1Of(ComposerVersionRecord record) =>
+        record.Sha1.Length > 0 ? record.Sha1 : JsonNode.Parse(record.Metadata)?["dist"]?["shasum"]?.GetValue<string>() ?? "";
+
+    private static void ClearDefaultBranch(ComposerPackageState s)
+    {
+        foreach (var other in s.Versions.Values.Where(v => v.Metadata.AsSpan().IndexOf("\"default-branch\""u8) >= 0))
+        {
+            var otherMetadata = (JsonObject)JsonNode.Parse(other.Metadata)!;
+            otherMetadata.Remove("default-branch");
+            other.Metadata = Utf8JsonTextConverter.Utf8(otherMetadata);
+        }
+    }
+
     private static IEnumerable<ComposerVersionRecord> Newest(IEnumerable<ComposerVersionRecord> versions) =>
         versions.OrderByDescending(v => v.VersionNormalized, ComposerVersionComparer.Instance);
 
-    private void Touch(bool dev, DateTimeOffset now)
+    private static void Touch(ComposerPackageState s, bool dev, DateTimeOffset now)
     {
         if (dev)
         {
-            state.State.DevChangedAt = now;
+            s.DevChangedAt = ChangeTimes.Next(s.DevChangedAt, now);
         }
         else
         {
-            state.State.TagsChangedAt = now;
+            s.TagsChangedAt = ChangeTimes.Next(s.TagsChangedAt, now);
         }
+    }
 
+    private Task DropDocumentsAsync()
+    {
         _rendered.Clear();
+        return holders.DropAsync(this.GetGrainId());
     }
 
-    private async Task FlushInstallsAsync()
+    /// <summary>The listing row and the catalog (which packages.json lists), as the state has them now.</summary>
+    private async Task SyncReadModelAsync()
     {
-        if (_installFlush is null)
-        {
-            return;
-        }
-
-        _installFlush.Dispose();
-        _installFlush = null;
-        await state.WriteStateAsync();
-        await IndexAsync(null);
-    }
-
-    private async Task IndexAsync(string? description)
-    {
+        var catalog = GrainFactory.GetGrain<IComposerCatalogGrain>(0);
         if (state.State.Versions.Count == 0)
         {
             await index.DeleteComposerPackageAsync(Key);
+            await catalog.Remove(Key);
             return;
         }
 
-        description ??= Newest(state.State.Versions.Values).Select(v => JsonNode.Parse(v.Metadata)?["description"]?.GetValue<string>()).FirstOrDefault();
+        var description = Newest(state.State.Versions.Values).Select(v => JsonNode.Parse(v.Metadata)?["description"]?.GetValue<string>()).FirstOrDefault();
         var abandoned = state.State.Abandoned ? state.State.Replacement ?? "" : null;
         await index.UpsertComposerPackageAsync(Key, description, abandoned, state.State.Versions.Values.Sum(v => v.Installs));
+        await catalog.Add(Key);
     }
 
     private static ComposerPublishResult Invalid(string error) => new(PublishStatus.Invalid, error, null, null, null);
-}
-
-/// <summary>Orders normalized versions as Composer does for display: numeric parts, then stability.</summary>
-public sealed class ComposerVersionComparer : IComparer<string>
-{
-    public static readonly ComposerVersionComparer Instance = new();
-
-    public int Compare(string? x, string? y)
-    {
-        if (x is null || y is null)
-        {
-            return string.CompareOrdinal(x, y);
-        }
-
-        var (xNumbers, xSuffix) = Split(x);
-        var (yNumbers, ySuffix) = Split(y);
-        for (var i = 0; i < Math.Max(xNumbers.Length, yNumbers.Length); i++)
-        {
-            var c = (i < xNumbers.Length ? xNumbers[i] : 0).CompareTo(i < yNumbers.Length ? yNumbers[i] : 0);
-            if (c != 0)
-            {
-                return c;
-            }
-        }
-
-        var rank = Rank(xSuffix).CompareTo(Rank(ySuffix));
-        return rank != 0 ? rank : string.CompareOrdinal(xSuffix, ySuffix);
-    }
-
-    private static (long[] Numbers, string Suffix) Split(string version)
-    {
-        if (version.StartsWith("dev-", StringComparison.Ordinal))
-        {
-            return ([], version);
-        }
-
-        var dash = version.IndexOf('-', StringComparison.Ordinal);
-        var core = dash < 0 ? version : version[..dash];
-        var numbers = core.Split('.').Select(p => long.TryParse(p, out var n) ? n : 0).ToArray();
-        return (numbers, dash < 0 ? "" : version[(dash + 1)..]);
-    }
-
-    // dev < alpha < beta < RC < stable (no suffix) < patch.
-    private static int Rank(string suffix) =>
-        suffix.StartsWith("dev", StringComparison.OrdinalIgnoreCase) ? 0
-        : suffix.EndsWith("dev", StringComparison.OrdinalIgnoreCase) ? 0
-        : suffix.StartsWith("alpha", StringComparison.OrdinalIgnoreCase) ? 1
-        : suffix.StartsWith("beta", StringComparison.OrdinalIgnoreCase) ? 2
-        : suffix.StartsWith("RC", StringComparison.OrdinalIgnoreCase) ? 3
-        : suffix.Length == 0 ? 4
-        : 5;
 }

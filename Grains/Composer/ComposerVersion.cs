@@ -91,6 +91,19 @@ public static partial class ComposerVersion
         return true;
     }
 
+    /// <summary>
+    /// Git's rules for a branch name (git check-ref-format): <c>feature/x</c> is one, <c>../x</c>, <c>/x</c>, <c>a//b</c>,
+    /// <c>.x</c>, <c>x.lock</c>, <c>a..b</c>, <c>a@{b</c> and names with spaces, control or <c>~^:?*[\</c> are not.
+    /// </summary>
+    public static bool IsBranchName(string name) =>
+        name.Length is > 0 and <= 200
+        && name != "@"
+        && !name.Contains("..", StringComparison.Ordinal)
+        && !name.Contains("@{", StringComparison.Ordinal)
+        && !name.EndsWith('.')
+        && name.All(c => c > ' ' && c != '\x7f' && c is not ('~' or '^' or ':' or '?' or '*' or '[' or '\\'))
+        && name.Split('/').All(part => part.Length > 0 && !part.StartsWith('.') && !part.EndsWith(".lock", StringComparison.Ordinal));
+
     /// <summary>Dev versions (branches) go to <c>~dev.json</c>; tagged versions to the main file.</summary>
     public static bool IsDev(string normalized) =>
         normalized.StartsWith("dev-", StringComparison.Ordinal) || normalized.EndsWith("-dev", StringComparison.Ordinal);

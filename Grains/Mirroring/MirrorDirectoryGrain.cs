@@ -1,3 +1,5 @@
+using OrleansRegistry.Changes;
+
 namespace OrleansRegistry.Mirroring;
 
 public sealed class MirrorDirectoryState
@@ -11,22 +13,24 @@ public sealed class MirrorDirectoryState
 /// </summary>
 [GrainType("mirror-directory")]
 public sealed class MirrorDirectoryGrain(
-    [PersistentState("mirror-directory", RegistryStorage.Name)] IPersistentState<MirrorDirectoryState> state) : Grain, IMirrorDirectoryGrain
+    [PersistentState("mirror-directory", RegistryStorage.Name)] IPersistentState<MirrorDirectoryState> state,
+    StateChangeServices changes) : Grain, IMirrorDirectoryGrain
 {
+    // Both are repeated by the mirror until they succeed (they are its follow-ups), so each ends by publishing the patterns.
     public async Task Upsert(MirrorSummary summary)
     {
-        state.State.Mirrors[summary.Id] = summary;
-        await state.WriteStateAsync();
+        await changes.WriteAsync(this, state, s => s.Mirrors[summary.Id] = summary);
         await PublishComposerPatternsAsync();
     }
 
     public async Task Remove(string id)
     {
-        if (state.State.Mirrors.Remove(id))
+        if (state.State.Mirrors.ContainsKey(id))
         {
-            await state.WriteStateAsync();
-            await PublishComposerPatternsAsync();
+            await changes.WriteAsync(this, state, s => s.Mirrors.Remove(id));
         }
+
+        await PublishComposerPatternsAsync();
     }
 
     /// <summary>packages.json lists the mirrored package patterns, so Composer asks this repository for them.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using OrleansRegistry.Changes;
 using OrleansRegistry.Mirroring.Webhooks;
 
 namespace OrleansRegistry.Mirroring;
@@ -50,13 +51,15 @@ public sealed partial class MirrorGrain
             answer = (WebhookStatus.Accepted, "a sync is running; another follows it");
         }
 
-        state.State.Deliveries.Insert(0, new WebhookRecord(clock.GetUtcNow(), webhook.Sender, webhook.Event, webhook.DeliveryId, answer.Outcome));
-        if (state.State.Deliveries.Count > options.Value.HistoryLength)
+        var record = new WebhookRecord(clock.GetUtcNow(), webhook.Sender, webhook.Event, webhook.DeliveryId, answer.Outcome);
+        await Changes.CommitAsync(s =>
         {
-            state.State.Deliveries.RemoveRange(options.Value.HistoryLength, state.State.Deliveries.Count - options.Value.HistoryLength);
-        }
-
-        await state.WriteStateAsync();
+            s.Deliveries.Insert(0, record);
+            if (s.Deliveries.Count > options.Value.HistoryLength)
+            {
+                s.Deliveries.RemoveRange(options.Value.HistoryLength, s.Deliveries.Count - options.Value.HistoryLength);
+            }
+        });
         return new(answer.Status, answer.Outcome);
     }
 
@@ -67,17 +70,15 @@ public sealed partial class MirrorGrain
             return null;
         }
 
-        var secret = NewWebhookSecret();
-        await state.WriteStateAsync();
-        await index.AuditAsync(actor, "mirror.rotate-webhook-secret", Id);
+        var (secret, encrypted) = NewWebhookSecret();
+        await Changes.CommitAsync(s => s.WebhookSecret = encrypted, AuditRecord.Of(actor, "mirror.rotate-webhook-secret", Id, clock.GetUtcNow()));
         return secret;
     }
 
-    /// <summary>A new random secret, kept encrypted in state (HMAC verification needs it back); returned once.</summary>
-    private string NewWebhookSecret()
+    /// <summary>A new random secret, and the form state keeps it in (encrypted: HMAC verification needs it back); returned once.</summary>
+    private (string Secret, byte[] Encrypted) NewWebhookSecret()
     {
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        state.State.WebhookSecret = secrets.Protect(Encoding.UTF8.GetBytes(secret));
-        return secret;
+        return (secret, secrets.Protect(Encoding.UTF8.GetBytes(secret)));
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.Catalog;
+using OrleansRegistry.Changes;
 using OrleansRegistry.Signing;
 using OrleansRegistry.Terraform;
 
@@ -19,7 +20,7 @@ public sealed partial class MirrorGrain(
     ProviderMirrorSync engine,
     IEnumerable<IMirrorEngine> engines,
     SecretProtector secrets,
-    RegistryIndex index,
+    StateChangeServices changes,
     IOptions<MirrorOptions> options,
     TimeProvider clock,
     ILogger<MirrorGrain> logger) : Grain, IMirrorGrain, IRemindable, IDisposable
@@ -31,19 +32,23 @@ public sealed partial class MirrorGrain(
     private CancellationTokenSource? _cancel;
     private IGrainTimer? _keepAlive;
     private bool _syncQueued;
+    private StateChanges<MirrorState>? _changes;
 
     private string Id => this.GetPrimaryKeyString();
 
     private MirrorSettings? Settings => state.State.Settings;
 
+    // Every change is followed by the directory's summary of the mirror (which routes requests to it).
+    private StateChanges<MirrorState> Changes => _changes ??= changes.For(this, state, static () => Task.CompletedTask, PublishSummaryAsync);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await Changes.ResumeAsync();
         if (state.State.Running is { } interrupted && Settings is not null)
         {
             logger.LogWarning("Mirror {Mirror}: sync {Number} was interrupted (its silo stopped); resuming", Id, interrupted.Number);
-            Record(interrupted with { EndedAt = clock.GetUtcNow(), Result = "interrupted", Errors = [.. interrupted.Errors, "the silo running the sync stopped; a new sync resumes it"] });
-            state.State.Running = null;
-            await BeginSyncAsync($"resume of sync {interrupted.Number}");
+            await BeginSyncAsync($"resume of sync {interrupted.Number}",
+                interrupted with { EndedAt = clock.GetUtcNow(), Result = "interrupted", Errors = [.. interrupted.Errors, "the silo running the sync stopped; a new sync resumes it"] });
         }
     }
 
@@ -54,6 +59,8 @@ public sealed partial class MirrorGrain(
         {
             await _cancel.CancelAsync();
         }
+
+        await Changes.FlushAsync();
     }
 
     public async Task<MirrorChangeResult> Create(MirrorChange change)
@@ -69,16 +76,19 @@ public sealed partial class MirrorGrain(
             return new(MirrorChangeStatus.Invalid, error, null);
         }
 
-        state.State.Settings = settings;
-        state.State.CreatedAt = clock.GetUtcNow();
-        state.State.CreatedBy = change.Actor.KeyId;
-        state.State.Credentials = Protect(change.Credentials);
-        var webhookSecret = NewWebhookSecret();
-        state.State.NextSyncAt = clock.GetUtcNow() + options.Value.FirstSyncDelay;
-        await state.WriteStateAsync();
+        // The reminder first: one left behind by a create that was not stored finds no mirror and unregisters itself.
         await this.RegisterOrUpdateReminder(SyncReminder, options.Value.FirstSyncDelay, TimeSpan.FromMinutes(settings.IntervalMinutes));
-        await PublishSummaryAsync();
-        await index.AuditAsync(change.Actor, "mirror.create", Id, $"{{\"upstream\":\"{settings.UpstreamUrl}\"}}");
+        var (webhookSecret, encryptedSecret) = NewWebhookSecret();
+        var now = clock.GetUtcNow();
+        await Changes.CommitAsync(s =>
+        {
+            s.Settings = settings;
+            s.CreatedAt = now;
+            s.CreatedBy = change.Actor.KeyId;
+            s.Credentials = Protect(change.Credentials);
+            s.WebhookSecret = encryptedSecret;
+            s.NextSyncAt = now + options.Value.FirstSyncDelay;
+        }, AuditRecord.Of(change.Actor, "mirror.create", Id, now, new { Upstream = settings.UpstreamUrl }));
         return new(MirrorChangeStatus.Done, null, View() with { WebhookSecret = webhookSecret });
     }
 
@@ -95,23 +105,28 @@ public sealed partial class MirrorGrain(
             return new(MirrorChangeStatus.Invalid, error, null);
         }
 
-        state.State.Settings = settings;
-        if (change.Credentials is not null)
+        var now = clock.GetUtcNow();
+        var period = TimeSpan.FromMinutes(settings.IntervalMinutes);
+        var newPeriod = settings.IntervalMinutes != previous.IntervalMinutes;
+        if (newPeriod)
         {
-            state.State.Credentials = Protect(change.Credentials);
-        }
-
-        if (settings.IntervalMinutes != previous.IntervalMinutes)
-        {
-            var period = TimeSpan.FromMinutes(settings.IntervalMinutes);
             await this.RegisterOrUpdateReminder(SyncReminder, period, period);
-            state.State.NextSyncAt = clock.GetUtcNow() + period;
         }
 
-        await state.WriteStateAsync();
+        await Changes.CommitAsync(s =>
+        {
+            s.Settings = settings;
+            if (change.Credentials is not null)
+            {
+                s.Credentials = Protect(change.Credentials);
+            }
+
+            if (newPeriod)
+            {
+                s.NextSyncAt = now + period;
+            }
+        }, AuditRecord.Of(change.Actor, "mirror.update", Id, now));
         _upstreamVersions.Clear();
-        await PublishSummaryAsync();
-        await index.AuditAsync(change.Actor, "mirror.update", Id);
         return new(MirrorChangeStatus.Done, null, View());
     }
 
@@ -132,6 +147,19 @@ public sealed partial class MirrorGrain(
             await _cancel.CancelAsync();
         }
 
+        await Changes.CommitAsync(s =>
+        {
+            s.Settings = null;
+            s.Credentials = null;
+            s.WebhookSecret = null;
+            s.Refs.Clear();
+            s.Running = null;
+            s.History.Clear();
+            s.Deliveries.Clear();
+            s.NextSyncAt = null;
+        }, AuditRecord.Of(actor, "mirror.delete", Id, clock.GetUtcNow()));
+
+        // The reminders last: one left behind finds no mirror when it fires and unregisters itself.
         foreach (var name in new[] { SyncReminder, ResumeReminder })
         {
             if (await this.GetReminder(name) is { } reminder)
@@ -140,11 +168,6 @@ public sealed partial class MirrorGrain(
             }
         }
 
-        await state.ClearStateAsync();
-        state.State = new MirrorState();
-        await GrainFactory.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key).Remove(Id);
-        await index.AuditAsync(actor, "mirror.delete", Id);
-        DeactivateOnIdle();
         return true;
     }
 
@@ -178,14 +201,14 @@ public sealed partial class MirrorGrain(
 
         if (reminderName == SyncReminder)
         {
-            state.State.NextSyncAt = clock.GetUtcNow() + TimeSpan.FromMinutes(Settings.IntervalMinutes);
+            var next = clock.GetUtcNow() + TimeSpan.FromMinutes(Settings.IntervalMinutes);
             if (_sync is null)
             {
-                await BeginSyncAsync("schedule");
+                await BeginSyncAsync("schedule", nextSyncAt: next);
             }
             else
             {
-                await state.WriteStateAsync();
+                await Changes.CommitAsync(s => s.NextSyncAt = next);
             }
         }
         else if (reminderName == ResumeReminder && _sync is null && state.State.Running is null && await this.GetReminder(ResumeReminder) is { } done)
@@ -195,20 +218,31 @@ public sealed partial class MirrorGrain(
         }
     }
 
-    private async Task BeginSyncAsync(string trigger)
+    /// <param name="interrupted">A sync whose silo stopped, recorded as such in the same write.</param>
+    private async Task BeginSyncAsync(string trigger, MirrorSyncRecord? interrupted = null, DateTimeOffset? nextSyncAt = null)
     {
-        var number = ++state.State.LastSyncNumber;
-        var silo = GrainContext.Address.SiloAddress?.Endpoint.ToString();
-        state.State.Running = new MirrorSyncRecord(number, trigger, clock.GetUtcNow(), null, "running", MirrorSyncCounts.Zero, [], silo);
-        await state.WriteStateAsync();
+        // The reminder that resumes the sync if this silo dies goes first; with no sync to resume, it unregisters itself.
         await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
+        var silo = GrainContext.Address.SiloAddress?.Endpoint.ToString();
+        var now = clock.GetUtcNow();
+        await Changes.CommitAsync(s =>
+        {
+            if (interrupted is not null)
+            {
+                Record(s, interrupted);
+            }
+
+            s.LastSyncNumber++;
+            s.Running = new MirrorSyncRecord(s.LastSyncNumber, trigger, now, null, "running", MirrorSyncCounts.Zero, [], silo);
+            s.NextSyncAt = nextSyncAt ?? s.NextSyncAt;
+        });
+        var number = state.State.LastSyncNumber;
         _progress = new SyncProgress(Id);
         _cancel?.Dispose();
         _cancel = new CancellationTokenSource();
         _keepAlive = this.RegisterGrainTimer(static (_, _) => Task.CompletedTask, this, new GrainTimerCreationOptions(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)) { KeepAlive = true });
         logger.LogInformation("Mirror {Mirror}: sync {Number} started on {Silo} ({Trigger})", Id, number, silo, trigger);
-        await PublishSummaryAsync();
-        _sync = RunSyncAsync(state.State.Running, _progress, _cancel.Token);
+        _sync = RunSyncAsync(state.State.Running!, _progress, _cancel.Token);
     }
 
     private async Task RunSyncAsync(MirrorSyncRecord running, SyncProgress progress, CancellationToken cancellationToken)
@@ -238,21 +272,29 @@ public sealed partial class MirrorGrain(
         var finished = running with { EndedAt = clock.GetUtcNow(), Result = progress.Result, Counts = progress.Counts, Errors = progress.Errors };
         MirrorMetrics.SyncDuration.WithLabels(Id, finished.Result).Observe(Stopwatch.GetElapsedTime(clockStart).TotalSeconds);
         logger.LogInformation("Mirror {Mirror}: sync {Number} {Result}: {Counts}", Id, running.Number, finished.Result, finished.Counts);
-        Record(finished);
         _upstreamVersions.Clear();
-        if (MirrorKinds.IsGit(plan.Settings.Kind))
+        var refs = MirrorKinds.IsGit(plan.Settings.Kind) ? new Dictionary<string, string>(progress.Refs, StringComparer.Ordinal) : null;
+        try
         {
-            state.State.Refs = new Dictionary<string, string>(progress.Refs, StringComparer.Ordinal);
+            await Changes.CommitAsync(s =>
+            {
+                Record(s, finished);
+                s.Refs = refs ?? s.Refs;
+                s.Running = null;
+            });
+            if (await this.GetReminder(ResumeReminder, CancellationToken.None) is { } resume)
+            {
+                await this.UnregisterReminder(resume, CancellationToken.None);
+            }
+        }
+        catch (Exception e)
+        {
+            // The sync stays recorded as running: the next activation resumes it (what it stored is kept).
+            logger.LogError(e, "Mirror {Mirror}: the end of sync {Number} could not be recorded", Id, running.Number);
+            _sync = null;
+            return;
         }
 
-        state.State.Running = null;
-        await state.WriteStateAsync(CancellationToken.None);
-        if (await this.GetReminder(ResumeReminder, CancellationToken.None) is { } resume)
-        {
-            await this.UnregisterReminder(resume, CancellationToken.None);
-        }
-
-        await PublishSummaryAsync();
         _sync = null;
         if (_syncQueued)
         {
@@ -274,12 +316,12 @@ public sealed partial class MirrorGrain(
         _keepAlive = null;
     }
 
-    private void Record(MirrorSyncRecord record)
+    private void Record(MirrorState s, MirrorSyncRecord record)
     {
-        state.State.History.Insert(0, record);
-        if (state.State.History.Count > options.Value.HistoryLength)
+        s.History.Insert(0, record);
+        if (s.History.Count > options.Value.HistoryLength)
         {
-            state.State.History.RemoveRange(options.Value.HistoryLength, state.State.History.Count - options.Value.HistoryLength);
+            s.History.RemoveRange(options.Value.HistoryLength, s.History.Count - options.Value.HistoryLength);
         }
     }
 
@@ -307,10 +349,16 @@ public sealed partial class MirrorGrain(
     private byte[]? Protect(MirrorCredentials? credentials) =>
         credentials is null || credentials.IsEmpty ? null : secrets.Protect(JsonSerializer.SerializeToUtf8Bytes(credentials));
 
-    private Task PublishSummaryAsync() =>
-        GrainFactory.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key).Upsert(new MirrorSummary(
-            Id, Settings!.Name, Settings.Kind, Settings.Hostname, Settings.Providers, Settings.PullThrough, Settings.UpstreamUrl,
-            state.State.History.FirstOrDefault(), state.State.Running is not null, Settings.Namespace, Settings.Packages));
+    /// <summary>The directory's summary of this mirror (which routes requests to it), as the state has it now.</summary>
+    private Task PublishSummaryAsync()
+    {
+        var directory = GrainFactory.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key);
+        return Settings is null
+            ? directory.Remove(Id)
+            : directory.Upsert(new MirrorSummary(
+                Id, Settings.Name, Settings.Kind, Settings.Hostname, Settings.Providers, Settings.PullThrough, Settings.UpstreamUrl,
+                state.State.History.FirstOrDefault(), state.State.Running is not null, Settings.Namespace, Settings.Packages));
+    }
 
     private MirrorView View() =>
         new(Id, Settings!, state.State.Credentials is not null, state.State.CreatedAt, Live(), state.State.History.FirstOrDefault(), state.State.NextSyncAt);

@@ -93,18 +93,29 @@ public static partial class MirrorSettingsRules
         var packages = (s.Packages ?? []).Select(p => p?.Trim().ToLowerInvariant() ?? "").Distinct().ToArray();
         if (packages.Length is 0 or > 1000)
         {
-            return Fail("'packages' must list 1 to 1000 packages, as \"vendor/name\" or \"vendor/*\"");
+            return Fail("'packages' must list 1 to 1000 packages, as \"vendor/name\" or \"vendor/*\" (or [\"*\"] for every package of the upstream, lazy mode only)");
         }
 
-        if (packages.FirstOrDefault(p => !ComposerPattern().IsMatch(p)) is { } badPackage)
+        if (packages.FirstOrDefault(p => p != MirrorKinds.EveryPackage && !ComposerPattern().IsMatch(p)) is { } badPackage)
         {
-            return Fail($"'packages' entry '{badPackage}' is not \"vendor/name\" or \"vendor/*\"");
+            return Fail($"'packages' entry '{badPackage}' is not \"vendor/name\", \"vendor/*\" or \"*\"");
         }
 
         var mode = string.IsNullOrWhiteSpace(s.Mode) ? "lazy" : s.Mode.Trim().ToLowerInvariant();
         if (mode is not ("lazy" or "eager"))
         {
             return Fail($"'mode' must be lazy (fetch on first request) or eager (fetch everything on each sync) (got '{s.Mode}')");
+        }
+
+        if (packages.Contains(MirrorKinds.EveryPackage))
+        {
+            if (mode == "eager")
+            {
+                return Fail("'packages': \"*\" (every package of the upstream) works in lazy mode only; an eager mirror needs a list of packages or vendor/* patterns");
+            }
+
+            // Every package: the other entries add nothing.
+            packages = [MirrorKinds.EveryPackage];
         }
 
         var userAgent = string.IsNullOrWhiteSpace(s.UserAgent) ? null : s.UserAgent.Trim();

@@ -1,7 +1,9 @@
+using OrleansRegistry.Changes;
+
 namespace OrleansRegistry.Mirroring;
 
 /// <summary>Persisted state of a mirror: settings, the encrypted upstream token, the sync in progress and past syncs.</summary>
-public sealed class MirrorState
+public sealed class MirrorState : IHasFollowUps
 {
     public MirrorSettings? Settings { get; set; }
 
@@ -28,4 +30,6 @@ public sealed class MirrorState
 
     /// <summary>Webhook deliveries, newest first.</summary>
     public List<WebhookRecord> Deliveries { get; set; } = [];
+
+    public FollowUps FollowUps { get; set; } = new();
 }

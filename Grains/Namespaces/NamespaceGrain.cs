@@ -1,9 +1,10 @@
 using OrleansRegistry.Catalog;
+using OrleansRegistry.Changes;
 using OrleansRegistry.Signing;
 
 namespace OrleansRegistry.Namespaces;
 
-public sealed class NamespaceState
+public sealed class NamespaceState : IHasFollowUps
 {
     public DateTimeOffset? CreatedAt { get; set; }
     public string CreatedBy { get; set; } = "";
@@ -12,6 +13,8 @@ public sealed class NamespaceState
 
     /// <summary>The managed key's secret key ring, AES-256-GCM encrypted under the configured encryption key.</summary>
     public byte[]? ManagedSecretKey { get; set; }
+
+    public FollowUps FollowUps { get; set; } = new();
 }
 
 public sealed class SigningKeyRecord
@@ -27,11 +30,22 @@ public sealed class SigningKeyRecord
 public sealed class NamespaceGrain(
     [PersistentState("namespace", RegistryStorage.Name)] IPersistentState<NamespaceState> state,
     RegistryIndex index,
+    StateChangeServices changes,
     SecretProtector secrets,
     TimeProvider clock) : Grain, INamespaceGrain
 {
     private const string Uploaded = "uploaded";
     private const string Managed = "registry";
+    private StateChanges<NamespaceState>? _changes;
+
+    private string Name => this.GetPrimaryKeyString();
+
+    private StateChanges<NamespaceState> Changes =>
+        _changes ??= changes.For(this, state, static () => Task.CompletedTask, SyncReadModelAsync);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => Changes.ResumeAsync();
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Changes.FlushAsync();
 
     public async Task<NamespaceView?> Create(Actor actor)
     {
@@ -40,11 +54,12 @@ public sealed class NamespaceGrain(
             return null;
         }
 
-        state.State.CreatedAt = clock.GetUtcNow();
-        state.State.CreatedBy = actor.KeyId;
-        await state.WriteStateAsync();
-        await index.UpsertNamespaceAsync(this.GetPrimaryKeyString(), state.State.CreatedAt.Value, actor.KeyId);
-        await index.AuditAsync(actor, "namespace.create", this.GetPrimaryKeyString());
+        var now = clock.GetUtcNow();
+        await Changes.CommitAsync(s =>
+        {
+            s.CreatedAt = now;
+            s.CreatedBy = actor.KeyId;
+        }, AuditRecord.Of(actor, "namespace.create", Name, now));
         return View();
     }
 
@@ -52,27 +67,17 @@ public sealed class NamespaceGrain(
 
     public Task<bool> Exists() => Task.FromResult(state.State.CreatedAt is not null);
 
-    public async Task AddModule(string module)
-    {
-        if (state.State.Modules.Add(module))
-        {
-            await state.WriteStateAsync();
-        }
-    }
+    public Task AddModule(string module) =>
+        state.State.Modules.Contains(module) ? Task.CompletedTask : changes.WriteAsync(this, state, s => s.Modules.Add(module));
 
-    public async Task RemoveModule(string module)
-    {
-        if (state.State.Modules.Remove(module))
-        {
-            await state.WriteStateAsync();
-        }
-    }
+    public Task RemoveModule(string module) =>
+        state.State.Modules.Contains(module) ? changes.WriteAsync(this, state, s => s.Modules.Remove(module)) : Task.CompletedTask;
 
     public async Task<SigningKeyResult> AddSigningKey(string asciiArmor, Actor actor)
     {
         if (state.State.CreatedAt is null)
         {
-            return new(SigningKeyStatus.NamespaceMissing, null, $"namespace '{this.GetPrimaryKeyString()}' does not exist");
+            return new(SigningKeyStatus.NamespaceMissing, null, $"namespace '{Name}' does not exist");
         }
 
         OpenPgpPublicKey key;
@@ -90,10 +95,9 @@ public sealed class NamespaceGrain(
             return new(SigningKeyStatus.Exists, null, $"key {key.KeyId} is already a signing key of this namespace");
         }
 
-        var record = new SigningKeyRecord { KeyId = key.KeyId, AsciiArmor = key.AsciiArmor, Source = Uploaded, AddedAt = clock.GetUtcNow() };
-        state.State.SigningKeys.Add(record);
-        await state.WriteStateAsync();
-        await index.AuditAsync(actor, "namespace.add-signing-key", this.GetPrimaryKeyString(), $"{{\"key_id\":\"{key.KeyId}\"}}");
+        var now = clock.GetUtcNow();
+        var record = new SigningKeyRecord { KeyId = key.KeyId, AsciiArmor = key.AsciiArmor, Source = Uploaded, AddedAt = now };
+        await Changes.CommitAsync(s => s.SigningKeys.Add(record), AuditRecord.Of(actor, "namespace.add-signing-key", Name, now, new { record.KeyId }));
         return new(SigningKeyStatus.Done, ViewOf(record), null);
     }
 
@@ -107,14 +111,14 @@ public sealed class NamespaceGrain(
             return SigningKeyStatus.NotFound;
         }
 
-        state.State.SigningKeys.Remove(record);
-        if (record.Source == Managed)
+        await Changes.CommitAsync(s =>
         {
-            state.State.ManagedSecretKey = null;
-        }
-
-        await state.WriteStateAsync();
-        await index.AuditAsync(actor, "namespace.remove-signing-key", this.GetPrimaryKeyString(), $"{{\"key_id\":\"{record.KeyId}\"}}");
+            s.SigningKeys.RemoveAll(k => k.KeyId == record.KeyId);
+            if (record.Source == Managed)
+            {
+                s.ManagedSecretKey = null;
+            }
+        }, AuditRecord.Of(actor, "namespace.remove-signing-key", Name, clock.GetUtcNow(), new { record.KeyId }));
         return SigningKeyStatus.Done;
     }
 
@@ -122,20 +126,22 @@ public sealed class NamespaceGrain(
     {
         if (state.State.CreatedAt is null)
         {
-            return new(SigningKeyStatus.NamespaceMissing, null, $"namespace '{this.GetPrimaryKeyString()}' does not exist");
+            return new(SigningKeyStatus.NamespaceMissing, null, $"namespace '{Name}' does not exist");
         }
 
         if (state.State.SigningKeys.FirstOrDefault(k => k.Source == Managed) is { } existing)
         {
-            return new(SigningKeyStatus.Exists, ViewOf(existing), $"namespace '{this.GetPrimaryKeyString()}' already has a registry-managed key ({existing.KeyId})");
+            return new(SigningKeyStatus.Exists, ViewOf(existing), $"namespace '{Name}' already has a registry-managed key ({existing.KeyId})");
         }
 
-        var pair = OpenPgp.Generate($"OrleansRegistry namespace {this.GetPrimaryKeyString()}");
-        var record = new SigningKeyRecord { KeyId = pair.Public.KeyId, AsciiArmor = pair.Public.AsciiArmor, Source = Managed, AddedAt = clock.GetUtcNow() };
-        state.State.SigningKeys.Add(record);
-        state.State.ManagedSecretKey = secrets.Protect(pair.SecretKeyRing);
-        await state.WriteStateAsync();
-        await index.AuditAsync(actor, "namespace.create-signing-key", this.GetPrimaryKeyString(), $"{{\"key_id\":\"{record.KeyId}\"}}");
+        var pair = OpenPgp.Generate($"OrleansRegistry namespace {Name}");
+        var now = clock.GetUtcNow();
+        var record = new SigningKeyRecord { KeyId = pair.Public.KeyId, AsciiArmor = pair.Public.AsciiArmor, Source = Managed, AddedAt = now };
+        await Changes.CommitAsync(s =>
+        {
+            s.SigningKeys.Add(record);
+            s.ManagedSecretKey = secrets.Protect(pair.SecretKeyRing);
+        }, AuditRecord.Of(actor, "namespace.create-signing-key", Name, now, new { record.KeyId }));
         return new(SigningKeyStatus.Done, ViewOf(record), null);
     }
 
@@ -160,7 +166,7 @@ public sealed class NamespaceGrain(
         var keys = state.State.SigningKeys.Select(k => new OpenPgpPublicKey(k.KeyId, k.AsciiArmor)).ToList();
         if (keys.Count == 0)
         {
-            return Task.FromResult(new SignatureResult(null, null, $"namespace '{this.GetPrimaryKeyString()}' has no signing keys; upload the public key first (POST /api/v1/namespaces/{this.GetPrimaryKeyString()}/gpg-keys)"));
+            return Task.FromResult(new SignatureResult(null, null, $"namespace '{Name}' has no signing keys; upload the public key first (POST /api/v1/namespaces/{Name}/gpg-keys)"));
         }
 
         try
@@ -174,8 +180,11 @@ public sealed class NamespaceGrain(
         }
     }
 
+    private Task SyncReadModelAsync() =>
+        state.State.CreatedAt is { } createdAt ? index.UpsertNamespaceAsync(Name, createdAt, state.State.CreatedBy) : Task.CompletedTask;
+
     private static SigningKeyView ViewOf(SigningKeyRecord k) => new(k.KeyId, k.AsciiArmor, k.Source, k.AddedAt);
 
     private NamespaceView View() =>
-        new(this.GetPrimaryKeyString(), state.State.CreatedAt!.Value, state.State.CreatedBy, [.. state.State.Modules]);
+        new(Name, state.State.CreatedAt!.Value, state.State.CreatedBy, [.. state.State.Modules]);
 }

@@ -1,10 +1,9 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.Archives;
 using OrleansRegistry.Caching;
 using OrleansRegistry.Catalog;
+using OrleansRegistry.Changes;
 using OrleansRegistry.Namespaces;
-using Orleans.Storage;
 using OrleansRegistry.Storage;
 using OrleansRegistry.Versions;
 
@@ -15,32 +14,28 @@ namespace OrleansRegistry.Terraform;
 /// precomputed <c>versions</c> document that every <c>terraform init</c> reads.
 /// </summary>
 [GrainType("module")]
-public sealed partial class ModuleGrain(
+public sealed class ModuleGrain(
     [PersistentState("module", RegistryStorage.Name)] IPersistentState<ModuleState> state,
     IArtifactStore store,
     RegistryIndex index,
+    StateChangeServices changes,
     IOptions<ArchiveLimits> limits,
     TimeProvider clock,
-    DocumentHolders holders,
-    ILogger<ModuleGrain> logger) : Grain, IModuleGrain
+    DocumentHolders holders) : Grain, IModuleGrain
 {
-    private static readonly TimeSpan DownloadFlushDelay = TimeSpan.FromSeconds(30);
     private ProtocolDocument? _versionsDocument;
-
-    // Armed by the first download counted since the last write: an activation nobody downloads from has no timer.
-    private IGrainTimer? _downloadFlush;
+    private StateChanges<ModuleState>? _changes;
+    private ModuleAddress? _address;
 
     private string Key => this.GetPrimaryKeyString();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (state.State.IndexStale)
-        {
-            await TryIndexAsync();
-        }
-    }
+    private ModuleAddress Address => _address ??= ModuleAddress.Parse(Key);
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await FlushDownloadsAsync();
+    private StateChanges<ModuleState> Changes => _changes ??= changes.For(this, state, DropDocumentsAsync, SyncReadModelAsync);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => Changes.ResumeAsync();
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Changes.FlushAsync();
 
     public async Task<ModulePublishResult> Publish(ModulePublish request)
     {
@@ -50,9 +45,11 @@ public sealed partial class ModuleGrain(
         }
 
         var version = parsed.ToString();
-        if (state.State.Versions.ContainsKey(version))
+        if (Find(parsed) is { } existing)
         {
-            return new ModulePublishResult(PublishStatus.VersionExists, $"version {version} of {Key} already exists", null);
+            return existing.Sha256 == request.Sha256 ? new(PublishStatus.Unchanged, null, ViewOf(existing))
+                : existing.Version == version ? new(PublishStatus.VersionExists, $"version {version} of {Key} already exists with other content", null)
+                : new(PublishStatus.VersionExists, $"version {version} of {Key} has the precedence of the existing version {existing.Version} (build metadata does not count)", null);
         }
 
         ModuleArchiveFacts facts;
@@ -82,10 +79,11 @@ public sealed partial class ModuleGrain(
             await store.WriteAsync(readmeKey, content, readme.Length, CancellationToken.None);
         }
 
+        var now = clock.GetUtcNow();
         var record = new ModuleVersionRecord
         {
             Version = version,
-            PublishedAt = clock.GetUtcNow(),
+            PublishedAt = now,
             PublishedBy = request.PublishedBy.KeyId,
             StorageKey = request.StorageKey,
             Size = request.Size,
@@ -95,25 +93,11 @@ public sealed partial class ModuleGrain(
             ReadmeKey = readmeKey,
             Description = facts.Description,
         };
-        state.State.Versions[version] = record;
-        try
+        await Changes.CommitAsync(s =>
         {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.Versions.Remove(version);
-            throw;
-        }
-
-        _versionsDocument = null;
-        await holders.DropAsync(this.GetGrainId());
-        await AfterChangeAsync(request.PublishedBy, "module.publish", version);
-        if (state.State.Versions.Count == 1)
-        {
-            await GrainFactory.GetGrain<INamespaceGrain>(Address.Namespace).AddModule($"{Address.Name}/{Address.System}");
-        }
-
+            s.Versions[version] = record;
+            s.ChangedAt = ChangeTimes.Next(s.ChangedAt, now);
+        }, Audit(request.PublishedBy, "module.publish", version), readmeKey is null ? null : [readmeKey]);
         return new ModulePublishResult(PublishStatus.Created, null, ViewOf(record));
     }
 
@@ -125,7 +109,7 @@ public sealed partial class ModuleGrain(
         }
 
         holders.Remember(holder);
-        _versionsDocument ??= ModuleVersionsDocument.Build(Key, state.State.Versions.Values, state.State.Versions.Values.Max(v => v.PublishedAt));
+        _versionsDocument ??= ModuleVersionsDocument.Build(Key, state.State.Versions.Values, ChangedAt());
         return Task.FromResult<ProtocolDocument?>(_versionsDocument);
     }
 
@@ -136,9 +120,9 @@ public sealed partial class ModuleGrain(
             return Task.FromResult<ModuleDownload?>(null);
         }
 
+        // Counted in memory, written within a flush delay: a download is not worth a database write.
         record.Downloads++;
-        _downloadFlush ??= this.RegisterGrainTimer(static (self, _) => self.FlushDownloadsAsync(), this,
-            new GrainTimerCreationOptions(DownloadFlushDelay, Timeout.InfiniteTimeSpan) { KeepAlive = false });
+        Changes.MarkUnsaved(readModel: true);
         return Task.FromResult<ModuleDownload?>(new ModuleDownload(record.StorageKey, record.Format, record.RootPath, record.Sha256));
     }
 
@@ -168,17 +152,13 @@ public sealed partial class ModuleGrain(
             return ChangeStatus.NotFound;
         }
 
-        state.State.Versions.Remove(record.Version);
-        await state.WriteStateAsync();
-        _versionsDocument = null;
-        await holders.DropAsync(this.GetGrainId());
-        await AfterChangeAsync(actor, "module.delete-version", record.Version);
-        if (state.State.Versions.Count == 0)
+        await Changes.CommitAsync(s =>
         {
-            await GrainFactory.GetGrain<INamespaceGrain>(Address.Namespace).RemoveModule($"{Address.Name}/{Address.System}");
-        }
+            s.Versions.Remove(record.Version);
+            s.ChangedAt = ChangeTimes.Next(s.ChangedAt, clock.GetUtcNow());
+        }, Audit(actor, "module.delete-version", record.Version));
 
-        // The blobs go only after the state no longer points at them.
+        // The blobs go only once the state no longer points at them.
         await store.DeleteAsync(record.StorageKey, CancellationToken.None);
         if (record.ReadmeKey is not null)
         {
@@ -195,83 +175,52 @@ public sealed partial class ModuleGrain(
             return ChangeStatus.NotFound;
         }
 
-        record.Deprecation = deprecation;
-        await state.WriteStateAsync();
-        _versionsDocument = null;
-        await holders.DropAsync(this.GetGrainId());
-        await AfterChangeAsync(actor, deprecation is null ? "module.undeprecate" : "module.deprecate", record.Version);
+        await Changes.CommitAsync(s =>
+        {
+            s.Versions[record.Version].Deprecation = deprecation;
+            s.ChangedAt = ChangeTimes.Next(s.ChangedAt, clock.GetUtcNow());
+        }, Audit(actor, deprecation is null ? "module.undeprecate" : "module.deprecate", record.Version));
         return ChangeStatus.Done;
     }
 
-    private ModuleVersionRecord? Find(string version) =>
-        SemanticVersion.TryParse(version, out var parsed, out _) ? state.State.Versions.GetValueOrDefault(parsed.ToString()) : null;
+    private ModuleVersionRecord? Find(string version) => SemanticVersion.TryParse(version, out var parsed, out _) ? Find(parsed) : null;
 
-    private async Task FlushDownloadsAsync()
+    /// <summary>The version of equal precedence: <c>1.0.0</c> finds <c>1.0.0+build.1</c>, since build metadata does not count.</summary>
+    private ModuleVersionRecord? Find(SemanticVersion version) =>
+        state.State.Versions.GetValueOrDefault(version.ToString())
+        ?? state.State.Versions.Values.FirstOrDefault(v => SemanticVersion.TryParse(v.Version, out var stored, out _) && stored.CompareTo(version) == 0);
+
+    private DateTimeOffset ChangedAt() =>
+        state.State.ChangedAt != default ? state.State.ChangedAt : state.State.Versions.Values.Max(v => v.PublishedAt);
+
+    private AuditRecord Audit(Actor actor, string action, string version) => AuditRecord.Of(actor, action, $"{Key}@{version}", clock.GetUtcNow());
+
+    private Task DropDocumentsAsync()
     {
-        if (_downloadFlush is null)
+        _versionsDocument = null;
+        return holders.DropAsync(this.GetGrainId());
+    }
+
+    /// <summary>The listing row and the namespace's module list, as the state has them now.</summary>
+    private async Task SyncReadModelAsync()
+    {
+        var latest = ModuleVersionsDocument.Latest(state.State.Versions.Values);
+        var ns = GrainFactory.GetGrain<INamespaceGrain>(Address.Namespace);
+        if (latest is null)
         {
+            await index.DeleteModuleAsync(Address.Namespace, Address.Name, Address.System);
+            await ns.RemoveModule($"{Address.Name}/{Address.System}");
             return;
         }
 
-        _downloadFlush.Dispose();
-        _downloadFlush = null;
-        await state.WriteStateAsync();
-        await TryIndexAsync();
+        var versions = ModuleVersionsDocument.Newest(state.State.Versions.Values).Select(v => v.Version).ToArray();
+        var downloads = state.State.Versions.Values.Sum(v => v.Downloads);
+        await index.UpsertModuleAsync(new ModuleSummary(Address.Namespace, Address.Name, Address.System, latest.Version, latest.Description, latest.PublishedAt, downloads), versions);
+        await ns.AddModule($"{Address.Name}/{Address.System}");
     }
-
-    private async Task AfterChangeAsync(Actor actor, string action, string version)
-    {
-        await TryIndexAsync();
-        try
-        {
-            await index.AuditAsync(actor, action, $"{Key}@{version}");
-        }
-        catch (Exception e)
-        {
-            LogIndexFailed(logger, e, Key);
-        }
-    }
-
-    /// <summary>Brings the read model in line with the state; a failure is remembered and retried on the next activation.</summary>
-    private async Task TryIndexAsync()
-    {
-        try
-        {
-            var latest = ModuleVersionsDocument.Latest(state.State.Versions.Values);
-            if (latest is null)
-            {
-                await index.DeleteModuleAsync(Address.Namespace, Address.Name, Address.System);
-            }
-            else
-            {
-                var versions = ModuleVersionsDocument.Newest(state.State.Versions.Values).Select(v => v.Version).ToArray();
-                var downloads = state.State.Versions.Values.Sum(v => v.Downloads);
-                await index.UpsertModuleAsync(new ModuleSummary(Address.Namespace, Address.Name, Address.System, latest.Version, latest.Description, latest.PublishedAt, downloads), versions);
-            }
-
-            if (state.State.IndexStale)
-            {
-                state.State.IndexStale = false;
-                await state.WriteStateAsync();
-            }
-        }
-        catch (Exception e) when (e is not InconsistentStateException)
-        {
-            LogIndexFailed(logger, e, Key);
-            state.State.IndexStale = true;
-            await state.WriteStateAsync();
-        }
-    }
-
-    private ModuleAddress? _address;
-
-    private ModuleAddress Address => _address ??= ModuleAddress.Parse(Key);
 
     private static ModulePublishResult Invalid(string error) => new(PublishStatus.Invalid, error, null);
 
     private static ModuleVersionView ViewOf(ModuleVersionRecord r) =>
         new(r.Version, r.PublishedAt, r.PublishedBy, r.Size, r.Sha256, r.Deprecation, r.RootPath, r.Downloads);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not update the read model for module {Module}; will retry")]
-    private static partial void LogIndexFailed(ILogger logger, Exception exception, string module);
 }

@@ -1,12 +1,16 @@
+using OrleansRegistry.Changes;
+
 namespace OrleansRegistry.Terraform;
 
 /// <summary>Persisted state of a module: its versions and where their bytes are. No blobs.</summary>
-public sealed class ModuleState
+public sealed class ModuleState : IHasFollowUps
 {
     public Dictionary<string, ModuleVersionRecord> Versions { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Set when the read model could not be updated after a write; repaired on the next activation.</summary>
-    public bool IndexStale { get; set; }
+    /// <summary>When the versions document last changed (<see cref="Caching.ChangeTimes"/>); unset in state written before it existed.</summary>
+    public DateTimeOffset ChangedAt { get; set; }
+
+    public FollowUps FollowUps { get; set; } = new();
 }
 
 public sealed class ModuleVersionRecord

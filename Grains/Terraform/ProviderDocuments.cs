@@ -41,7 +41,8 @@ public static class ProviderDocuments
             foreach (var version in Newest(versions).Where(v => v.Deprecation is not null))
             {
                 var reason = string.IsNullOrEmpty(version.Deprecation!.Reason) ? "" : $": {version.Deprecation.Reason}";
-                json.WriteStringValue($"Version {version.Version} of {id} is deprecated{reason}");
+                var link = version.Deprecation.Link is null ? "" : $" (see {version.Deprecation.Link})";
+                json.WriteStringValue($"Version {version.Version} of {id} is deprecated{reason}{link}");
             }
 
             json.WriteEndArray();

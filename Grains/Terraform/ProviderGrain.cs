@@ -1,8 +1,10 @@
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.Archives;
 using OrleansRegistry.Caching;
 using OrleansRegistry.Catalog;
+using OrleansRegistry.Changes;
 using OrleansRegistry.Namespaces;
 using OrleansRegistry.Storage;
 using OrleansRegistry.Versions;
@@ -18,6 +20,7 @@ public sealed partial class ProviderGrain(
     [PersistentState("provider", RegistryStorage.Name)] IPersistentState<ProviderState> state,
     IArtifactStore store,
     RegistryIndex index,
+    StateChangeServices changes,
     IOptions<ArchiveLimits> limits,
     TimeProvider clock,
     DocumentHolders holders) : Grain, IProviderGrain
@@ -30,6 +33,7 @@ public sealed partial class ProviderGrain(
     // Download and mirror-version documents by "version/os/arch" or "version", rendered on first use.
     private readonly Dictionary<string, SignedUrlTemplate> _templates = new(StringComparer.Ordinal);
     private readonly SharedSegments _signingKeyBlocks = new();
+    private StateChanges<ProviderState>? _changes;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -40,6 +44,8 @@ public sealed partial class ProviderGrain(
     /// <summary>Mirrored providers (<c>hostname/ns/type</c>) change only through <see cref="Import"/>.</summary>
     private bool IsMirrored => Key.Count(c => c == '/') == 2;
 
+    private StateChanges<ProviderState> Changes => _changes ??= changes.For(this, state, DropDocumentsAsync, SyncReadModelAsync);
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Storage gives every version its own copy of its signing key's armor: versions signed with one key share one.
@@ -48,8 +54,10 @@ public sealed partial class ProviderGrain(
             record.KeyArmor = SharedArmor(record.KeyArmor);
         }
 
-        return Task.CompletedTask;
+        return Changes.ResumeAsync();
     }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Changes.FlushAsync();
 
     public async Task<ProviderPublishResult> Publish(ProviderPublish request)
     {
@@ -75,12 +83,20 @@ public sealed partial class ProviderGrain(
             return Invalid($"no platform archive: upload files named {ProviderArchive.ZipName(Type, version, "<os>", "<arch>")}");
         }
 
-        var existing = state.State.Versions.GetValueOrDefault(version);
-        if (existing is not null && (!existing.RegistrySigned || request.Sha256Sums is not null))
+        var existing = Find(parsed);
+        if (existing is not null && await IsRepeatAsync(existing, request))
         {
-            return new(PublishStatus.VersionExists, $"version {version} of {Key} already exists; platforms can be added only to versions the registry signed (upload zips without SHA256SUMS)", null);
+            return new(PublishStatus.Unchanged, null, ViewOf(existing));
         }
 
+        if (existing is not null && (!existing.RegistrySigned || request.Sha256Sums is not null))
+        {
+            return new(PublishStatus.VersionExists, existing.Version == version
+                ? $"version {version} of {Key} already exists; platforms can be added only to versions the registry signed (upload zips without SHA256SUMS)"
+                : $"version {version} of {Key} has the precedence of the existing version {existing.Version} (build metadata does not count)", null);
+        }
+
+        version = existing?.Version ?? version;
         var platforms = new List<ProviderPlatform>();
         foreach (var zip in request.Zips)
         {
@@ -92,7 +108,7 @@ public sealed partial class ProviderGrain(
             if (platforms.Any(p => p.Os == os && p.Arch == arch) || existing?.Platforms.Any(p => p.Os == os && p.Arch == arch) == true)
             {
                 return existing?.Platforms.Any(p => p.Os == os && p.Arch == arch) == true
-                    ? new(PublishStatus.VersionExists, $"platform {os}_{arch} of {Key} {version} already exists", null)
+                    ? new(PublishStatus.VersionExists, $"platform {os}_{arch} of {Key} {version} already exists with other content", null)
                     : Invalid($"platform {os}_{arch} is uploaded twice");
             }
 
@@ -121,78 +137,103 @@ public sealed partial class ProviderGrain(
             return Invalid(release.Error);
         }
 
-        var record = existing ?? new ProviderVersionRecord { Version = version, Protocols = protocols, PublishedAt = clock.GetUtcNow(), PublishedBy = request.PublishedBy.KeyId };
-        (string Sums, string Signature)? replaced = existing is null ? null : (existing.Sha256SumsKey, existing.SignatureKey);
-        record.Platforms = [.. record.Platforms, .. platforms];
-        record.Sha256SumsKey = release.SumsKey!;
-        record.SignatureKey = release.SignatureKey!;
-        record.KeyId = release.Key!.KeyId;
-        record.KeyArmor = SharedArmor(release.Key.AsciiArmor);
-        record.RegistrySigned = request.Sha256Sums is null;
-        state.State.Versions[version] = record;
-        await state.WriteStateAsync();
-        _versionsDocument = null;
-        _templates.Clear();
-        _mirrorIndex = null;
-        await holders.DropAsync(this.GetGrainId());
-        if (replaced is { } old)
+        var now = clock.GetUtcNow();
+        var record = new ProviderVersionRecord
+        {
+            Version = version,
+            Protocols = existing?.Protocols ?? protocols,
+            PublishedAt = existing?.PublishedAt ?? now,
+            PublishedBy = existing?.PublishedBy ?? request.PublishedBy.KeyId,
+            Deprecation = existing?.Deprecation,
+            Platforms = [.. existing?.Platforms ?? [], .. platforms],
+            Sha256SumsKey = release.SumsKey!,
+            SignatureKey = release.SignatureKey!,
+            KeyId = release.Key!.KeyId,
+            KeyArmor = SharedArmor(release.Key.AsciiArmor),
+            RegistrySigned = request.Sha256Sums is null,
+        };
+        await Changes.CommitAsync(s =>
+        {
+            s.Versions[version] = record;
+            s.ChangedAt = ChangeTimes.Next(s.ChangedAt, now);
+        }, AuditRecord.Of(request.PublishedBy, "provider.publish", $"{Key}@{version}", now, new { Platforms = string.Join(',', platforms.Select(p => $"{p.Os}_{p.Arch}")) }), release.Written);
+
+        if (existing is not null)
         {
             // The version's previous registry-made SHA256SUMS and signature are superseded.
-            await store.DeleteAsync(old.Sums, CancellationToken.None);
-            await store.DeleteAsync(old.Signature, CancellationToken.None);
+            await store.DeleteAsync(existing.Sha256SumsKey, CancellationToken.None);
+            await store.DeleteAsync(existing.SignatureKey, CancellationToken.None);
         }
 
-        await IndexAsync();
-        await index.AuditAsync(request.PublishedBy, "provider.publish", $"{Key}@{version}", $"{{\"platforms\":\"{string.Join(',', platforms.Select(p => $"{p.Os}_{p.Arch}"))}\"}}");
         return new(PublishStatus.Created, null, ViewOf(record));
+    }
+
+    /// <summary>A publish that repeats what is stored: every zip already a platform of the version byte for byte, and the same SHA256SUMS.</summary>
+    private async Task<bool> IsRepeatAsync(ProviderVersionRecord existing, ProviderPublish request)
+    {
+        if (request.Zips.Any(z => !existing.Platforms.Any(p => p.FileName == z.FileName && p.Sha256 == z.Sha256)))
+        {
+            return false;
+        }
+
+        if (request.Sha256Sums is null)
+        {
+            return existing.RegistrySigned && request.Signature is null;
+        }
+
+        var stored = existing.RegistrySigned ? null : await ReadSmallAsync(existing.Sha256SumsKey, MaxSumsBytes);
+        return stored is not null && Convert.ToHexStringLower(SHA256.HashData(stored)) == request.Sha256Sums.Sha256;
     }
 
     public async Task<int> Import(ProviderImport[] versions)
     {
         var added = 0;
-        foreach (var import in versions)
+        var now = clock.GetUtcNow();
+        await Changes.CommitAsync(s =>
         {
-            var existing = state.State.Versions.GetValueOrDefault(import.Version);
-            if (existing is null)
+            foreach (var import in versions)
             {
-                state.State.Versions[import.Version] = new ProviderVersionRecord
-                {
-                    Version = import.Version,
-                    Protocols = import.Protocols,
-                    Platforms = [.. import.Platforms],
-                    Sha256SumsKey = import.Sha256SumsKey,
-                    SignatureKey = import.SignatureKey,
-                    KeyId = import.KeyId,
-                    KeyArmor = SharedArmor(import.KeyArmor),
-                    PublishedAt = clock.GetUtcNow(),
-                    PublishedBy = $"mirror:{import.MirrorId}",
-                };
-                added += import.Platforms.Length;
-                continue;
+                added += Import(s, import, now);
             }
 
-            // Platforms fetched by a later sync belong to the same signed release only if the SHA256SUMS is the same file.
-            if (existing.Sha256SumsKey != import.Sha256SumsKey)
+            if (added > 0)
             {
-                continue;
+                s.ChangedAt = ChangeTimes.Next(s.ChangedAt, now);
             }
-
-            var missing = import.Platforms.Where(p => !existing.Platforms.Any(e => e.Os == p.Os && e.Arch == p.Arch)).ToList();
-            existing.Platforms.AddRange(missing);
-            added += missing.Count;
-        }
-
-        if (added > 0)
-        {
-            await state.WriteStateAsync();
-            _versionsDocument = null;
-            _templates.Clear();
-            _mirrorIndex = null;
-            await holders.DropAsync(this.GetGrainId());
-            await IndexAsync();
-        }
-
+        });
         return added;
+    }
+
+    /// <summary>Adds a mirrored version, or the platforms a later sync fetched of it; returns how many platforms were new.</summary>
+    private int Import(ProviderState s, ProviderImport import, DateTimeOffset now)
+    {
+        var existing = s.Versions.GetValueOrDefault(import.Version);
+        if (existing is null)
+        {
+            s.Versions[import.Version] = new ProviderVersionRecord
+            {
+                Version = import.Version,
+                Protocols = import.Protocols,
+                Platforms = [.. import.Platforms],
+                Sha256SumsKey = import.Sha256SumsKey,
+                SignatureKey = import.SignatureKey,
+                KeyId = import.KeyId,
+                KeyArmor = SharedArmor(import.KeyArmor),
+                PublishedAt = now,
+                PublishedBy = $"mirror:{import.MirrorId}",
+            };
+            return import.Platforms.Length;
+        }
+
+        // Platforms fetched by a later sync belong to the same signed release only if the SHA256SUMS is the same file.
+        if (existing.Sha256SumsKey != import.Sha256SumsKey)
+        {
+            return 0;
+        }
+
+        var missing = import.Platforms.Where(p => !existing.Platforms.Any(e => e.Os == p.Os && e.Arch == p.Arch)).ToList();
+        existing.Platforms.AddRange(missing);
+        return missing.Count;
     }
 
     public Task<ProtocolDocument?> GetVersionsDocument(IDocumentHolder? holder)
@@ -203,7 +244,7 @@ public sealed partial class ProviderGrain(
         }
 
         holders.Remember(holder);
-        _versionsDocument ??= ProviderDocuments.Versions(Key, state.State.Versions.Values, LastModified());
+        _versionsDocument ??= ProviderDocuments.Versions(Key, state.State.Versions.Values, ChangedAt());
         return Task.FromResult<ProtocolDocument?>(_versionsDocument);
     }
 
@@ -214,7 +255,7 @@ public sealed partial class ProviderGrain(
             return Task.FromResult<ProtocolDocument?>(null);
         }
 
-        _mirrorIndex ??= ProviderDocuments.MirrorIndex(state.State.Versions.Values, LastModified());
+        _mirrorIndex ??= ProviderDocuments.MirrorIndex(state.State.Versions.Values, ChangedAt());
         return Task.FromResult<ProtocolDocument?>(_mirrorIndex);
     }
 
@@ -268,14 +309,12 @@ public sealed partial class ProviderGrain(
             return ChangeStatus.NotFound;
         }
 
-        state.State.Versions.Remove(record.Version);
-        await state.WriteStateAsync();
-        _versionsDocument = null;
-        _templates.Clear();
-        _mirrorIndex = null;
-        await holders.DropAsync(this.GetGrainId());
-        await IndexAsync();
-        await index.AuditAsync(actor, "provider.delete-version", $"{Key}@{record.Version}");
+        var now = clock.GetUtcNow();
+        await Changes.CommitAsync(s =>
+        {
+            s.Versions.Remove(record.Version);
+            s.ChangedAt = ChangeTimes.Next(s.ChangedAt, now);
+        }, AuditRecord.Of(actor, "provider.delete-version", $"{Key}@{record.Version}", now));
         foreach (var key in record.Platforms.Select(p => p.StorageKey).Append(record.Sha256SumsKey).Append(record.SignatureKey))
         {
             await store.DeleteAsync(key, CancellationToken.None);
@@ -291,12 +330,12 @@ public sealed partial class ProviderGrain(
             return ChangeStatus.NotFound;
         }
 
-        record.Deprecation = deprecation;
-        await state.WriteStateAsync();
-        _versionsDocument = null;
-        _templates.Clear();
-        await holders.DropAsync(this.GetGrainId());
-        await index.AuditAsync(actor, deprecation is null ? "provider.undeprecate" : "provider.deprecate", $"{Key}@{record.Version}");
+        var now = clock.GetUtcNow();
+        await Changes.CommitAsync(s =>
+        {
+            s.Versions[record.Version].Deprecation = deprecation;
+            s.ChangedAt = ChangeTimes.Next(s.ChangedAt, now);
+        }, AuditRecord.Of(actor, deprecation is null ? "provider.undeprecate" : "provider.deprecate", $"{Key}@{record.Version}", now));
         return ChangeStatus.Done;
     }
 
@@ -351,14 +390,14 @@ public sealed partial class ProviderGrain(
         }
 
         // Terraform needs a binary signature; an armored upload is stored in binary form.
-        var signatureKey = request.Signature.StorageKey;
-        if (!verified.BinarySignature!.AsSpan().SequenceEqual(signatureBytes))
+        if (verified.BinarySignature!.AsSpan().SequenceEqual(signatureBytes))
         {
-            signatureKey += ".bin";
-            await WriteAsync(signatureKey, verified.BinarySignature!);
+            return new Release(request.Sha256Sums.StorageKey, request.Signature.StorageKey, verified.Key, null, []);
         }
 
-        return new Release(request.Sha256Sums.StorageKey, signatureKey, verified.Key, null);
+        var binaryKey = request.Signature.StorageKey + ".bin";
+        await WriteAsync(binaryKey, verified.BinarySignature!);
+        return new Release(request.Sha256Sums.StorageKey, binaryKey, verified.Key, null, [binaryKey]);
     }
 
     /// <summary>No checksum files uploaded: the registry writes SHA256SUMS and signs it with the namespace's managed key.</summary>
@@ -379,7 +418,7 @@ public sealed partial class ProviderGrain(
         var prefix = $"providers/{Key}/{version}/{Guid.NewGuid():N}/{ProviderArchive.SumsName(Type, version)}";
         await WriteAsync(prefix, sums);
         await WriteAsync(prefix + ".sig", signed.BinarySignature!);
-        return new Release(prefix, prefix + ".sig", signed.Key, null);
+        return new Release(prefix, prefix + ".sig", signed.Key, null, [prefix, prefix + ".sig"]);
     }
 
     private async Task<byte[]?> ReadSmallAsync(string key, int max)
@@ -401,8 +440,16 @@ public sealed partial class ProviderGrain(
         await store.WriteAsync(key, content, bytes.Length, CancellationToken.None);
     }
 
-    /// <summary>Updates the listing read model after a change (removes the row when no version is left).</summary>
-    private Task IndexAsync()
+    private Task DropDocumentsAsync()
+    {
+        _versionsDocument = null;
+        _templates.Clear();
+        _mirrorIndex = null;
+        return holders.DropAsync(this.GetGrainId());
+    }
+
+    /// <summary>The listing row, as the state has it now (removed when no version is left).</summary>
+    private Task SyncReadModelAsync()
     {
         var newest = ProviderDocuments.Newest(state.State.Versions.Values).ToList();
         var hostname = IsMirrored ? Key.Split('/')[0] : "";
@@ -412,10 +459,15 @@ public sealed partial class ProviderGrain(
     /// <summary>A key armor (1.7 KB or more) equal to <paramref name="armor"/> that a version already holds, else <paramref name="armor"/>.</summary>
     private string SharedArmor(string armor) => state.State.Versions.Values.Select(v => v.KeyArmor).FirstOrDefault(a => a == armor) ?? armor;
 
-    private ProviderVersionRecord? Find(string version) =>
-        SemanticVersion.TryParse(version, out var parsed, out _) ? state.State.Versions.GetValueOrDefault(parsed.ToString()) : null;
+    private ProviderVersionRecord? Find(string version) => SemanticVersion.TryParse(version, out var parsed, out _) ? Find(parsed) : null;
 
-    private DateTimeOffset LastModified() => state.State.Versions.Values.Max(v => v.PublishedAt);
+    /// <summary>The version of equal precedence: <c>1.0.0</c> finds <c>1.0.0+build.1</c>, since build metadata does not count.</summary>
+    private ProviderVersionRecord? Find(SemanticVersion version) =>
+        state.State.Versions.GetValueOrDefault(version.ToString())
+        ?? state.State.Versions.Values.FirstOrDefault(v => SemanticVersion.TryParse(v.Version, out var stored, out _) && stored.CompareTo(version) == 0);
+
+    private DateTimeOffset ChangedAt() =>
+        state.State.ChangedAt != default ? state.State.ChangedAt : state.State.Versions.Values.Max(v => v.PublishedAt);
 
     private static ProviderPublishResult Invalid(string error) => new(PublishStatus.Invalid, error, null);
 
@@ -425,8 +477,9 @@ public sealed partial class ProviderGrain(
     [GeneratedRegex(@"^\d{1,3}\.\d{1,3}$")]
     private static partial Regex ProtocolPattern();
 
-    private sealed record Release(string? SumsKey, string? SignatureKey, SigningKeyView? Key, string? Error)
+    /// <param name="Written">Files the registry wrote for this release (its SHA256SUMS and signature, or a binary signature).</param>
+    private sealed record Release(string? SumsKey, string? SignatureKey, SigningKeyView? Key, string? Error, string[] Written)
     {
-        public static Release Fail(string error) => new(null, null, null, error);
+        public static Release Fail(string error) => new(null, null, null, error, []);
     }
 }

@@ -1,9 +1,16 @@
+using OrleansRegistry.Changes;
+
 namespace OrleansRegistry.Terraform;
 
 /// <summary>Persisted state of a provider: versions, platforms and where their files are. No blobs.</summary>
-public sealed class ProviderState
+public sealed class ProviderState : IHasFollowUps
 {
     public Dictionary<string, ProviderVersionRecord> Versions { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>When the provider's documents last changed (<see cref="Caching.ChangeTimes"/>); unset in state written before it existed.</summary>
+    public DateTimeOffset ChangedAt { get; set; }
+
+    public FollowUps FollowUps { get; set; } = new();
 }
 
 public sealed class ProviderVersionRecord

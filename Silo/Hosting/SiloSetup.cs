@@ -4,10 +4,12 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansRegistry.Archives;
 using OrleansRegistry.Catalog;
+using OrleansRegistry.Changes;
 using OrleansRegistry.Mirroring;
 using OrleansRegistry.Mirroring.ComposerRepository;
 using OrleansRegistry.Mirroring.Git;
 using OrleansRegistry.Signing;
+using OrleansRegistry.WebFrontend.Errors;
 using OrleansRegistry.WebFrontend.Hosting;
 using OrleansRegistry.Storage;
 
@@ -28,6 +30,7 @@ public static class SiloSetup
         builder.Services.Configure<OrleansRegistry.ApiKeys.RateLimitOptions>(config.GetSection(OrleansRegistry.ApiKeys.RateLimitOptions.Section));
         builder.Services.Configure<OrleansRegistry.ApiKeys.ApiKeyLeaseOptions>(config.GetSection(OrleansRegistry.ApiKeys.ApiKeyLeaseOptions.Section));
         builder.Services.AddTransient<OrleansRegistry.Caching.DocumentHolders>();
+        builder.Services.AddStateChanges();
         builder.Services.AddArtifactStore(config, dataDir);
         builder.Services.Configure<MirrorOptions>(config.GetSection(MirrorOptions.Section));
         builder.Services.PostConfigure<MirrorOptions>(o => o.GitCacheDirectory ??= Path.Combine(dataDir, "git-cache"));
@@ -70,6 +73,8 @@ public static class SiloSetup
                 o.ConnectionString = connectionString;
             });
             silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.AddIncomingGrainCallFilter<DependencyFailureFilter>();
+            silo.Services.AddDatabaseExceptionTransport();
             silo.Configure<GrainCollectionOptions>(o => ConfigureIdleDeactivation(o, config));
             silo.Configure<GrainDirectoryOptions>(o => ConfigureDirectoryCache(o, config));
             if (RegistryFrontend.DashboardEnabled(config))

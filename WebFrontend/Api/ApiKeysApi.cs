@@ -3,6 +3,7 @@ using OrleansRegistry.ApiKeys;
 using OrleansRegistry.Catalog;
 using OrleansRegistry.WebFrontend.Auth;
 using OrleansRegistry.WebFrontend.Errors;
+using OrleansRegistry.WebFrontend.Terraform;
 
 namespace OrleansRegistry.WebFrontend.Api;
 
@@ -58,9 +59,14 @@ public static class ApiKeysApi
 
     private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains)
     {
-        var caller = http.Caller();
-        var keys = await grains.GetGrain<ICatalogGrain>(0).ListApiKeys();
-        return TypedResults.Json(new { api_keys = keys.Where(k => ApiKeyRules.MayManage(caller, k)) }, FrontendJson.Options);
+        if (!ListingPaging.TryRead(http, out var offset, out var limit, out var problem))
+        {
+            return ApiErrors.BadRequest(http, problem!);
+        }
+
+        // The catalog applies MayManage: a key limited to namespaces lists the keys limited to some of those.
+        var page = await grains.GetGrain<ICatalogGrain>(0).ListApiKeys(new ApiKeyQuery(http.Caller().Namespaces, offset, limit));
+        return TypedResults.Json(new { meta = ListingPaging.Meta(http, offset, limit, page.HasMore), api_keys = page.Keys }, FrontendJson.Options);
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext http, IGrainFactory grains)
@@ -113,6 +119,8 @@ public static class ApiKeysApi
 /// <summary>What a new key may be: well-formed, and never more than the key creating it.</summary>
 public static class ApiKeyRules
 {
+    private const int MaxNamespaces = 1000;
+
     /// <summary>A key limited to namespaces manages only keys limited to some of those namespaces.</summary>
     public static bool MayManage(ApiKeyPrincipal manager, ApiKeyView key) =>
         manager.Namespaces is null || (key.Namespaces is not null && key.Namespaces.All(manager.CanAccessNamespace));
@@ -135,14 +143,29 @@ public static class ApiKeyRules
             return $"'scopes' must list at least one of: {string.Join(", ", Scopes.All)}";
         }
 
+        if (request.Scopes.Any(s => s is null))
+        {
+            return $"'scopes' must list scope names (strings), not null; known scopes: {string.Join(", ", Scopes.All)}";
+        }
+
         if (request.Scopes.FirstOrDefault(s => !Scopes.IsKnown(s)) is { } unknown)
         {
             return $"unknown scope '{unknown}'; known scopes: {string.Join(", ", Scopes.All)}";
         }
 
-        if (request.Namespaces is not null && request.Namespaces.FirstOrDefault(n => !Names.IsValidSegment(n?.ToLowerInvariant())) is { } badNamespace)
+        if (request.Namespaces is not null && request.Namespaces.Any(n => n is null))
+        {
+            return "'namespaces' must list namespace names (strings), not null; leave it out for a key that reaches every namespace";
+        }
+
+        if (request.Namespaces is not null && request.Namespaces.FirstOrDefault(n => !Names.IsValidSegment(n.ToLowerInvariant())) is { } badNamespace)
         {
             return $"'{badNamespace}' is not a valid namespace name";
+        }
+
+        if (request.Namespaces is { Length: > MaxNamespaces })
+        {
+            return $"'namespaces' may list at most {MaxNamespaces} namespaces";
         }
 
         if (request.ExpiresAt is { } expires && expires <= now)

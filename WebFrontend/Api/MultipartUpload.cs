@@ -116,14 +116,31 @@ public static class MultipartUploadReader
             return Errors.ApiErrors.Result(http, status, problem!);
         }
 
-        var (result, keep) = await publish(upload);
-        if (!keep)
+        (IResult Result, bool Keep) outcome;
+        try
+        {
+            outcome = await publish(upload);
+        }
+        catch (Exception e) when (StoredNothing(e))
+        {
+            // A failed publish leaves nothing behind: a retry uploads again. (When the outcome is unknown, a
+            // timeout say, the files stay: the version may have been stored with them.)
+            await DeleteAsync(upload.Files, store);
+            throw;
+        }
+
+        if (!outcome.Keep)
         {
             await DeleteAsync(upload.Files, store);
         }
 
-        return result;
+        return outcome.Result;
     }
+
+    /// <summary>Failures after which nothing refers to the uploaded files: the grain undid its write, could not be reached, or could not start.</summary>
+    private static bool StoredNothing(Exception e) =>
+        e is DependencyUnavailableException or (Orleans.Runtime.OrleansMessageRejectionException and not Orleans.Runtime.SiloUnavailableException)
+        || (e.InnerException ?? e) is Npgsql.NpgsqlException;
 
     public static async Task DeleteAsync(IEnumerable<UploadedFile> files, IArtifactStore store)
     {

@@ -2,6 +2,7 @@ using OrleansRegistry.Catalog;
 using OrleansRegistry.Namespaces;
 using OrleansRegistry.WebFrontend.Auth;
 using OrleansRegistry.WebFrontend.Errors;
+using OrleansRegistry.WebFrontend.Terraform;
 
 namespace OrleansRegistry.WebFrontend.Api;
 
@@ -43,8 +44,16 @@ public static class NamespacesApi
             : TypedResults.Json(created, FrontendJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains) =>
-        TypedResults.Json(new { namespaces = await grains.GetGrain<ICatalogGrain>(0).ListNamespaces(http.Caller().Namespaces) }, FrontendJson.Options);
+    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains)
+    {
+        if (!ListingPaging.TryRead(http, out var offset, out var limit, out var problem))
+        {
+            return ApiErrors.BadRequest(http, problem!);
+        }
+
+        var page = await grains.GetGrain<ICatalogGrain>(0).ListNamespaces(new NamespaceQuery(http.Caller().Namespaces, offset, limit));
+        return TypedResults.Json(new { meta = ListingPaging.Meta(http, offset, limit, page.HasMore), namespaces = page.Namespaces }, FrontendJson.Options);
+    }
 
     private static async Task<IResult> GetAsync(string name, HttpContext http, IGrainFactory grains)
     {

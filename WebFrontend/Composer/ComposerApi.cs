@@ -59,16 +59,19 @@ public static class ComposerApi
         var defaultBranch = form.Fields.TryGetValue("default_branch", out var flag) && flag.Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
         var result = await grains.GetGrain<IComposerPackageGrain>(manifest.Name)
             .Publish(new ComposerPublish(string.IsNullOrWhiteSpace(version) ? null : version, file.Key, file.Size, file.Sha1, http.Caller().AsActor(), manifest.ManifestJson!, defaultBranch));
+        IResult Published(int status) => TypedResults.Json(new Dictionary<string, object?>
+        {
+            ["name"] = manifest.Name,
+            ["version"] = result.Version,
+            ["version_normalized"] = result.VersionNormalized,
+            ["reference"] = result.Reference,
+            ["shasum"] = file.Sha1,
+        }, statusCode: status);
+
         return result.Status switch
         {
-            PublishStatus.Created => (TypedResults.Json(new Dictionary<string, object?>
-            {
-                ["name"] = manifest.Name,
-                ["version"] = result.Version,
-                ["version_normalized"] = result.VersionNormalized,
-                ["reference"] = result.Reference,
-                ["shasum"] = file.Sha1,
-            }, statusCode: StatusCodes.Status201Created), true),
+            PublishStatus.Created => (Published(StatusCodes.Status201Created), true),
+            PublishStatus.Unchanged => (Published(StatusCodes.Status200OK), false),
             PublishStatus.VersionExists => (ApiErrors.Conflict(http, result.Error!), false),
             _ => (ApiErrors.BadRequest(http, result.Error!), false),
         };

@@ -1,25 +1,31 @@
+using Npgsql;
 using Orleans.Runtime;
 using OrleansRegistry.Storage;
 
 namespace OrleansRegistry.WebFrontend.Errors;
 
 /// <summary>
-/// Turns what escapes an endpoint into the JSON error shape: client mistakes become 4xx, an unreachable cluster
-/// 503, anything else a 500 without details (the details go to the log, never to the client). An error status that
-/// nothing wrote a body for (405 from routing, say) gets the JSON shape too — here rather than in ASP.NET's
-/// status-code-pages middleware, which cost a middleware and a feature object on every request.
+/// Turns what escapes an endpoint into the JSON error shape: client mistakes become 4xx, a dependency that is down
+/// (the cluster, the database) 503 with Retry-After, anything else a 500 without details (the details go to the log,
+/// never to the client). An error status that nothing wrote a body for (405 from routing, a 416 for a range past the
+/// end) gets the JSON shape too — here rather than in ASP.NET's status-code-pages middleware, which cost a middleware
+/// and a feature object on every request.
 /// </summary>
 public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
 {
+    private const string RetryAfterSeconds = "5";
+
     public async Task InvokeAsync(HttpContext http)
     {
         try
         {
             await next(http);
             var response = http.Response;
-            if (response.StatusCode >= 400 && !response.HasStarted && response.ContentLength is null && response.ContentType is null)
+            if (response.StatusCode >= 400 && !response.HasStarted && (response.ContentLength == 0 || (response.ContentLength is null && response.ContentType is null)))
             {
-                await ApiErrors.WriteAsync(http, response.StatusCode, $"{http.Request.Method} {http.Request.Path} failed with status {response.StatusCode}");
+                response.ContentLength = null;
+                response.ContentType = null;
+                await ApiErrors.WriteAsync(http, response.StatusCode, DescribeBodiless(http));
             }
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
@@ -31,37 +37,50 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
             var (status, message) = Classify(e);
             if (status >= 500)
             {
-                LogFailure(logger, e, http.Request.Method, http.Request.Path);
+                LogFailure(logger, e, http.Request.Method, http.Request.Path, status);
             }
 
             http.Response.Clear();
             if (status == StatusCodes.Status503ServiceUnavailable)
             {
-                http.Response.Headers.RetryAfter = "5";
+                http.Response.Headers.RetryAfter = RetryAfterSeconds;
             }
 
             await ApiErrors.WriteAsync(http, status, message);
         }
     }
 
-    private static (int Status, string Message) Classify(Exception e) => e switch
+    private static (int Status, string Message) Classify(Exception e)
     {
-        BadHttpRequestException bad => (bad.StatusCode, bad.Message),
-        ArtifactTooLargeException tooLarge => (StatusCodes.Status413PayloadTooLarge, tooLarge.Message),
-        OrleansMessageRejectionException or SiloUnavailableException or TimeoutException
-            => (StatusCodes.Status503ServiceUnavailable, ClusterUnavailable),
-        OrleansException or InvalidOperationException when MentionsConnectivity(e.Message)
-            => (StatusCodes.Status503ServiceUnavailable, ClusterUnavailable),
-        _ => (StatusCodes.Status500InternalServerError, "internal error"),
+        for (var cause = e; cause is not null; cause = cause.InnerException)
+        {
+            switch (cause)
+            {
+                case BadHttpRequestException bad:
+                    return (bad.StatusCode, bad.Message);
+                case ArtifactTooLargeException tooLarge:
+                    return (StatusCodes.Status413PayloadTooLarge, tooLarge.Message);
+                case DependencyUnavailableException dependency:
+                    return (StatusCodes.Status503ServiceUnavailable, dependency.Message);
+
+                // A grain whose state could not be read fails to activate with the driver's own exception.
+                case NpgsqlException:
+                    return (StatusCodes.Status503ServiceUnavailable, "the database is unavailable; retry shortly");
+                case OrleansMessageRejectionException or SiloUnavailableException or TimeoutException or GatewayTooBusyException:
+                    return (StatusCodes.Status503ServiceUnavailable, "the registry cluster is unavailable; retry shortly");
+            }
+        }
+
+        return (StatusCodes.Status500InternalServerError, "internal error");
+    }
+
+    private static string DescribeBodiless(HttpContext http) => http.Response.StatusCode switch
+    {
+        StatusCodes.Status416RangeNotSatisfiable => $"the requested range is not satisfiable ({http.Response.Headers.ContentRange})",
+        StatusCodes.Status405MethodNotAllowed => $"{http.Request.Method} is not allowed on {http.Request.Path}",
+        _ => $"{http.Request.Method} {http.Request.Path} failed with status {http.Response.StatusCode}",
     };
 
-    private const string ClusterUnavailable = "the registry cluster is unavailable; retry shortly";
-
-    private static bool MentionsConnectivity(string message) =>
-        message.Contains("gateway", StringComparison.OrdinalIgnoreCase)
-        || message.Contains("not connected", StringComparison.OrdinalIgnoreCase)
-        || message.Contains("not initialized", StringComparison.OrdinalIgnoreCase);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Request {Method} {Path} failed")]
-    private static partial void LogFailure(ILogger logger, Exception exception, string method, string path);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {Method} {Path} failed ({Status})")]
+    private static partial void LogFailure(ILogger logger, Exception exception, string method, string path, int status);
 }

@@ -3,12 +3,16 @@ namespace OrleansRegistry.WebFrontend.Terraform;
 /// <summary>The public registry's paging: <c>offset</c> and <c>limit</c> in, a <c>meta</c> object out.</summary>
 public static class ListingPaging
 {
+    /// <summary>The public registry's page size and its largest, for every listing.</summary>
+    public const int DefaultLimit = 15;
+    public const int MaxLimit = 100;
+
     /// <summary>Reads offset and limit; false (with the 400 message) when either is out of range.</summary>
-    public static bool TryRead(HttpContext http, int defaultLimit, int maxLimit, out int offset, out int limit, out string? problem)
+    public static bool TryRead(HttpContext http, out int offset, out int limit, out string? problem)
     {
         var query = http.Request.Query;
-        var ok = TryInt(query["offset"], 0, int.MaxValue, 0, out offset) & TryInt(query["limit"], 1, maxLimit, defaultLimit, out limit);
-        problem = ok ? null : $"'offset' must be a non-negative integer and 'limit' an integer from 1 to {maxLimit}";
+        var ok = TryInt(query["offset"], 0, int.MaxValue, 0, out offset) & TryInt(query["limit"], 1, MaxLimit, DefaultLimit, out limit);
+        problem = ok ? null : $"'offset' must be a non-negative integer and 'limit' an integer from 1 to {MaxLimit}";
         return ok;
     }
 

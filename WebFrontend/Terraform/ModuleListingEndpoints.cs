@@ -8,8 +8,6 @@ namespace OrleansRegistry.WebFrontend.Terraform;
 /// <summary>The public-registry style listing API (<c>/v1/modules</c>, search, details), paged with <c>meta</c>.</summary>
 public static class ModuleListingEndpoints
 {
-    private const int DefaultLimit = 15;
-    private const int MaxLimit = 100;
 
     public static IEndpointRouteBuilder MapModuleListing(this IEndpointRouteBuilder app)
     {
@@ -29,7 +27,7 @@ public static class ModuleListingEndpoints
 
     private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, string? ns, string? system, string? search)
     {
-        if (!ListingPaging.TryRead(http, DefaultLimit, MaxLimit, out var offset, out var limit, out var problem))
+        if (!ListingPaging.TryRead(http, out var offset, out var limit, out var problem))
         {
             return ApiErrors.BadRequest(http, problem!);
         }

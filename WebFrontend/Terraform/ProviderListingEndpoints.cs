@@ -11,8 +11,6 @@ namespace OrleansRegistry.WebFrontend.Terraform;
 /// </summary>
 public static class ProviderListingEndpoints
 {
-    private const int DefaultLimit = 15;
-    private const int MaxLimit = 100;
 
     public static IEndpointRouteBuilder MapProviderListing(this IEndpointRouteBuilder app)
     {
@@ -22,7 +20,7 @@ public static class ProviderListingEndpoints
 
     private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains)
     {
-        if (!ListingPaging.TryRead(http, DefaultLimit, MaxLimit, out var offset, out var limit, out var problem))
+        if (!ListingPaging.TryRead(http, out var offset, out var limit, out var problem))
         {
             return ApiErrors.BadRequest(http, problem!);
         }

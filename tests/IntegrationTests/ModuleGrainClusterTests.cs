@@ -3,6 +3,7 @@ using Npgsql;
 using Orleans.TestingHost;
 using OrleansRegistry.Archives;
 using OrleansRegistry.Catalog;
+using OrleansRegistry.Changes;
 using OrleansRegistry.IntegrationTests.Infrastructure;
 using OrleansRegistry.Storage;
 using OrleansRegistry.Storage.LocalFileSystem;
@@ -37,6 +38,7 @@ public sealed class ModuleGrainClusterTests(PostgresServer postgres) : IAsyncLif
             silo.Services.AddSingleton(new OrleansRegistry.Signing.SecretProtector(new byte[32]));
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddTransient<OrleansRegistry.Caching.DocumentHolders>();
+            silo.Services.AddStateChanges();
             silo.Services.AddSingleton<IArtifactStore>(_store);
             silo.Services.Configure<ArchiveLimits>(_ => { });
         });

@@ -136,8 +136,15 @@ public sealed class TerraformProviderEndToEndTests(PostgresServer postgres) : IA
     [Fact]
     public async Task Duplicates_platform_additions_deprecation_and_scopes()
     {
+        // The same release again (a CI retry: same zips and SHA256SUMS, a fresh signature) is the version it made.
         var again = ProviderRelease.Create("hello", "1.0.0", Platforms, _pipeline);
-        using (var duplicate = await _registry.SendAsync(HttpMethod.Post, "/api/v1/providers", content: again.Form("acme", "hello", "1.0.0")))
+        using (var repeated = await _registry.SendAsync(HttpMethod.Post, "/api/v1/providers", content: again.Form("acme", "hello", "1.0.0")))
+        {
+            Assert.True(repeated.StatusCode == HttpStatusCode.OK, await repeated.Content.ReadAsStringAsync());
+        }
+
+        using (var duplicate = await _registry.SendAsync(HttpMethod.Post, "/api/v1/providers",
+            content: again.Form("acme", "hello", "1.0.0", f => f.EndsWith(".zip", StringComparison.Ordinal) ? ProviderRelease.Zip("hello", "1.0.0", "#!/bin/sh\necho other\n") : again.Read(f))))
         {
             Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
         }

@@ -54,7 +54,10 @@ public class SourceRulesTests
 
     [Theory]
     [InlineData(new[] { "monolog/*", "symfony/console" }, "lazy", null)]
-    [InlineData(new[] { "*" }, "lazy", "'packages'")]
+    [InlineData(new[] { "*" }, "lazy", null)]
+    [InlineData(new[] { "*", "monolog/*" }, "lazy", null)]
+    [InlineData(new[] { "*" }, "eager", "lazy mode only")]
+    [InlineData(new[] { "monolog/**" }, "lazy", "'packages'")]
     [InlineData(new[] { "Monolog" }, "lazy", "'packages'")]
     [InlineData(new string[0], "lazy", "'packages'")]
     [InlineData(new[] { "monolog/*" }, "sometimes", "'mode'")]
@@ -66,6 +69,12 @@ public class SourceRulesTests
         if (error is not null)
         {
             Assert.Contains(error, problem, StringComparison.Ordinal);
+        }
+        else if (packages.Contains("*"))
+        {
+            // Every package of the upstream: the other entries add nothing, and only keys for every namespace manage it.
+            Assert.Equal(["*"], settings!.Packages!);
+            Assert.Equal(["*"], MirrorKinds.Namespaces(settings));
         }
     }
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansRegistry.Caching;
 using OrleansRegistry.Composer;
 using OrleansRegistry.Mirroring.Upstream;
 using OrleansRegistry.Signing;
@@ -28,6 +29,8 @@ public sealed class ComposerMirrorPackageGrain(
     TimeProvider clock,
     ILogger<ComposerMirrorPackageGrain> logger) : Grain, IComposerMirrorPackageGrain, IDisposable
 {
+    // Rendered p2 files per (dev, base URL): normally one or two entries (the HTTP and HTTPS addresses).
+    private const int MaxRenderings = 8;
     private readonly Dictionary<(bool Dev, string BaseUrl), ProtocolDocument> _rendered = [];
     private readonly Dictionary<string, Task<DistResult>> _fetches = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _writes = new(1);
@@ -46,7 +49,15 @@ public sealed class ComposerMirrorPackageGrain(
 
         if (!_rendered.TryGetValue((dev, baseUrl), out var document))
         {
-            document = ComposerMetadata.Build(Package, Versions(file.Body).Select(v => Rewrite(v, baseUrl)), file.LastModified ?? file.FetchedAt);
+            if (_rendered.Count >= MaxRenderings)
+            {
+                _rendered.Clear();
+            }
+
+            var changedAt = file.ChangedAt != default ? file.ChangedAt : file.LastModified ?? file.FetchedAt;
+            // A version with a dist this registry cannot serve (a branch name Git would refuse, say) is left out.
+            var served = Versions(file.Body).Where(v => v["dist"] is null || DistOf(v) is not null);
+            document = ComposerMetadata.Build(Package, served.Select(v => Rewrite(v, baseUrl)), changedAt);
             _rendered[(dev, baseUrl)] = document;
         }
 
@@ -126,6 +137,7 @@ public sealed class ComposerMirrorPackageGrain(
         {
             file.Body = answer.Body is null ? null : Encoding.UTF8.GetString(answer.Body);
             file.LastModified = answer.LastModified;
+            file.ChangedAt = ChangeTimes.Next(file.ChangedAt, answer.LastModified is { } changed && changed > file.FetchedAt ? changed : file.FetchedAt);
             foreach (var version in file.Body is null ? [] : Versions(file.Body))
             {
                 if (DistOf(version) is var (normalized, reference, url, shasum))
@@ -140,7 +152,22 @@ public sealed class ComposerMirrorPackageGrain(
         }
 
         state.State.Files[name] = file;
-        await WriteAsync();
+        if (file.Body is null && kept is null)
+        {
+            // Not a package of the upstream: remembered for this activation only, so names nobody has add no rows.
+            return file;
+        }
+
+        try
+        {
+            await WriteAsync();
+        }
+        catch (Exception e)
+        {
+            // A copy of the upstream, not an acknowledged change: served as fetched, stored with the next write.
+            logger.LogWarning(e, "Mirror {Mirror}: {Package} metadata could not be stored; serving it as fetched", MirrorId, Package);
+        }
+
         return file;
     }
 
@@ -169,7 +196,18 @@ public sealed class ComposerMirrorPackageGrain(
             }
 
             dist.StorageKey = key;
-            await WriteAsync();
+            try
+            {
+                await WriteAsync();
+            }
+            catch
+            {
+                // Not stored: not served either, and the blob goes (the next request fetches it again).
+                dist.StorageKey = null;
+                await store.DeleteAsync(key, CancellationToken.None);
+                throw;
+            }
+
             return new(DistStatus.Ready, key, null);
         }
         catch (Exception e) when (e is UpstreamException or ArtifactTooLargeException or HttpRequestException or IOException)
@@ -214,14 +252,23 @@ public sealed class ComposerMirrorPackageGrain(
     /// <summary>The versions of a p2 body, expanded when it is minified.</summary>
     private List<JsonObject> Versions(string body)
     {
-        var document = JsonNode.Parse(body) as JsonObject;
-        if (document?["packages"]?[Package] is not JsonArray versions)
+        JsonObject? document;
+        try
+        {
+            document = JsonNode.Parse(body) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+
+        if (document?["packages"] is not JsonObject packages || packages[Package] is not JsonArray versions)
         {
             return [];
         }
 
         var objects = versions.OfType<JsonObject>().ToList();
-        return document["minified"]?.GetValue<string>() == "composer/2.0" ? ComposerMetadata.Expand(objects) : objects;
+        return Text(document["minified"]) == "composer/2.0" ? ComposerMetadata.Expand(objects) : objects;
     }
 
     /// <summary>Our copy of a version: dist pointing at this registry, no VCS source (air-gapped clients could not reach it).</summary>
@@ -231,7 +278,7 @@ public sealed class ComposerMirrorPackageGrain(
         copy.Remove("source");
         if (DistOf(version) is var (normalized, reference, _, _) && copy["dist"] is JsonObject dist)
         {
-            dist["url"] = $"{baseUrl}/dists/{Package}/{normalized}/{reference}.zip";
+            dist["url"] = $"{baseUrl}/dists/{Package}/{string.Join('/', normalized.Split('/').Select(Uri.EscapeDataString))}/{reference}.zip";
             dist["type"] = "zip";
             dist["reference"] = reference;
         }
@@ -241,26 +288,34 @@ public sealed class ComposerMirrorPackageGrain(
 
     private static (string Normalized, string Reference, string Url, string? Shasum)? DistOf(JsonObject version)
     {
-        if (version["dist"] is not JsonObject dist || dist["url"]?.GetValue<string>() is not { } url)
+        if (version["dist"] is not JsonObject dist || Text(dist["url"]) is not { } url)
         {
             return null;
         }
 
-        var normalized = version["version_normalized"]?.GetValue<string>()
-            ?? (ComposerVersion.TryNormalize(version["version"]?.GetValue<string>(), out var n) ? n : null);
-        if (normalized is null)
+        var normalized = Text(version["version_normalized"]) ?? (ComposerVersion.TryNormalize(Text(version["version"]), out var n) ? n : null);
+        if (normalized is null || !IsServable(normalized))
         {
             return null;
         }
 
-        var reference = dist["reference"]?.GetValue<string>() ?? "";
+        var reference = Text(dist["reference"]) ?? "";
         if (!SafeReference(reference))
         {
             reference = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(reference + url)))[..40];
         }
 
-        return (normalized, reference, url, dist["shasum"]?.GetValue<string>());
+        return (normalized, reference, url, Text(dist["shasum"]));
     }
+
+    /// <summary>A string member of upstream JSON, or null when it is missing or not a string (an upstream may send anything).</summary>
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    /// <summary>A normalized version that can be a dist URL's and a storage key's path: a Git branch name, or dotted digits and letters.</summary>
+    private static bool IsServable(string normalized) =>
+        normalized.StartsWith("dev-", StringComparison.Ordinal)
+            ? ComposerVersion.IsBranchName(normalized[4..])
+            : normalized.Length is > 0 and <= 100 && normalized.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-');
 
     private static bool SafeReference(string reference) =>
         reference.Length is > 0 and <= 100 && reference.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');

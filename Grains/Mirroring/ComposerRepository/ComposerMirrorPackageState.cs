@@ -14,8 +14,12 @@ public sealed class MirroredMetadata
 {
     /// <summary>The upstream body, as received (minified or not); null when the upstream has no such file.</summary>
     public string? Body { get; set; }
+    /// <summary>The upstream's Last-Modified, sent back to it when revalidating.</summary>
     public DateTimeOffset? LastModified { get; set; }
     public DateTimeOffset FetchedAt { get; set; }
+
+    /// <summary>When our copy last changed: the Last-Modified we serve (<see cref="Caching.ChangeTimes"/>), never behind an earlier one.</summary>
+    public DateTimeOffset ChangedAt { get; set; }
 }
 
 public sealed class MirroredDist

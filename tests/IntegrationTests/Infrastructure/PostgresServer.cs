@@ -35,7 +35,7 @@ public sealed class PostgresServer : IAsyncLifetime
         }
 
         await RunPg("initdb", $"-D {Quote(data)} -U postgres -A trust --no-sync -E UTF8");
-        await RunPg("pg_ctl", $"-D {Quote(data)} -l {Quote(Path.Combine(_root, "postgres.log"))} -w -t 60 -o \"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300\" start");
+        await StartAsync();
     }
 
     /// <summary>Creates a fresh database with the registry schema applied.</summary>
@@ -58,6 +58,17 @@ public sealed class PostgresServer : IAsyncLifetime
 
         return connectionString;
     }
+
+    /// <summary>Stops the server at once (as a crash or an outage would), keeping its data for <see cref="StartAsync"/>.</summary>
+    public async Task StopAsync()
+    {
+        await RunPg("pg_ctl", $"-D {Quote(Path.Combine(_root, "data"))} -m immediate -w stop");
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>Starts the server again on the same port, after <see cref="StopAsync"/>.</summary>
+    public Task StartAsync() =>
+        RunPg("pg_ctl", $"-D {Quote(Path.Combine(_root, "data"))} -l {Quote(Path.Combine(_root, "postgres.log"))} -w -t 60 -o \"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300\" start");
 
     public async Task DisposeAsync()
     {
