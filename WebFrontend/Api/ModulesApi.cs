@@ -8,7 +8,16 @@ using OrleansRegistry.WebFrontend.Terraform;
 
 namespace OrleansRegistry.WebFrontend.Api;
 
-public sealed record DeprecateRequest(string? Reason, string? Link);
+/// <summary>A deprecation of a module or provider version: Terraform prints the reason on every init, and the link goes to browsers.</summary>
+public sealed record DeprecateRequest(string? Reason, string? Link)
+{
+    public const int MaxReasonLength = 1000;
+
+    public string? Problem() =>
+        Reason is { Length: > MaxReasonLength } ? $"'reason' is too long ({MaxReasonLength} characters at most)"
+        : Link is not null && !(Uri.TryCreate(Link, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http") ? "'link' must be an absolute http or https URL"
+        : null;
+}
 
 /// <summary>Publishing and managing Terraform module versions.</summary>
 public static class ModulesApi
@@ -74,19 +83,23 @@ public static class ModulesApi
         var file = upload.Files[0];
         var publish = new ModulePublish(version.Trim(), file.Artifact.Key, file.Artifact.Size, file.Artifact.Sha256, formats[file.Artifact.Key], http.Caller().AsActor());
         var result = await grains.GetGrain<IModuleGrain>(address.Value.Key).Publish(publish);
+        IResult Published(int status) => TypedResults.Json(new
+        {
+            @namespace = address.Value.Namespace,
+            name = address.Value.Name,
+            system = address.Value.System,
+            version = result.Version!.Version,
+            sha256 = result.Version.Sha256,
+            size = result.Version.Size,
+            root_path = result.Version.RootPath,
+            published_at = result.Version.PublishedAt,
+        }, FrontendJson.Options, statusCode: status);
+
+        // A repeated publish of the same archive (a retry whose answer was lost) gets the version it made; its upload goes.
         return result.Status switch
         {
-            PublishStatus.Created => (TypedResults.Json(new
-            {
-                @namespace = address.Value.Namespace,
-                name = address.Value.Name,
-                system = address.Value.System,
-                version = result.Version!.Version,
-                sha256 = result.Version.Sha256,
-                size = result.Version.Size,
-                root_path = result.Version.RootPath,
-                published_at = result.Version.PublishedAt,
-            }, FrontendJson.Options, statusCode: StatusCodes.Status201Created), true),
+            PublishStatus.Created => (Published(StatusCodes.Status201Created), true),
+            PublishStatus.Unchanged => (Published(StatusCodes.Status200OK), false),
             PublishStatus.VersionExists => (ApiErrors.Conflict(http, result.Error!), false),
             _ => (ApiErrors.BadRequest(http, result.Error!), false),
         };
@@ -118,14 +131,9 @@ public static class ModulesApi
             request = body;
         }
 
-        if (request.Link is not null && !Uri.TryCreate(request.Link, UriKind.Absolute, out _))
+        if (request.Problem() is { } invalid)
         {
-            return ApiErrors.BadRequest(http, "'link' must be an absolute URL");
-        }
-
-        if (request.Reason is { Length: > 1000 })
-        {
-            return ApiErrors.BadRequest(http, "'reason' is too long (1000 characters at most)");
+            return ApiErrors.BadRequest(http, invalid);
         }
 
         return await ChangeDeprecationAsync(@namespace, name, system, version, http, grains, new ModuleDeprecation(request.Reason, request.Link, clock.GetUtcNow()));

@@ -70,6 +70,7 @@ public static class ProvidersApi
         return result.Status switch
         {
             PublishStatus.Created => (TypedResults.Json(ProviderViews.Of(address, result.Version!), FrontendJson.Options, statusCode: StatusCodes.Status201Created), true),
+            PublishStatus.Unchanged => (TypedResults.Json(ProviderViews.Of(address, result.Version!), FrontendJson.Options), false),
             PublishStatus.VersionExists => (ApiErrors.Conflict(http, result.Error!), false),
             _ => (ApiErrors.BadRequest(http, result.Error!), false),
         };
@@ -103,7 +104,7 @@ public static class ProvidersApi
 
     private static async Task<IResult> DeprecateAsync(string @namespace, string type, string version, HttpContext http, IGrainFactory grains, TimeProvider clock)
     {
-        var reason = (string?)null;
+        DeprecateRequest request = new(null, null);
         if (http.Request.ContentType is not null)
         {
             var (body, problem) = await FrontendJson.ReadAsync<DeprecateRequest>(http.Request);
@@ -112,10 +113,15 @@ public static class ProvidersApi
                 return ApiErrors.BadRequest(http, problem!);
             }
 
-            reason = body.Reason;
+            request = body;
         }
 
-        return await ChangeAsync(@namespace, type, version, http, grains, new ModuleDeprecation(reason, null, clock.GetUtcNow()));
+        if (request.Problem() is { } invalid)
+        {
+            return ApiErrors.BadRequest(http, invalid);
+        }
+
+        return await ChangeAsync(@namespace, type, version, http, grains, new ModuleDeprecation(request.Reason, request.Link, clock.GetUtcNow()));
     }
 
     private static Task<IResult> UndeprecateAsync(string @namespace, string type, string version, HttpContext http, IGrainFactory grains) =>
@@ -152,6 +158,6 @@ public static class ProviderViews
         key_id = v.KeyId,
         registry_signed = v.RegistrySigned,
         published_at = v.PublishedAt,
-        deprecation = v.Deprecation is null ? null : new { reason = v.Deprecation.Reason },
+        deprecation = v.Deprecation is null ? null : new { reason = v.Deprecation.Reason, link = v.Deprecation.Link },
     };
 }

@@ -4,10 +4,13 @@ namespace OrleansRegistry.WebFrontend.Auth;
 
 /// <summary>
 /// The Orleans dashboard shows grain state and logs, so it takes an admin key. Browsers get a Basic challenge
-/// (any user name, the key as password); scripts may send a Bearer token.
+/// (any user name, the key as password); scripts may send a Bearer token. The dashboard's silo endpoints take a silo
+/// address from the path and would fail on one that is not, so it is checked here first.
 /// </summary>
 public sealed class DashboardAuthFilter : IEndpointFilter
 {
+    private static readonly string[] SiloEndpoints = ["HistoricalStats", "SiloProperties", "SiloMetadata", "SiloStats", "SiloCounters"];
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -18,6 +21,37 @@ public sealed class DashboardAuthFilter : IEndpointFilter
             return failure;
         }
 
-        return principal.IsAdmin ? await next(context) : ApiErrors.Forbidden(http, "the dashboard requires a key with the 'admin' scope");
+        if (!principal.IsAdmin)
+        {
+            return ApiErrors.Forbidden(http, "the dashboard requires a key with the 'admin' scope");
+        }
+
+        if (SiloAddressProblem(http.Request.Path.Value ?? "") is { } problem)
+        {
+            return ApiErrors.BadRequest(http, problem);
+        }
+
+        return await next(context);
+    }
+
+    /// <summary>For <c>/dashboard/SiloStats/{address}</c> and its kind: why the address is not a silo's (host:port@generation), or null.</summary>
+    private static string? SiloAddressProblem(string path)
+    {
+        var parts = path.Split('/', 4, StringSplitOptions.None);
+        if (parts.Length < 4 || !SiloEndpoints.Contains(parts[2], StringComparer.Ordinal))
+        {
+            return null;
+        }
+
+        var address = Uri.UnescapeDataString(parts[3]);
+        try
+        {
+            SiloAddress.FromParsableString(address);
+            return null;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or IndexOutOfRangeException or OverflowException)
+        {
+            return $"'{address}' is not a silo address (ip:port@generation, as the dashboard lists them)";
+        }
     }
 }

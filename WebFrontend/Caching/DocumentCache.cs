@@ -12,6 +12,13 @@ namespace OrleansRegistry.WebFrontend.Caching;
 /// </summary>
 public sealed class DocumentCache : IDocumentHolder, IDisposable
 {
+    /// <summary>
+    /// Documents kept per grain. Some keys come from the request (a p2 file per base URL, which is the Host header
+    /// unless REGISTRY_PUBLIC_URL is set): past this many, the grain's documents are dropped and fetched again, so a
+    /// client sending endless Host values costs grain calls, not memory.
+    /// </summary>
+    public const int MaxDocumentsPerGrain = 64;
+
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _duration;
@@ -60,6 +67,11 @@ public sealed class DocumentCache : IDocumentHolder, IDisposable
         {
             kept.Until = now + _duration.Ticks;
             return (T)kept.Document;
+        }
+
+        if (documents.Entries.Count >= MaxDocumentsPerGrain)
+        {
+            documents.Entries.Clear();
         }
 
         documents.Entries[key] = new Kept(fetched, now + _duration.Ticks);

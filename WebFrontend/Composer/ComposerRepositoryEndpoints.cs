@@ -172,11 +172,14 @@ public static class ComposerRepositoryEndpoints
 
             using (body)
             {
-                if (!body.RootElement.TryGetProperty("downloads", out var downloads) || downloads.ValueKind != JsonValueKind.Array)
+                if (body.RootElement.ValueKind != JsonValueKind.Object || !body.RootElement.TryGetProperty("downloads", out var downloads)
+                    || downloads.ValueKind != JsonValueKind.Array || downloads.EnumerateArray().Any(d => d.ValueKind != JsonValueKind.Object))
                 {
-                    return ApiErrors.BadRequest(http, "expected {\"downloads\": [{\"name\": ..., \"version\": ...}]}");
+                    return ApiErrors.BadRequest(http, "expected {\"downloads\": [{\"name\": \"vendor/package\", \"version\": \"1.0.0.0\"}, ...]}");
                 }
 
+                // Entries for packages this key cannot see, or that are not packages, are not counted (nor an error: the
+                // report is informational, and Composer sends it after the install succeeded).
                 foreach (var download in downloads.EnumerateArray().Take(1000))
                 {
                     var name = download.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()!.ToLowerInvariant() : null;

@@ -1,22 +1,33 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
 namespace OrleansRegistry.WebFrontend.Health;
 
-/// <summary>Set once the host has started and cleared when it begins stopping, so load balancers drain first.</summary>
-public sealed class ReadinessState
-{
-    private volatile bool _started;
-
-    public bool Started
-    {
-        get => _started;
-        set => _started = value;
-    }
-}
-
+/// <summary>
+/// <c>/health/live</c>: the process answers (no dependency is asked). <c>/health/ready</c>: started, not stopping, and
+/// the cluster answers — what takes the process in or out of a load balancer. <c>/health</c>: every dependency's
+/// state; a database or artifact store that is down makes it "degraded", not "unhealthy", and leaves readiness alone,
+/// since cached protocol reads (what CI runs) still work and writes answer 503 with Retry-After.
+/// </summary>
 public static class HealthEndpoints
 {
-    private static readonly TimeSpan ClusterProbeTimeout = TimeSpan.FromSeconds(3);
+    private const string ReadyTag = "ready";
 
-    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: the cluster answers a grain call.</summary>
+    public static IHealthChecksBuilder AddRegistryHealthChecks(this IServiceCollection services, string? connectionString)
+    {
+        services.AddSingleton<ReadinessState>();
+        var checks = services.AddHealthChecks()
+            .AddCheck<ClusterHealthCheck>("cluster", HealthStatus.Unhealthy, [ReadyTag])
+            .AddCheck<ArtifactStoreHealthCheck>("artifact_store", HealthStatus.Degraded, timeout: TimeSpan.FromSeconds(5));
+        if (!string.IsNullOrEmpty(connectionString))
+        {
+            checks.AddNpgSql(connectionString, name: "database", failureStatus: HealthStatus.Degraded, timeout: TimeSpan.FromSeconds(3));
+        }
+
+        return checks;
+    }
+
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         var state = app.ServiceProvider.GetRequiredService<ReadinessState>();
@@ -24,25 +35,45 @@ public static class HealthEndpoints
         lifetime.ApplicationStarted.Register(() => state.Started = true);
         lifetime.ApplicationStopping.Register(() => state.Started = false);
 
-        var health = app.MapGroup("/health").WithTags("Health").ExcludeFromDescription();
-        health.MapGet("/live", () => TypedResults.Json(new { status = "live" }));
-        health.MapGet("/ready", async (IGrainFactory grains, CancellationToken cancellationToken) =>
-        {
-            if (!state.Started)
-            {
-                return Results.Json(new { status = "not ready: starting (waiting for the cluster) or stopping" }, statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
-
-            try
-            {
-                await grains.GetGrain<IPingGrain>(0).Ping().WaitAsync(ClusterProbeTimeout, cancellationToken);
-                return Results.Json(new { status = "ready" });
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                return Results.Json(new { status = "cluster unavailable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
-        });
+        app.MapHealthChecks("/health/live", Options(_ => false)).ExcludeFromDescription();
+        app.MapHealthChecks("/health/ready", Options(check => check.Tags.Contains(ReadyTag))).ExcludeFromDescription();
+        app.MapHealthChecks("/health", Options(_ => true)).ExcludeFromDescription();
         return app;
     }
+
+    private static HealthCheckOptions Options(Func<HealthCheckRegistration, bool> predicate) => new()
+    {
+        Predicate = predicate,
+        ResponseWriter = WriteAsync,
+        ResultStatusCodes =
+        {
+            [HealthStatus.Healthy] = StatusCodes.Status200OK,
+            [HealthStatus.Degraded] = StatusCodes.Status200OK,
+            [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+        },
+    };
+
+    /// <summary><c>{"status":"degraded","checks":{"database":{"status":"unhealthy","description":"...","duration_ms":3}}}</c>.</summary>
+    private static Task WriteAsync(HttpContext http, HealthReport report)
+    {
+        http.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = Name(report.Status),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = Name(e.Value.Status),
+                description = e.Value.Description ?? e.Value.Exception?.Message,
+                duration_ms = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
+            }),
+        };
+        return http.Response.WriteAsync(JsonSerializer.Serialize(body, FrontendJson.Options));
+    }
+
+    private static string Name(HealthStatus status) => status switch
+    {
+        HealthStatus.Healthy => "healthy",
+        HealthStatus.Degraded => "degraded",
+        _ => "unhealthy",
+    };
 }

@@ -21,6 +21,7 @@ public static class RegistryEnvironment
         ("REGISTRY_ENCRYPTION_KEY_FILE", "Registry:EncryptionKeyFile"),
         ("REGISTRY_HOSTNAMES", "Registry:Hostnames"),
         ("REGISTRY_PUBLIC_URL", "Registry:PublicUrl"),
+        ("REGISTRY_ALLOWED_HOSTS", "Registry:AllowedHosts"),
         ("REGISTRY_TOKEN_PREFIX", "Registry:TokenPrefix"),
         ("REGISTRY_BOOTSTRAP_ADMIN_KEY", "Registry:BootstrapAdminKey"),
         ("REGISTRY_MAX_MODULE_BYTES", "Registry:MaxModuleUploadBytes"),

@@ -48,7 +48,7 @@ public static class RegistryFrontend
 
             kestrel.Listen(address, metricsPort);
         });
-        builder.Services.AddSingleton<ReadinessState>();
+        builder.Services.AddRegistryHealthChecks(config.GetConnectionString("Registry"));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         return builder;
@@ -113,11 +113,16 @@ public static class RegistryFrontend
     public static WebApplication UseRegistryHosting(this WebApplication app)
     {
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseMiddleware<ListenerEndpointsMiddleware>(app.Configuration.GetValue("Registry:MetricsPort", 9090));
+        if (AllowedHostsMiddleware.Read(app.Configuration) is { } allowedHosts)
+        {
+            app.UseMiddleware<AllowedHostsMiddleware>(allowedHosts);
+        }
+
         app.UseMiddleware<HttpMetricsMiddleware>();
         app.UseMiddleware<NotReadyMiddleware>();
         app.UseMiddleware<EndpointAccessMiddleware>();
-        var metricsPort = app.Configuration.GetValue("Registry:MetricsPort", 9090);
-        app.MapMetrics().RequireHost($"*:{metricsPort}");
+        app.MapMetrics();
         app.MapHealth();
         return app;
     }

@@ -12,6 +12,13 @@ public static class RequestOrigin
     {
         var scheme = request.Scheme;
         var host = request.Host.Value ?? "";
+        if (host.Length == 0)
+        {
+            // HTTP/1.0, or an empty Host header: the address the request came in on still makes links that work.
+            var connection = request.HttpContext.Connection;
+            return $"{scheme}://{new System.Net.IPEndPoint(connection.LocalIpAddress ?? System.Net.IPAddress.Loopback, connection.LocalPort)}";
+        }
+
         var last = Volatile.Read(ref _last);
         if (last is not null && last.Host == host && last.Scheme == scheme)
         {
