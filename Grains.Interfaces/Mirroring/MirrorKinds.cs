@@ -26,11 +26,12 @@ public static class MirrorKinds
     /// <summary>The pattern of a lazy composer-repository mirror that proxies every package its upstream has.</summary>
     public const string EveryPackage = "*";
 
-    private static IEnumerable<string> Namespaces(string kind, string? ns, string[] providers, string[]? packages) => kind switch
+    // Called on settings as requested, before they are validated: entries may be null.
+    private static IEnumerable<string> Namespaces(string kind, string? ns, string?[]? providers, string?[]? packages) => kind switch
     {
         ComposerGit or TerraformModuleGit => [ns ?? ""],
-        ComposerRepository => (packages ?? []).Select(p => p == EveryPackage ? EveryNamespace : p.Split('/')[0]).Distinct(),
-        _ => providers.Select(p => p.Split('/')[0]).Distinct(),
+        ComposerRepository => (packages ?? []).Select(p => p == EveryPackage ? EveryNamespace : (p ?? "").Split('/')[0]).Distinct(),
+        _ => (providers ?? []).Select(p => (p ?? "").Split('/')[0]).Distinct(),
     };
 
     /// <summary>Whether a Composer package name matches a pattern: <c>vendor/name</c>, <c>vendor/*</c> or <c>*</c>.</summary>

@@ -26,7 +26,16 @@ public sealed partial class DependencyFailureFilter(ILogger<DependencyFailureFil
             LogFailed(logger, e, context.MethodName, context.TargetId.ToString());
             throw failure;
         }
+        catch (Exception e) when (DependencyFailures.IsDatabaseRefusal(e))
+        {
+            // A statement the database refused is the registry's fault (a 500), whatever the frontend makes of the driver.
+            LogRefused(logger, e, context.MethodName, context.TargetId.ToString());
+            throw new InvalidOperationException($"the database refused a statement of {context.MethodName}");
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} on {Grain}: the database refused a statement")]
+    private static partial void LogRefused(ILogger logger, Exception exception, string method, string grain);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} on {Grain} failed on a dependency; answered as unavailable")]
     private static partial void LogFailed(ILogger logger, Exception exception, string method, string grain);

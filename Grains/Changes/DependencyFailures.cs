@@ -27,6 +27,20 @@ public static class DependencyFailures
         return null;
     }
 
+    /// <summary>Whether the database refused a statement (an error of the registry's, not an outage).</summary>
+    public static bool IsDatabaseRefusal(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException refused)
+            {
+                return !IsOutage(refused.SqlState);
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// SQLSTATE classes of a server that is going away, overloaded, failing over or asking for a retry (08 connection,
     /// 53 resources, 57 operator intervention, 58 system, 40 serialization, 25006 read-only standby); the rest are

@@ -273,21 +273,21 @@ public sealed class ComposerPackageGrain(
         return holders.DropAsync(this.GetGrainId());
     }
 
-    /// <summary>The listing row and the catalog (which packages.json lists), as the state has them now.</summary>
+    /// <summary>The catalog (which packages.json lists: first, Composer asks only for what it lists) and the listing row.</summary>
     private async Task SyncReadModelAsync()
     {
         var catalog = GrainFactory.GetGrain<IComposerCatalogGrain>(0);
         if (state.State.Versions.Count == 0)
         {
-            await index.DeleteComposerPackageAsync(Key);
             await catalog.Remove(Key);
+            await index.DeleteComposerPackageAsync(Key);
             return;
         }
 
+        await catalog.Add(Key);
         var description = Newest(state.State.Versions.Values).Select(v => JsonNode.Parse(v.Metadata)?["description"]?.GetValue<string>()).FirstOrDefault();
         var abandoned = state.State.Abandoned ? state.State.Replacement ?? "" : null;
         await index.UpsertComposerPackageAsync(Key, description, abandoned, state.State.Versions.Values.Sum(v => v.Installs));
-        await catalog.Add(Key);
     }
 
     private static ComposerPublishResult Invalid(string error) => new(PublishStatus.Invalid, error, null, null, null);

@@ -208,15 +208,15 @@ public sealed class ModuleGrain(
         var ns = GrainFactory.GetGrain<INamespaceGrain>(Address.Namespace);
         if (latest is null)
         {
-            await index.DeleteModuleAsync(Address.Namespace, Address.Name, Address.System);
             await ns.RemoveModule($"{Address.Name}/{Address.System}");
+            await index.DeleteModuleAsync(Address.Namespace, Address.Name, Address.System);
             return;
         }
 
+        await ns.AddModule($"{Address.Name}/{Address.System}");
         var versions = ModuleVersionsDocument.Newest(state.State.Versions.Values).Select(v => v.Version).ToArray();
         var downloads = state.State.Versions.Values.Sum(v => v.Downloads);
         await index.UpsertModuleAsync(new ModuleSummary(Address.Namespace, Address.Name, Address.System, latest.Version, latest.Description, latest.PublishedAt, downloads), versions);
-        await ns.AddModule($"{Address.Name}/{Address.System}");
     }
 
     private static ModulePublishResult Invalid(string error) => new(PublishStatus.Invalid, error, null);

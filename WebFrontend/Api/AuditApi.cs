@@ -22,6 +22,11 @@ public static class AuditApi
             return ApiErrors.BadRequest(http, $"'limit' must be from 1 to {MaxLimit}");
         }
 
+        if (QueryText.Problem("target", target) is { } problem)
+        {
+            return ApiErrors.BadRequest(http, problem);
+        }
+
         var query = new AuditQuery(target?.ToLowerInvariant(), before_id, limit ?? 100, http.Caller().Namespaces);
         var entries = await grains.GetGrain<ICatalogGrain>(0).ListAudit(query);
         return TypedResults.Json(new

@@ -4,6 +4,7 @@ using OrleansRegistry.Catalog;
 using OrleansRegistry.Composer;
 using OrleansRegistry.Mirroring;
 using OrleansRegistry.Storage;
+using OrleansRegistry.WebFrontend.Api;
 using OrleansRegistry.WebFrontend.Auth;
 using OrleansRegistry.WebFrontend.Caching;
 using OrleansRegistry.WebFrontend.Errors;
@@ -26,7 +27,8 @@ public static class ComposerRepositoryEndpoints
             .RequireScope(Scopes.PackagesRead);
         repo.MapGet("/packages.json", handlers.PackagesJsonAsync);
         repo.MapGet("/p2/{vendor}/{file}", handlers.MetadataAsync);
-        repo.MapMethods("/dists/{vendor}/{name}/{version}/{file}", [HttpMethods.Get, HttpMethods.Head], handlers.DistAsync);
+        // The version may hold slashes (a branch like dev-feature/x): the file is the last segment.
+        repo.MapMethods("/dists/{vendor}/{name}/{**versionAndFile}", [HttpMethods.Get, HttpMethods.Head], handlers.DistAsync);
         repo.MapGet("/packages/list.json", handlers.ListAsync);
         repo.MapGet("/search.json", handlers.SearchAsync);
         // As a Delegate, not a RequestDelegate (which it matches): the IResult it returns is what gets written.
@@ -70,10 +72,13 @@ public static class ComposerRepositoryEndpoints
             return document is null ? ApiErrors.NotFound(http, $"package {package} has no {(dev ? "dev " : "")}versions") : document.Serve(http);
         }
 
-        public async Task<IResult> DistAsync(string vendor, string name, string version, string file, HttpContext http)
+        public async Task<IResult> DistAsync(string vendor, string name, string versionAndFile, HttpContext http)
         {
             var package = $"{vendor}/{name}".ToLowerInvariant();
-            if (!file.EndsWith(".zip", StringComparison.Ordinal) || !ComposerNames.IsValid(package) || !http.Caller().CanAccessNamespace(vendor.ToLowerInvariant()))
+            var slash = versionAndFile.LastIndexOf('/');
+            var version = slash > 0 ? Uri.UnescapeDataString(versionAndFile[..slash]) : "";
+            var file = Uri.UnescapeDataString(versionAndFile[(slash + 1)..]);
+            if (version.Length == 0 || !file.EndsWith(".zip", StringComparison.Ordinal) || !ComposerNames.IsValid(package) || !http.Caller().CanAccessNamespace(vendor.ToLowerInvariant()))
             {
                 return ApiErrors.NotFound(http, "dist not found");
             }
@@ -135,6 +140,11 @@ public static class ComposerRepositoryEndpoints
 
         public async Task<IResult> ListAsync(HttpContext http, string? filter)
         {
+            if (QueryText.Problem("filter", filter) is { } problem)
+            {
+                return ApiErrors.BadRequest(http, problem);
+            }
+
             var pattern = string.IsNullOrEmpty(filter) ? null : filter.Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal).Replace('*', '%');
             var list = await grains.GetGrain<ICatalogGrain>(0).ListComposerPackages(http.Caller().Namespaces, pattern, MaxListed);
             return TypedResults.Json(new Dictionary<string, object> { ["packageNames"] = list.Packages.Select(p => p.Name) });
@@ -142,6 +152,11 @@ public static class ComposerRepositoryEndpoints
 
         public async Task<IResult> SearchAsync(HttpContext http, string? q)
         {
+            if (QueryText.Problem("q", q) is { } problem)
+            {
+                return ApiErrors.BadRequest(http, problem);
+            }
+
             var pattern = $"%{(q ?? "").Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
             var list = await grains.GetGrain<ICatalogGrain>(0).ListComposerPackages(http.Caller().Namespaces, pattern, 100);
             var results = list.Packages.Select(p => new Dictionary<string, object?>

@@ -1,5 +1,6 @@
 using OrleansRegistry.Catalog;
 using OrleansRegistry.Terraform;
+using OrleansRegistry.WebFrontend.Api;
 using OrleansRegistry.WebFrontend.Auth;
 using OrleansRegistry.WebFrontend.Errors;
 
@@ -35,6 +36,11 @@ public static class ModuleListingEndpoints
         var query = http.Request.Query;
 
         system ??= query["provider"].FirstOrDefault()?.ToLowerInvariant();
+        if ((QueryText.Problem("q", search) ?? QueryText.Problem("provider", system) ?? QueryText.Problem("namespace", ns)) is { } text)
+        {
+            return ApiErrors.BadRequest(http, text);
+        }
+
         if (ns is not null && http.ForbidUnlessNamespace(ns) is { } forbidden)
         {
             return forbidden;

@@ -82,6 +82,26 @@ public sealed class ComposerEndToEndTests(PostgresServer postgres) : IAsyncLifet
     }
 
     [Fact]
+    public async Task A_branch_named_with_a_slash_installs_and_a_traversing_one_is_refused()
+    {
+        await PublishAsync(ComposerCli.PackageZip("acme/lib", new Dictionary<string, string> { ["acme/util"] = "^1.0" }), "dev-feature/login");
+        var key = await _registry.CreateKeyAsync(["packages:read"]);
+        var project = _composer.NewProject();
+        var require = await _composer.RunAsync(project, key, "require", "acme/lib:dev-feature/login@dev");
+        Assert.True(require.ExitCode == 0, require.Output);
+        Assert.True(File.Exists(Path.Combine(project, "vendor", "acme", "lib", "src", "Hello.php")));
+        var locked = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(project, "composer.lock"))).RootElement.GetProperty("packages")
+            .EnumerateArray().Single(p => p.GetProperty("name").GetString() == "acme/lib");
+        Assert.StartsWith($"{_composer.RepositoryUrl}/dists/acme/lib/dev-feature/login/", locked.GetProperty("dist").GetProperty("url").GetString(), StringComparison.Ordinal);
+
+        foreach (var branch in new[] { "dev-../../x", "dev-feature//x", "dev-/x", "dev-" })
+        {
+            var refused = await PublishAsync(ComposerCli.PackageZip("acme/lib"), branch, HttpStatusCode.BadRequest);
+            Assert.Contains(branch, refused.GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task No_token_a_foreign_vendor_and_the_rate_limit_fail_the_install()
     {
         var anonymous = await _composer.RunAsync(_composer.NewProject(), null, "require", "acme/lib:^1.0");

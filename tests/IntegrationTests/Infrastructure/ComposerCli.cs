@@ -11,6 +11,9 @@ public sealed class ComposerCli(RegistryInstance registry)
 
     public string RepositoryUrl => $"http://127.0.0.1:{registry.HttpPort}";
 
+    /// <summary>Composer's cache (COMPOSER_CACHE_DIR): repository metadata under repo/, with the Last-Modified it revalidates with.</summary>
+    public string CacheDirectory => Path.Combine(_home, "cache");
+
     /// <summary>A project that uses only this registry (Packagist off).</summary>
     public string NewProject(object? require = null)
     {
@@ -35,7 +38,7 @@ public sealed class ComposerCli(RegistryInstance registry)
             RedirectStandardError = true,
         };
         start.Environment["COMPOSER_HOME"] = _home;
-        start.Environment["COMPOSER_CACHE_DIR"] = Path.Combine(_home, "cache");
+        start.Environment["COMPOSER_CACHE_DIR"] = CacheDirectory;
         start.Environment["COMPOSER_ALLOW_SUPERUSER"] = "1";
         start.Environment["COMPOSER_DISABLE_NETWORK"] = null;
         start.Environment["COMPOSER_AUTH"] = token is null

@@ -10,11 +10,13 @@ namespace OrleansRegistry.IntegrationTests.Infrastructure;
 public sealed class RegistryNode : IAsyncDisposable
 {
     private readonly RegistryProcess _process;
+    private readonly IReadOnlyDictionary<string, string> _environment;
 
-    private RegistryNode(RegistryProcess process, TestCertificates tls, int httpsPort, int siloPort, int metricsPort, string adminKey)
+    private RegistryNode(RegistryProcess process, IReadOnlyDictionary<string, string> environment, TestCertificates tls, int httpsPort, int siloPort, int metricsPort, string adminKey)
     {
         MetricsPort = metricsPort;
         _process = process;
+        _environment = environment;
         Certificates = tls;
         HttpsPort = httpsPort;
         SiloPort = siloPort;
@@ -67,7 +69,19 @@ public sealed class RegistryNode : IAsyncDisposable
             environment[key] = value;
         }
 
-        var node = new RegistryNode(RegistryProcess.Start("Silo.dll", environment), tls, httpsPort, siloPort, metricsPort, adminKey);
+        return await LaunchAsync(environment, tls, httpsPort, siloPort, metricsPort, adminKey);
+    }
+
+    /// <summary>
+    /// The same node again (same ports, database and data directory) after it stopped or was killed: a silo back on its
+    /// own address replaces its dead entry in the membership table at once.
+    /// </summary>
+    public Task<RegistryNode> RestartAsync() => LaunchAsync(_environment, Certificates, HttpsPort, SiloPort, MetricsPort, AdminKey);
+
+    private static async Task<RegistryNode> LaunchAsync(
+        IReadOnlyDictionary<string, string> environment, TestCertificates tls, int httpsPort, int siloPort, int metricsPort, string adminKey)
+    {
+        var node = new RegistryNode(RegistryProcess.Start("Silo.dll", environment), environment, tls, httpsPort, siloPort, metricsPort, adminKey);
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
