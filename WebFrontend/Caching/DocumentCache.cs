@@ -84,6 +84,9 @@ public sealed class DocumentCache : IDocumentHolder, IDisposable
         where T : class =>
         GetAsync(grain, key, fetch, static (g, f, h) => f(g, h));
 
+    /// <summary>Documents kept now, for every grain (diagnostics).</summary>
+    public int Count => _byGrain.Values.Sum(documents => documents.Entries.Count);
+
     public Task Drop(GrainId grain)
     {
         if (_byGrain.TryRemove(grain, out var documents))

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using OrleansRegistry.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace OrleansRegistry.IntegrationTests;
@@ -188,6 +189,21 @@ public sealed class HostileInputTests(PostgresServer postgres, ITestOutputHelper
         var answer = await reader.ReadToEndAsync();
         Assert.StartsWith("HTTP/1.1 200", answer, StringComparison.Ordinal);
         Assert.Contains($"\"url\":\"http://127.0.0.1:{_registry.HttpPort}/dists/acme/real/", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Endless_host_headers_do_not_grow_the_document_cache()
+    {
+        var cache = _registry.Services.GetRequiredService<OrleansRegistry.WebFrontend.Caching.DocumentCache>();
+        for (var i = 0; i < 1000; i++)
+        {
+            var request = Request(HttpMethod.Get, "/p2/acme/real.json");
+            request.Headers.Host = $"h{i}.example";
+            using var response = await _registry.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.True(cache.Count <= OrleansRegistry.WebFrontend.Caching.DocumentCache.MaxDocumentsPerGrain + 8, $"{cache.Count} documents kept after 1000 Host values");
     }
 
     private static IEnumerable<HttpContent> HostileForms()

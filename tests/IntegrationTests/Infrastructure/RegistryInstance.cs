@@ -35,6 +35,9 @@ public sealed class RegistryInstance : IAsyncDisposable
     public string Host => $"127.0.0.1:{HttpsPort}";
     public HttpClient Client { get; }
 
+    /// <summary>The host's services, for tests that look at what the process keeps.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Starts an instance; pass the same <paramref name="dataDir"/> and database to simulate a restart.</summary>
     public static async Task<RegistryInstance> StartAsync(string connectionString, string? dataDir = null, string? adminKey = null, IDictionary<string, string?>? settings = null)
     {
