@@ -105,6 +105,50 @@ public sealed class ComposerMirrorTests(PostgresServer postgres)
         Assert.Equal(HttpStatusCode.BadGateway, missing.StatusCode);
     }
 
+    [Fact]
+    public async Task A_lazy_mirror_of_every_package_installs_whatever_the_upstream_has()
+    {
+        await using var upstream = await RegistryInstance.StartAsync(await postgres.CreateDatabaseAsync());
+        await using var mirror = await RegistryInstance.StartAsync(await postgres.CreateDatabaseAsync(), settings: new Dictionary<string, string?>
+        {
+            ["Mirrors:FirstSyncDelay"] = "01:00:00",
+        });
+        foreach (var vendor in new[] { "monolog", "psr" })
+        {
+            await upstream.CreateNamespaceAsync(vendor);
+        }
+
+        await PublishAsync(upstream, ComposerCli.PackageZip("psr/log", version: "3.0.0"));
+        await PublishAsync(upstream, ComposerCli.PackageZip("monolog/monolog", new Dictionary<string, string> { ["psr/log"] = "^3.0" }, version: "3.5.0"));
+        var upstreamKey = await upstream.CreateKeyAsync(["packages:read"]);
+
+        // Eager mode still needs a list; lazy mode takes "*".
+        var refused = await mirror.JsonAsync(HttpMethod.Post, "/api/v1/mirrors", new
+        {
+            kind = "composer-repository", name = "everything", upstream_url = $"http://127.0.0.1:{upstream.HttpPort}", allow_insecure = true,
+            packages = new[] { "*" }, mode = "eager",
+        }, expectedStatus: 400);
+        Assert.Contains("lazy mode only", refused.GetProperty("error").GetString(), StringComparison.Ordinal);
+        await mirror.JsonAsync(HttpMethod.Post, "/api/v1/mirrors", new
+        {
+            kind = "composer-repository", name = "everything", upstream_url = $"http://127.0.0.1:{upstream.HttpPort}", allow_insecure = true,
+            packages = new[] { "*" }, credentials = new { token = upstreamKey },
+        }, expectedStatus: 201);
+
+        // packages.json tells Composer to ask for anything; a key limited to a vendor gets that vendor's pattern.
+        Assert.Equal(["*"], (await mirror.JsonAsync(HttpMethod.Get, "/packages.json")).GetProperty("available-package-patterns").EnumerateArray().Select(p => p.GetString()));
+        var psrOnly = await mirror.CreateKeyAsync(["packages:read", "mirrors:read"], ["psr"]);
+        Assert.Equal(["psr/*"], (await mirror.JsonAsync(HttpMethod.Get, "/packages.json", key: psrOnly)).GetProperty("available-package-patterns").EnumerateArray().Select(p => p.GetString()));
+        Assert.Empty((await mirror.JsonAsync(HttpMethod.Get, "/api/v1/mirrors", key: psrOnly)).GetProperty("mirrors").EnumerateArray());
+
+        var composer = new ComposerCli(mirror);
+        var project = composer.NewProject();
+        var installed = await composer.RunAsync(project, await mirror.CreateKeyAsync(["packages:read"]), "require", "monolog/monolog:^3.0");
+        Assert.True(installed.ExitCode == 0, installed.Output);
+        Assert.Contains("psr/log (3.0.0)", installed.Output, StringComparison.Ordinal);
+        await mirror.JsonAsync(HttpMethod.Get, "/p2/nobody/has-this.json", expectedStatus: 404);
+    }
+
     private static async Task PublishAsync(RegistryInstance registry, byte[] zip, string? version = null)
     {
         using var form = new MultipartFormDataContent { { new ByteArrayContent(zip), "file", "package.zip" } };
