@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.Archives;
@@ -27,12 +26,6 @@ public sealed partial class ProviderGrain(
 {
     private const int MaxSumsBytes = 1 << 20;
     private const int MaxSignatureBytes = 64 * 1024;
-    private ProtocolDocument? _versionsDocument;
-    private ProtocolDocument? _mirrorIndex;
-
-    // Download and mirror-version documents by "version/os/arch" or "version", rendered on first use.
-    private readonly Dictionary<string, SignedUrlTemplate> _templates = new(StringComparer.Ordinal);
-    private readonly SharedSegments _signingKeyBlocks = new();
     private StateChanges<ProviderState>? _changes;
 
     private string Key => this.GetPrimaryKeyString();
@@ -168,23 +161,6 @@ public sealed partial class ProviderGrain(
         return new(PublishStatus.Created, null, ViewOf(record));
     }
 
-    /// <summary>A publish that repeats what is stored: every zip already a platform of the version byte for byte, and the same SHA256SUMS.</summary>
-    private async Task<bool> IsRepeatAsync(ProviderVersionRecord existing, ProviderPublish request)
-    {
-        if (request.Zips.Any(z => !existing.Platforms.Any(p => p.FileName == z.FileName && p.Sha256 == z.Sha256)))
-        {
-            return false;
-        }
-
-        if (request.Sha256Sums is null)
-        {
-            return existing.RegistrySigned && request.Signature is null;
-        }
-
-        var stored = existing.RegistrySigned ? null : await ReadSmallAsync(existing.Sha256SumsKey, MaxSumsBytes);
-        return stored is not null && Convert.ToHexStringLower(SHA256.HashData(stored)) == request.Sha256Sums.Sha256;
-    }
-
     public async Task<int> Import(ProviderImport[] versions)
     {
         var added = 0;
@@ -236,67 +212,6 @@ public sealed partial class ProviderGrain(
         return missing.Count;
     }
 
-    public Task<ProtocolDocument?> GetVersionsDocument(IDocumentHolder? holder)
-    {
-        if (state.State.Versions.Count == 0)
-        {
-            return Task.FromResult<ProtocolDocument?>(null);
-        }
-
-        holders.Remember(holder);
-        _versionsDocument ??= ProviderDocuments.Versions(Key, state.State.Versions.Values, ChangedAt());
-        return Task.FromResult<ProtocolDocument?>(_versionsDocument);
-    }
-
-    public Task<ProtocolDocument?> GetMirrorIndex()
-    {
-        if (state.State.Versions.Count == 0)
-        {
-            return Task.FromResult<ProtocolDocument?>(null);
-        }
-
-        _mirrorIndex ??= ProviderDocuments.MirrorIndex(state.State.Versions.Values, ChangedAt());
-        return Task.FromResult<ProtocolDocument?>(_mirrorIndex);
-    }
-
-    public Task<SignedUrlTemplate?> GetDownloadTemplate(string version, string os, string arch, IDocumentHolder? holder)
-    {
-        var record = Find(version);
-        var platform = record?.Platforms.FirstOrDefault(p => p.Os == os && p.Arch == arch);
-        if (platform is null)
-        {
-            return Task.FromResult<SignedUrlTemplate?>(null);
-        }
-
-        var key = $"{record!.Version}/{os}/{arch}";
-        if (!_templates.TryGetValue(key, out var template))
-        {
-            template = SignedUrlTemplates.Download(record.Protocols, platform, record.Sha256SumsKey, record.SignatureKey, record.KeyId, record.KeyArmor,
-                record.RegistrySigned ? "OrleansRegistry" : Namespace, _signingKeyBlocks);
-            _templates[key] = template;
-        }
-
-        holders.Remember(holder);
-        return Task.FromResult<SignedUrlTemplate?>(template);
-    }
-
-    public Task<SignedUrlTemplate?> GetMirrorVersionTemplate(string version, IDocumentHolder? holder)
-    {
-        if (Find(version) is not { } record)
-        {
-            return Task.FromResult<SignedUrlTemplate?>(null);
-        }
-
-        if (!_templates.TryGetValue(record.Version, out var template))
-        {
-            template = SignedUrlTemplates.MirrorVersion(record.Platforms);
-            _templates[record.Version] = template;
-        }
-
-        holders.Remember(holder);
-        return Task.FromResult<SignedUrlTemplate?>(template);
-    }
-
     public Task<ProviderVersionView?> GetVersion(string version) => Task.FromResult(Find(version) is { } r ? ViewOf(r) : null);
 
     public Task<ProviderVersionView[]> GetVersions() =>
@@ -339,115 +254,6 @@ public sealed partial class ProviderGrain(
         return ChangeStatus.Done;
     }
 
-    /// <summary>The release came with SHA256SUMS and its signature: both must check out against the namespace's keys.</summary>
-    private async Task<Release> VerifyReleaseAsync(string version, List<ProviderPlatform> platforms, ProviderPublish request)
-    {
-        if (request.Signature is null)
-        {
-            return Release.Fail($"{ProviderArchive.SumsName(Type, version)} needs its signature file {ProviderArchive.SumsName(Type, version)}.sig");
-        }
-
-        var expectedSums = ProviderArchive.SumsName(Type, version);
-        if (request.Sha256Sums!.FileName != expectedSums || request.Signature.FileName != expectedSums + ".sig")
-        {
-            return Release.Fail($"the checksum files must be named {expectedSums} and {expectedSums}.sig");
-        }
-
-        var sumsBytes = await ReadSmallAsync(request.Sha256Sums.StorageKey, MaxSumsBytes);
-        var signatureBytes = await ReadSmallAsync(request.Signature.StorageKey, MaxSignatureBytes);
-        if (sumsBytes is null || signatureBytes is null)
-        {
-            return Release.Fail("SHA256SUMS or its signature is missing or too large");
-        }
-
-        Dictionary<string, string> sums;
-        try
-        {
-            sums = Sha256Sums.Parse(sumsBytes);
-        }
-        catch (InvalidArchiveException e)
-        {
-            return Release.Fail(e.Message);
-        }
-
-        foreach (var platform in platforms)
-        {
-            if (!sums.TryGetValue(platform.FileName, out var listed))
-            {
-                return Release.Fail($"{platform.FileName} is not listed in SHA256SUMS");
-            }
-
-            if (listed != platform.Sha256)
-            {
-                return Release.Fail($"{platform.FileName} does not match its SHA256SUMS line (expected {listed}, got {platform.Sha256})");
-            }
-        }
-
-        var verified = await GrainFactory.GetGrain<INamespaceGrain>(Namespace).Verify(sumsBytes, signatureBytes);
-        if (verified.Key is null)
-        {
-            return Release.Fail($"signature check failed: {verified.Error}");
-        }
-
-        // Terraform needs a binary signature; an armored upload is stored in binary form.
-        if (verified.BinarySignature!.AsSpan().SequenceEqual(signatureBytes))
-        {
-            return new Release(request.Sha256Sums.StorageKey, request.Signature.StorageKey, verified.Key, null, []);
-        }
-
-        var binaryKey = request.Signature.StorageKey + ".bin";
-        await WriteAsync(binaryKey, verified.BinarySignature!);
-        return new Release(request.Sha256Sums.StorageKey, binaryKey, verified.Key, null, [binaryKey]);
-    }
-
-    /// <summary>No checksum files uploaded: the registry writes SHA256SUMS and signs it with the namespace's managed key.</summary>
-    private async Task<Release> RegistrySignAsync(string version, List<ProviderPlatform> all, ProviderPublish request)
-    {
-        if (request.Signature is not null)
-        {
-            return Release.Fail("a signature was uploaded without its SHA256SUMS file");
-        }
-
-        var sums = Sha256Sums.Build(all.Select(p => (p.FileName, p.Sha256)));
-        var signed = await GrainFactory.GetGrain<INamespaceGrain>(Namespace).Sign(sums, request.PublishedBy);
-        if (signed.Key is null)
-        {
-            return Release.Fail($"the registry could not sign: {signed.Error}");
-        }
-
-        var prefix = $"providers/{Key}/{version}/{Guid.NewGuid():N}/{ProviderArchive.SumsName(Type, version)}";
-        await WriteAsync(prefix, sums);
-        await WriteAsync(prefix + ".sig", signed.BinarySignature!);
-        return new Release(prefix, prefix + ".sig", signed.Key, null, [prefix, prefix + ".sig"]);
-    }
-
-    private async Task<byte[]?> ReadSmallAsync(string key, int max)
-    {
-        await using var stream = await store.OpenReadAsync(key, CancellationToken.None);
-        if (stream is null)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer);
-        return buffer.Length <= max ? buffer.ToArray() : null;
-    }
-
-    private async Task WriteAsync(string key, byte[] bytes)
-    {
-        using var content = new MemoryStream(bytes, writable: false);
-        await store.WriteAsync(key, content, bytes.Length, CancellationToken.None);
-    }
-
-    private Task DropDocumentsAsync()
-    {
-        _versionsDocument = null;
-        _templates.Clear();
-        _mirrorIndex = null;
-        return holders.DropAsync(this.GetGrainId());
-    }
-
     /// <summary>The listing row, as the state has it now (removed when no version is left).</summary>
     private Task SyncReadModelAsync()
     {
@@ -466,9 +272,6 @@ public sealed partial class ProviderGrain(
         state.State.Versions.GetValueOrDefault(version.ToString())
         ?? state.State.Versions.Values.FirstOrDefault(v => SemanticVersion.TryParse(v.Version, out var stored, out _) && stored.CompareTo(version) == 0);
 
-    private DateTimeOffset ChangedAt() =>
-        state.State.ChangedAt != default ? state.State.ChangedAt : state.State.Versions.Values.Max(v => v.PublishedAt);
-
     private static ProviderPublishResult Invalid(string error) => new(PublishStatus.Invalid, error, null);
 
     private static ProviderVersionView ViewOf(ProviderVersionRecord r) =>
@@ -476,10 +279,4 @@ public sealed partial class ProviderGrain(
 
     [GeneratedRegex(@"^\d{1,3}\.\d{1,3}$")]
     private static partial Regex ProtocolPattern();
-
-    /// <param name="Written">Files the registry wrote for this release (its SHA256SUMS and signature, or a binary signature).</param>
-    private sealed record Release(string? SumsKey, string? SignatureKey, SigningKeyView? Key, string? Error, string[] Written)
-    {
-        public static Release Fail(string error) => new(null, null, null, error, []);
-    }
 }

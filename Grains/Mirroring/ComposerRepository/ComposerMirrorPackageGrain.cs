@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -56,8 +55,8 @@ public sealed class ComposerMirrorPackageGrain(
 
             var changedAt = file.ChangedAt != default ? file.ChangedAt : file.LastModified ?? file.FetchedAt;
             // A version with a dist this registry cannot serve (a branch name Git would refuse, say) is left out.
-            var served = Versions(file.Body).Where(v => v["dist"] is null || DistOf(v) is not null);
-            document = ComposerMetadata.Build(Package, served.Select(v => Rewrite(v, baseUrl)), changedAt);
+            var served = MirroredVersions.Of(Package, file.Body).Where(v => v["dist"] is null || MirroredVersions.DistOf(v) is not null);
+            document = ComposerMetadata.Build(Package, served.Select(v => MirroredVersions.Rewrite(Package, v, baseUrl)), changedAt);
             _rendered[(dev, baseUrl)] = document;
         }
 
@@ -138,9 +137,9 @@ public sealed class ComposerMirrorPackageGrain(
             file.Body = answer.Body is null ? null : Encoding.UTF8.GetString(answer.Body);
             file.LastModified = answer.LastModified;
             file.ChangedAt = ChangeTimes.Next(file.ChangedAt, answer.LastModified is { } changed && changed > file.FetchedAt ? changed : file.FetchedAt);
-            foreach (var version in file.Body is null ? [] : Versions(file.Body))
+            foreach (var version in file.Body is null ? [] : MirroredVersions.Of(Package, file.Body))
             {
-                if (DistOf(version) is var (normalized, reference, url, shasum))
+                if (MirroredVersions.DistOf(version) is var (normalized, reference, url, shasum))
                 {
                     var dist = state.State.Dists.GetValueOrDefault($"{normalized}@{reference}") ?? new MirroredDist();
                     (dist.Url, dist.Shasum) = (url, shasum);
@@ -248,75 +247,4 @@ public sealed class ComposerMirrorPackageGrain(
             _writes.Release();
         }
     }
-
-    /// <summary>The versions of a p2 body, expanded when it is minified.</summary>
-    private List<JsonObject> Versions(string body)
-    {
-        JsonObject? document;
-        try
-        {
-            document = JsonNode.Parse(body) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return [];
-        }
-
-        if (document?["packages"] is not JsonObject packages || packages[Package] is not JsonArray versions)
-        {
-            return [];
-        }
-
-        var objects = versions.OfType<JsonObject>().ToList();
-        return Text(document["minified"]) == "composer/2.0" ? ComposerMetadata.Expand(objects) : objects;
-    }
-
-    /// <summary>Our copy of a version: dist pointing at this registry, no VCS source (air-gapped clients could not reach it).</summary>
-    private JsonObject Rewrite(JsonObject version, string baseUrl)
-    {
-        var copy = (JsonObject)version.DeepClone();
-        copy.Remove("source");
-        if (DistOf(version) is var (normalized, reference, _, _) && copy["dist"] is JsonObject dist)
-        {
-            dist["url"] = $"{baseUrl}/dists/{Package}/{string.Join('/', normalized.Split('/').Select(Uri.EscapeDataString))}/{reference}.zip";
-            dist["type"] = "zip";
-            dist["reference"] = reference;
-        }
-
-        return copy;
-    }
-
-    private static (string Normalized, string Reference, string Url, string? Shasum)? DistOf(JsonObject version)
-    {
-        if (version["dist"] is not JsonObject dist || Text(dist["url"]) is not { } url)
-        {
-            return null;
-        }
-
-        var normalized = Text(version["version_normalized"]) ?? (ComposerVersion.TryNormalize(Text(version["version"]), out var n) ? n : null);
-        if (normalized is null || !IsServable(normalized))
-        {
-            return null;
-        }
-
-        var reference = Text(dist["reference"]) ?? "";
-        if (!SafeReference(reference))
-        {
-            reference = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(reference + url)))[..40];
-        }
-
-        return (normalized, reference, url, Text(dist["shasum"]));
-    }
-
-    /// <summary>A string member of upstream JSON, or null when it is missing or not a string (an upstream may send anything).</summary>
-    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
-
-    /// <summary>A normalized version that can be a dist URL's and a storage key's path: a Git branch name, or dotted digits and letters.</summary>
-    private static bool IsServable(string normalized) =>
-        normalized.StartsWith("dev-", StringComparison.Ordinal)
-            ? ComposerVersion.IsBranchName(normalized[4..])
-            : normalized.Length is > 0 and <= 100 && normalized.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-');
-
-    private static bool SafeReference(string reference) =>
-        reference.Length is > 0 and <= 100 && reference.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
 }
