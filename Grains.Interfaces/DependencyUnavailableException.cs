@@ -25,10 +25,21 @@ public sealed class DependencyUnavailableException : Exception
     {
     }
 
-    public DependencyUnavailableException(string dependency, string message)
-        : base(message) => Dependency = dependency;
+    public DependencyUnavailableException(string dependency, string message, bool nothingStored)
+        : base(message)
+    {
+        Dependency = dependency;
+        NothingStored = nothingStored;
+    }
 
     /// <summary>Which dependency failed: <see cref="Database"/> or <see cref="ArtifactStore"/>.</summary>
     [Id(0)]
     public string Dependency { get; private set; } = Database;
+
+    /// <summary>
+    /// Whether storage surely took nothing of the request, so what was uploaded for it may go. False when a connection
+    /// broke mid-write: the write may have been stored, and its files must stay.
+    /// </summary>
+    [Id(1)]
+    public bool NothingStored { get; private set; }
 }

@@ -12,6 +12,9 @@ public sealed class ArtifactTooLargeException(long limit)
     public long Limit { get; } = limit;
 }
 
+/// <summary>The store itself failed (a full or read-only disk, a lost mount), as opposed to the stream being written to it.</summary>
+public sealed class ArtifactStoreUnavailableException(string message, Exception innerException) : Exception(message, innerException);
+
 /// <summary>
 /// Artifact storage (archives, checksums, signatures). Grains hold only keys and hashes; bytes live here.
 /// Keys are relative, '/'-separated paths without '..'.

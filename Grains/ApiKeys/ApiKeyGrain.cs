@@ -169,10 +169,11 @@ public sealed partial class ApiKeyGrain(
         if (key.ExpiresAt <= clock.GetUtcNow())
         {
             LogExpired(logger, KeyId);
-            await UnregisterAsync();
 
-            // Nothing changes in the state but what the key owes the read model and the audit log.
+            // Nothing changes in the state but what the key owes the read model and the audit log; the reminder goes
+            // once that is written (if the write fails, the next tick tries again).
             await Changes.CommitAsync(_ => { }, AuditRecord.Of(Actor.System, "apikey.expired", KeyId, clock.GetUtcNow()));
+            await UnregisterAsync();
             return;
         }
 

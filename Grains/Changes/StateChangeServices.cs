@@ -41,9 +41,9 @@ public sealed partial class StateChangeServices(IGrainStorageSerializer serializ
         {
             state.State = Serializer.Deserialize<TState>(before)!;
             LogWriteFailed(Logger, e, grain.GrainContext.GrainId.ToString());
-            if (e is InconsistentStateException)
+            if (!DependencyFailures.NothingStored(e))
             {
-                // Storage holds a newer state than this activation (a write whose answer was lost, or a second
+                // Storage may hold a newer state than this activation (a write whose answer was lost, or a second
                 // activation): the next call reads it afresh.
                 grain.DeactivateOnIdle();
             }
@@ -51,6 +51,25 @@ public sealed partial class StateChangeServices(IGrainStorageSerializer serializ
             throw;
         }
     }
+
+    /// <summary>Deletes blobs nothing refers to; a failure leaves an orphan (logged), never an error.</summary>
+    public async Task DeleteBlobsAsync(IEnumerable<string> keys)
+    {
+        foreach (var key in keys)
+        {
+            try
+            {
+                await Store.DeleteAsync(key, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                LogDeleteFailed(Logger, e, key);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete blob {Key}, which nothing refers to (an orphan now)")]
+    private static partial void LogDeleteFailed(ILogger logger, Exception exception, string key);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the state of {Grain}; the change was undone")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string grain);

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using OrleansRegistry.Caching;
 using OrleansRegistry.Catalog;
 using OrleansRegistry.Changes;
-using OrleansRegistry.Storage;
 using OrleansRegistry.Terraform;
 
 namespace OrleansRegistry.Composer;
@@ -14,7 +13,6 @@ namespace OrleansRegistry.Composer;
 [GrainType("composer-package")]
 public sealed class ComposerPackageGrain(
     [PersistentState("composer-package", RegistryStorage.Name)] IPersistentState<ComposerPackageState> state,
-    IArtifactStore store,
     RegistryIndex index,
     StateChangeServices changes,
     TimeProvider clock,
@@ -120,7 +118,7 @@ public sealed class ComposerPackageGrain(
         if (replaced is not null && replaced.StorageKey != request.StorageKey)
         {
             // The branch moved: its previous dist is no longer served.
-            await store.DeleteAsync(replaced.StorageKey, CancellationToken.None);
+            await changes.DeleteBlobsAsync([replaced.StorageKey]);
         }
 
         return new(PublishStatus.Created, null, version, normalized, reference);
@@ -170,7 +168,7 @@ public sealed class ComposerPackageGrain(
             s.Versions.Remove(record.VersionNormalized);
             Touch(s, ComposerVersion.IsDev(record.VersionNormalized), now);
         }, AuditRecord.Of(actor, "composer.delete-version", $"{Key}@{record.VersionNormalized}", now));
-        await store.DeleteAsync(record.StorageKey, CancellationToken.None);
+        await changes.DeleteBlobsAsync([record.StorageKey]);
         return ChangeStatus.Done;
     }
 

@@ -146,7 +146,7 @@ public sealed partial class MirrorGrain(
             s.Settings = null;
             s.Credentials = null;
             s.WebhookSecret = null;
-            s.Refs.Clear();
+            s.Refs = new(StringComparer.Ordinal);
             s.Running = null;
             s.History.Clear();
             s.Deliveries.Clear();

@@ -95,8 +95,8 @@ public sealed class ModuleGrain(
         };
         await Changes.CommitAsync(s =>
         {
+            s.ChangedAt = NextChange(now);
             s.Versions[version] = record;
-            s.ChangedAt = ChangeTimes.Next(s.ChangedAt, now);
         }, Audit(request.PublishedBy, "module.publish", version), readmeKey is null ? null : [readmeKey]);
         return new ModulePublishResult(PublishStatus.Created, null, ViewOf(record));
     }
@@ -154,16 +154,12 @@ public sealed class ModuleGrain(
 
         await Changes.CommitAsync(s =>
         {
+            s.ChangedAt = NextChange(clock.GetUtcNow());
             s.Versions.Remove(record.Version);
-            s.ChangedAt = ChangeTimes.Next(s.ChangedAt, clock.GetUtcNow());
         }, Audit(actor, "module.delete-version", record.Version));
 
         // The blobs go only once the state no longer points at them.
-        await store.DeleteAsync(record.StorageKey, CancellationToken.None);
-        if (record.ReadmeKey is not null)
-        {
-            await store.DeleteAsync(record.ReadmeKey, CancellationToken.None);
-        }
+        await changes.DeleteBlobsAsync(record.ReadmeKey is null ? [record.StorageKey] : [record.StorageKey, record.ReadmeKey]);
 
         return ChangeStatus.Done;
     }
@@ -177,8 +173,8 @@ public sealed class ModuleGrain(
 
         await Changes.CommitAsync(s =>
         {
+            s.ChangedAt = NextChange(clock.GetUtcNow());
             s.Versions[record.Version].Deprecation = deprecation;
-            s.ChangedAt = ChangeTimes.Next(s.ChangedAt, clock.GetUtcNow());
         }, Audit(actor, deprecation is null ? "module.undeprecate" : "module.deprecate", record.Version));
         return ChangeStatus.Done;
     }
@@ -190,8 +186,12 @@ public sealed class ModuleGrain(
         state.State.Versions.GetValueOrDefault(version.ToString())
         ?? state.State.Versions.Values.FirstOrDefault(v => SemanticVersion.TryParse(v.Version, out var stored, out _) && stored.CompareTo(version) == 0);
 
+    /// <summary>The versions document's Last-Modified; in state written before it was kept, the newest publish time it showed.</summary>
     private DateTimeOffset ChangedAt() =>
-        state.State.ChangedAt != default ? state.State.ChangedAt : state.State.Versions.Values.Max(v => v.PublishedAt);
+        state.State.ChangedAt != default || state.State.Versions.Count == 0 ? state.State.ChangedAt : state.State.Versions.Values.Max(v => v.PublishedAt);
+
+    /// <summary>The Last-Modified of a change made now: later than any the document carried (take it before changing the versions).</summary>
+    private DateTimeOffset NextChange(DateTimeOffset now) => ChangeTimes.Next(ChangedAt(), now);
 
     private AuditRecord Audit(Actor actor, string action, string version) => AuditRecord.Of(actor, action, $"{Key}@{version}", clock.GetUtcNow());
 

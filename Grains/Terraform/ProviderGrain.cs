@@ -147,15 +147,14 @@ public sealed partial class ProviderGrain(
         };
         await Changes.CommitAsync(s =>
         {
+            s.ChangedAt = NextChange(now);
             s.Versions[version] = record;
-            s.ChangedAt = ChangeTimes.Next(s.ChangedAt, now);
         }, AuditRecord.Of(request.PublishedBy, "provider.publish", $"{Key}@{version}", now, new { Platforms = string.Join(',', platforms.Select(p => $"{p.Os}_{p.Arch}")) }), release.Written);
 
         if (existing is not null)
         {
             // The version's previous registry-made SHA256SUMS and signature are superseded.
-            await store.DeleteAsync(existing.Sha256SumsKey, CancellationToken.None);
-            await store.DeleteAsync(existing.SignatureKey, CancellationToken.None);
+            await changes.DeleteBlobsAsync([existing.Sha256SumsKey, existing.SignatureKey]);
         }
 
         return new(PublishStatus.Created, null, ViewOf(record));
@@ -163,28 +162,45 @@ public sealed partial class ProviderGrain(
 
     public async Task<int> Import(ProviderImport[] versions)
     {
-        var added = 0;
+        // A sync offers what it has; only what is new is written (and only then are frontends told).
+        var added = versions.Sum(v => NewPlatforms(v).Length);
+        if (added == 0)
+        {
+            return 0;
+        }
+
         var now = clock.GetUtcNow();
         await Changes.CommitAsync(s =>
         {
+            s.ChangedAt = NextChange(now);
             foreach (var import in versions)
             {
-                added += Import(s, import, now);
-            }
-
-            if (added > 0)
-            {
-                s.ChangedAt = ChangeTimes.Next(s.ChangedAt, now);
+                Import(s, import, now);
             }
         });
         return added;
     }
 
-    /// <summary>Adds a mirrored version, or the platforms a later sync fetched of it; returns how many platforms were new.</summary>
-    private int Import(ProviderState s, ProviderImport import, DateTimeOffset now)
+    /// <summary>
+    /// The platforms an import adds: all of a new version's; of a stored one, those it lacks, if the SHA256SUMS is the
+    /// same file (platforms fetched by a later sync belong to the same signed release only then).
+    /// </summary>
+    private ProviderPlatform[] NewPlatforms(ProviderImport import) =>
+        state.State.Versions.GetValueOrDefault(import.Version) is not { } existing ? import.Platforms
+        : existing.Sha256SumsKey != import.Sha256SumsKey ? []
+        : [.. import.Platforms.Where(p => !existing.Platforms.Any(e => e.Os == p.Os && e.Arch == p.Arch))];
+
+    /// <summary>Adds a mirrored version, or the platforms a later sync fetched of it.</summary>
+    private void Import(ProviderState s, ProviderImport import, DateTimeOffset now)
     {
-        var existing = s.Versions.GetValueOrDefault(import.Version);
-        if (existing is null)
+        var missing = NewPlatforms(import);
+        if (s.Versions.GetValueOrDefault(import.Version) is { } existing)
+        {
+            existing.Platforms.AddRange(missing);
+            return;
+        }
+
+        if (missing.Length > 0)
         {
             s.Versions[import.Version] = new ProviderVersionRecord
             {
@@ -198,18 +214,7 @@ public sealed partial class ProviderGrain(
                 PublishedAt = now,
                 PublishedBy = $"mirror:{import.MirrorId}",
             };
-            return import.Platforms.Length;
         }
-
-        // Platforms fetched by a later sync belong to the same signed release only if the SHA256SUMS is the same file.
-        if (existing.Sha256SumsKey != import.Sha256SumsKey)
-        {
-            return 0;
-        }
-
-        var missing = import.Platforms.Where(p => !existing.Platforms.Any(e => e.Os == p.Os && e.Arch == p.Arch)).ToList();
-        existing.Platforms.AddRange(missing);
-        return missing.Count;
     }
 
     public Task<ProviderVersionView?> GetVersion(string version) => Task.FromResult(Find(version) is { } r ? ViewOf(r) : null);
@@ -227,13 +232,10 @@ public sealed partial class ProviderGrain(
         var now = clock.GetUtcNow();
         await Changes.CommitAsync(s =>
         {
+            s.ChangedAt = NextChange(now);
             s.Versions.Remove(record.Version);
-            s.ChangedAt = ChangeTimes.Next(s.ChangedAt, now);
         }, AuditRecord.Of(actor, "provider.delete-version", $"{Key}@{record.Version}", now));
-        foreach (var key in record.Platforms.Select(p => p.StorageKey).Append(record.Sha256SumsKey).Append(record.SignatureKey))
-        {
-            await store.DeleteAsync(key, CancellationToken.None);
-        }
+        await changes.DeleteBlobsAsync(record.Platforms.Select(p => p.StorageKey).Append(record.Sha256SumsKey).Append(record.SignatureKey));
 
         return ChangeStatus.Done;
     }
@@ -248,8 +250,8 @@ public sealed partial class ProviderGrain(
         var now = clock.GetUtcNow();
         await Changes.CommitAsync(s =>
         {
+            s.ChangedAt = NextChange(now);
             s.Versions[record.Version].Deprecation = deprecation;
-            s.ChangedAt = ChangeTimes.Next(s.ChangedAt, now);
         }, AuditRecord.Of(actor, deprecation is null ? "provider.undeprecate" : "provider.deprecate", $"{Key}@{record.Version}", now));
         return ChangeStatus.Done;
     }

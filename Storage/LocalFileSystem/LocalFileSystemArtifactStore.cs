@@ -14,7 +14,6 @@ public sealed class LocalFileSystemArtifactStore(string root) : IArtifactStore
     public async Task<StoredArtifact> WriteAsync(string key, Stream content, long maxBytes, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = $"{path}.{Guid.NewGuid():N}.partial";
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
@@ -22,8 +21,13 @@ public sealed class LocalFileSystemArtifactStore(string root) : IArtifactStore
         long size = 0;
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            await using (var file = Guard(key, () =>
             {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+            }))
+            {
+                // Errors reading the content are its sender's (a broken upload); errors writing the file are the store's.
                 int read;
                 while ((read = await content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
                 {
@@ -35,14 +39,22 @@ public sealed class LocalFileSystemArtifactStore(string root) : IArtifactStore
 
                     sha256.AppendData(buffer, 0, read);
                     sha1.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    await GuardAsync(key, file.WriteAsync(buffer.AsMemory(0, read), cancellationToken));
                 }
 
-                await file.FlushAsync(cancellationToken);
-                file.Flush(flushToDisk: true);
+                await GuardAsync(key, new ValueTask(file.FlushAsync(cancellationToken)));
+                Guard(key, () =>
+                {
+                    file.Flush(flushToDisk: true);
+                    return 0;
+                });
             }
 
-            File.Move(temp, path, overwrite: true);
+            Guard(key, () =>
+            {
+                File.Move(temp, path, overwrite: true);
+                return 0;
+            });
         }
         catch
         {
@@ -61,7 +73,7 @@ public sealed class LocalFileSystemArtifactStore(string root) : IArtifactStore
     {
         var path = PathOf(key);
         Stream? stream = File.Exists(path)
-            ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan)
+            ? Guard(key, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan))
             : null;
         return Task.FromResult(stream);
     }
@@ -84,6 +96,30 @@ public sealed class LocalFileSystemArtifactStore(string root) : IArtifactStore
         return Task.CompletedTask;
     }
 
+    private static T Guard<T>(string key, Func<T> operation)
+    {
+        try
+        {
+            return operation();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArtifactStoreUnavailableException($"the local artifact store cannot write or read {key}: {e.Message}", e);
+        }
+    }
+
+    private static async ValueTask GuardAsync(string key, ValueTask operation)
+    {
+        try
+        {
+            await operation;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArtifactStoreUnavailableException($"the local artifact store cannot write {key}: {e.Message}", e);
+        }
+    }
+
     private string PathOf(string key)
     {
         ArtifactKeys.Validate(key);
@@ -96,7 +132,7 @@ public sealed class LocalFileSystemArtifactStore(string root) : IArtifactStore
         {
             File.Delete(path);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Best effort: an orphan is harmless and the sweeper of a later issue removes it.
         }

@@ -90,6 +90,12 @@ public static class MultipartUploadReader
         {
             return await FailAsync(files, store, StatusCodes.Status413PayloadTooLarge, e.Message);
         }
+        catch (ArtifactStoreUnavailableException)
+        {
+            // The store failed, not the upload: a 503 (from the error middleware), leaving nothing behind.
+            await DeleteAsync(files, store);
+            throw;
+        }
         catch (BadHttpRequestException e)
         {
             return await FailAsync(files, store, e.StatusCode, e.Message);
@@ -137,9 +143,13 @@ public static class MultipartUploadReader
         return outcome.Result;
     }
 
-    /// <summary>Failures after which nothing refers to the uploaded files: the grain undid its write, could not be reached, or could not start.</summary>
+    /// <summary>
+    /// Failures after which nothing refers to the uploaded files: storage surely refused the write (the grain undid it
+    /// in memory), or the call never reached a grain (no gateway; a grain that could not be activated).
+    /// </summary>
     private static bool StoredNothing(Exception e) =>
-        e is DependencyUnavailableException or (Orleans.Runtime.OrleansMessageRejectionException and not Orleans.Runtime.SiloUnavailableException)
+        e is DependencyUnavailableException { NothingStored: true } or ArtifactStoreUnavailableException
+        || (e is Orleans.Runtime.OrleansMessageRejectionException and not Orleans.Runtime.SiloUnavailableException)
         || (e.InnerException ?? e) is Npgsql.NpgsqlException;
 
     public static async Task DeleteAsync(IEnumerable<UploadedFile> files, IArtifactStore store)

@@ -46,7 +46,8 @@ public static class NamespacesApi
 
     private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains)
     {
-        if (!ListingPaging.TryRead(http, out var offset, out var limit, out var problem))
+        // Pages of up to 100 unless asked otherwise: a script that listed everything before lists were paged sees that much.
+        if (!ListingPaging.TryRead(http, ListingPaging.MaxLimit, out var offset, out var limit, out var problem))
         {
             return ApiErrors.BadRequest(http, problem!);
         }

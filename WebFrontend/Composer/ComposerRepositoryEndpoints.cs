@@ -76,8 +76,8 @@ public static class ComposerRepositoryEndpoints
         {
             var package = $"{vendor}/{name}".ToLowerInvariant();
             var slash = versionAndFile.LastIndexOf('/');
-            var version = slash > 0 ? Uri.UnescapeDataString(versionAndFile[..slash]) : "";
-            var file = Uri.UnescapeDataString(versionAndFile[(slash + 1)..]);
+            var version = slash > 0 ? versionAndFile[..slash] : "";
+            var file = versionAndFile[(slash + 1)..];
             if (version.Length == 0 || !file.EndsWith(".zip", StringComparison.Ordinal) || !ComposerNames.IsValid(package) || !http.Caller().CanAccessNamespace(vendor.ToLowerInvariant()))
             {
                 return ApiErrors.NotFound(http, "dist not found");

@@ -1,5 +1,6 @@
 using Npgsql;
 using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
 using OrleansRegistry.Storage;
 
 namespace OrleansRegistry.WebFrontend.Errors;
@@ -62,11 +63,13 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
                     return (StatusCodes.Status413PayloadTooLarge, tooLarge.Message);
                 case DependencyUnavailableException dependency:
                     return (StatusCodes.Status503ServiceUnavailable, dependency.Message);
+                case ArtifactStoreUnavailableException store:
+                    return (StatusCodes.Status503ServiceUnavailable, $"the artifact store is unavailable ({store.Message}); retry shortly");
 
                 // A grain whose state could not be read fails to activate with the driver's own exception.
                 case NpgsqlException:
                     return (StatusCodes.Status503ServiceUnavailable, "the database is unavailable; retry shortly");
-                case OrleansMessageRejectionException or SiloUnavailableException or TimeoutException or GatewayTooBusyException:
+                case OrleansMessageRejectionException or SiloUnavailableException or TimeoutException or GatewayTooBusyException or ConnectionFailedException:
                     return (StatusCodes.Status503ServiceUnavailable, "the registry cluster is unavailable; retry shortly");
             }
         }

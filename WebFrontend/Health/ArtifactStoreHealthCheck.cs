@@ -20,7 +20,7 @@ public sealed class ArtifactStoreHealthCheck(IArtifactStore store) : IHealthChec
             await store.DeleteAsync(key, cancellationToken);
             return found is null ? HealthCheckResult.Unhealthy("a probe written to the store could not be found") : HealthCheckResult.Healthy("a probe was written, read and deleted");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ArtifactStoreUnavailableException or IOException or UnauthorizedAccessException)
         {
             return HealthCheckResult.Unhealthy($"the store refused a probe: {e.Message}");
         }

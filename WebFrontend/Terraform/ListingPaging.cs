@@ -8,10 +8,14 @@ public static class ListingPaging
     public const int MaxLimit = 100;
 
     /// <summary>Reads offset and limit; false (with the 400 message) when either is out of range.</summary>
-    public static bool TryRead(HttpContext http, out int offset, out int limit, out string? problem)
+    public static bool TryRead(HttpContext http, out int offset, out int limit, out string? problem) =>
+        TryRead(http, DefaultLimit, out offset, out limit, out problem);
+
+    /// <summary>As <see cref="TryRead(HttpContext, out int, out int, out string?)"/>, with another page size when none is asked for.</summary>
+    public static bool TryRead(HttpContext http, int defaultLimit, out int offset, out int limit, out string? problem)
     {
         var query = http.Request.Query;
-        var ok = TryInt(query["offset"], 0, int.MaxValue, 0, out offset) & TryInt(query["limit"], 1, MaxLimit, DefaultLimit, out limit);
+        var ok = TryInt(query["offset"], 0, int.MaxValue, 0, out offset) & TryInt(query["limit"], 1, MaxLimit, defaultLimit, out limit);
         problem = ok ? null : $"'offset' must be a non-negative integer and 'limit' an integer from 1 to {MaxLimit}";
         return ok;
     }

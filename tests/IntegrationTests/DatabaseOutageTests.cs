@@ -88,7 +88,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
             Assert.Equal(stored, StoredArtifacts());
 
             // Degraded, not unready: a load balancer keeps sending the reads this frontend can still serve.
-            var health = JsonDocument.Parse(await ExpectAsync(await _registry.SendAsync(HttpMethod.Get, "/health", key: ""), HttpStatusCode.OK)).RootElement;
+            var health = JsonDocument.Parse(await ExpectAsync(await _registry.MetricsClient.GetAsync("/health"), HttpStatusCode.OK)).RootElement;
             Assert.Equal("degraded", health.GetProperty("status").GetString());
             Assert.Equal("degraded", health.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
             Assert.Equal("healthy", health.GetProperty("checks").GetProperty("cluster").GetProperty("status").GetString());
@@ -99,7 +99,8 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
             await _postgres.StartAsync();
         }
 
-        await WaitUntilAsync(async () => (await _registry.JsonAsync(HttpMethod.Get, "/health", key: "")).GetProperty("status").GetString() == "healthy");
+        await WaitUntilAsync(async () =>
+            JsonDocument.Parse(await _registry.MetricsClient.GetStringAsync("/health")).RootElement.GetProperty("status").GetString() == "healthy");
         Assert.DoesNotContain("1.1.0", await ExpectAsync(await _registry.SendAsync(HttpMethod.Get, "/p2/acme/one.json"), HttpStatusCode.OK), StringComparison.Ordinal);
 
         // The same requests succeed now; repeating one whose answer a client lost gets the version it made.

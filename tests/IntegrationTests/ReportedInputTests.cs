@@ -144,10 +144,14 @@ public sealed class ReportedInputTests(PostgresServer postgres) : IAsyncLifetime
         Assert.Contains("metrics listener", await ErrorOf(await _registry.Client.SendAsync(sneaky), HttpStatusCode.NotFound), StringComparison.Ordinal);
         using var plain = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_registry.HttpPort}") };
         Assert.Equal(HttpStatusCode.NotFound, (await plain.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await plain.GetAsync("/health")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await plain.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await plain.GetAsync("/health/live")).StatusCode);
 
         using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_registry.MetricsPort}") };
         Assert.Equal(HttpStatusCode.OK, (await metrics.GetAsync("/metrics")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await metrics.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal("healthy", JsonDocument.Parse(await metrics.GetStringAsync("/health")).RootElement.GetProperty("status").GetString());
         foreach (var path in new[] { "/api/v1/namespaces", "/dashboard/", "/p2/acme/x.json", "/.well-known/terraform.json" })
         {
             var request = new HttpRequestMessage(HttpMethod.Get, path);

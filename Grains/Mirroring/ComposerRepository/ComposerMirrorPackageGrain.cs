@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.Caching;
+using OrleansRegistry.Changes;
 using OrleansRegistry.Composer;
 using OrleansRegistry.Mirroring.Upstream;
 using OrleansRegistry.Signing;
@@ -241,6 +242,12 @@ public sealed class ComposerMirrorPackageGrain(
         try
         {
             await state.WriteStateAsync();
+        }
+        catch (Exception e) when (!DependencyFailures.NothingStored(e))
+        {
+            // Storage may hold a newer state than this activation: the next call reads it afresh.
+            DeactivateOnIdle();
+            throw;
         }
         finally
         {

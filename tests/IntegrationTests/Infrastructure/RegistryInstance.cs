@@ -35,6 +35,11 @@ public sealed class RegistryInstance : IAsyncDisposable
     public string Host => $"127.0.0.1:{HttpsPort}";
     public HttpClient Client { get; }
 
+    /// <summary>A client of the metrics listener (<c>/metrics</c>, <c>/health</c>).</summary>
+    public HttpClient MetricsClient => _metricsClient ??= new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{MetricsPort}") };
+
+    private HttpClient? _metricsClient;
+
     /// <summary>The host's services, for tests that look at what the process keeps.</summary>
     public IServiceProvider Services => _app.Services;
 
@@ -130,6 +135,7 @@ public sealed class RegistryInstance : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        _metricsClient?.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
