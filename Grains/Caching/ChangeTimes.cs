@@ -16,6 +16,13 @@ public static class ChangeTimes
         return at >= floor ? at : floor;
     }
 
+    /// <summary>
+    /// A document's change time as kept in state; for state written before it was kept (unset), the newest of
+    /// <paramref name="shown"/>, which is what the document carried then.
+    /// </summary>
+    public static DateTimeOffset KeptOr(DateTimeOffset changedAt, IEnumerable<DateTimeOffset> shown) =>
+        changedAt != default ? changedAt : shown.DefaultIfEmpty().Max();
+
     /// <summary><paramref name="time"/> without its fraction of a second, as HTTP dates have it.</summary>
     public static DateTimeOffset Seconds(DateTimeOffset time) => time.AddTicks(-(time.Ticks % TimeSpan.TicksPerSecond));
 }

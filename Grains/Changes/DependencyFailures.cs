@@ -20,8 +20,8 @@ public static class DependencyFailures
                     return known;
                 case InconsistentStateException:
                     return new(DependencyUnavailableException.Database, "another change to the same item was stored at the same moment; retry", nothingStored);
-                case ArtifactStoreUnavailableException store:
-                    return new(DependencyUnavailableException.ArtifactStore, $"the artifact store is unavailable ({store.Message}); retry shortly", nothingStored);
+                case ArtifactStoreUnavailableException:
+                    return new(DependencyUnavailableException.ArtifactStore, "the artifact store is unavailable; retry shortly", nothingStored);
                 case PostgresException refused when !IsOutage(refused.SqlState):
                     return null;
                 case NpgsqlException:

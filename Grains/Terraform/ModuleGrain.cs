@@ -187,8 +187,7 @@ public sealed class ModuleGrain(
         ?? state.State.Versions.Values.FirstOrDefault(v => SemanticVersion.TryParse(v.Version, out var stored, out _) && stored.CompareTo(version) == 0);
 
     /// <summary>The versions document's Last-Modified; in state written before it was kept, the newest publish time it showed.</summary>
-    private DateTimeOffset ChangedAt() =>
-        state.State.ChangedAt != default || state.State.Versions.Count == 0 ? state.State.ChangedAt : state.State.Versions.Values.Max(v => v.PublishedAt);
+    private DateTimeOffset ChangedAt() => ChangeTimes.KeptOr(state.State.ChangedAt, state.State.Versions.Values.Select(v => v.PublishedAt));
 
     /// <summary>The Last-Modified of a change made now: later than any the document carried (take it before changing the versions).</summary>
     private DateTimeOffset NextChange(DateTimeOffset now) => ChangeTimes.Next(ChangedAt(), now);

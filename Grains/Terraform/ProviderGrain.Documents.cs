@@ -85,8 +85,7 @@ public sealed partial class ProviderGrain
     }
 
     /// <summary>The documents' Last-Modified; in state written before it was kept, the newest publish time they showed.</summary>
-    private DateTimeOffset ChangedAt() =>
-        state.State.ChangedAt != default || state.State.Versions.Count == 0 ? state.State.ChangedAt : state.State.Versions.Values.Max(v => v.PublishedAt);
+    private DateTimeOffset ChangedAt() => ChangeTimes.KeptOr(state.State.ChangedAt, state.State.Versions.Values.Select(v => v.PublishedAt));
 
     /// <summary>The Last-Modified of a change made now: later than any the documents carried (take it before changing the versions).</summary>
     private DateTimeOffset NextChange(DateTimeOffset now) => ChangeTimes.Next(ChangedAt(), now);

@@ -43,18 +43,10 @@ public sealed class LocalFileSystemArtifactStore(string root) : IArtifactStore
                 }
 
                 await GuardAsync(key, new ValueTask(file.FlushAsync(cancellationToken)));
-                Guard(key, () =>
-                {
-                    file.Flush(flushToDisk: true);
-                    return 0;
-                });
+                Guard(key, () => file.Flush(flushToDisk: true));
             }
 
-            Guard(key, () =>
-            {
-                File.Move(temp, path, overwrite: true);
-                return 0;
-            });
+            Guard(key, () => File.Move(temp, path, overwrite: true));
         }
         catch
         {
@@ -107,6 +99,12 @@ public sealed class LocalFileSystemArtifactStore(string root) : IArtifactStore
             throw new ArtifactStoreUnavailableException($"the local artifact store cannot write or read {key}: {e.Message}", e);
         }
     }
+
+    private static void Guard(string key, Action operation) => Guard(key, () =>
+    {
+        operation();
+        return true;
+    });
 
     private static async ValueTask GuardAsync(string key, ValueTask operation)
     {

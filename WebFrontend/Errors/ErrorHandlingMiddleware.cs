@@ -63,8 +63,8 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
                     return (StatusCodes.Status413PayloadTooLarge, tooLarge.Message);
                 case DependencyUnavailableException dependency:
                     return (StatusCodes.Status503ServiceUnavailable, dependency.Message);
-                case ArtifactStoreUnavailableException store:
-                    return (StatusCodes.Status503ServiceUnavailable, $"the artifact store is unavailable ({store.Message}); retry shortly");
+                case ArtifactStoreUnavailableException:
+                    return (StatusCodes.Status503ServiceUnavailable, "the artifact store is unavailable; retry shortly");
 
                 // A grain whose state could not be read fails to activate with the driver's own exception.
                 case NpgsqlException:

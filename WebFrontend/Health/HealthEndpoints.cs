@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -53,27 +52,15 @@ public static class HealthEndpoints
         },
     };
 
-    /// <summary><c>{"status":"degraded","checks":{"database":{"status":"unhealthy","description":"...","duration_ms":3}}}</c>.</summary>
-    private static Task WriteAsync(HttpContext http, HealthReport report)
+    /// <summary><c>{"status":"degraded","checks":{"database":{"status":"degraded","description":"...","duration_ms":3}}}</c>.</summary>
+    private static Task WriteAsync(HttpContext http, HealthReport report) => http.Response.WriteAsJsonAsync(new
     {
-        http.Response.ContentType = "application/json";
-        var body = new
+        status = report.Status.ToString().ToLowerInvariant(),
+        checks = report.Entries.ToDictionary(e => e.Key, e => new
         {
-            status = Name(report.Status),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new
-            {
-                status = Name(e.Value.Status),
-                description = e.Value.Description ?? e.Value.Exception?.Message,
-                duration_ms = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
-            }),
-        };
-        return http.Response.WriteAsync(JsonSerializer.Serialize(body, FrontendJson.Options));
-    }
-
-    private static string Name(HealthStatus status) => status switch
-    {
-        HealthStatus.Healthy => "healthy",
-        HealthStatus.Degraded => "degraded",
-        _ => "unhealthy",
-    };
+            status = e.Value.Status.ToString().ToLowerInvariant(),
+            description = e.Value.Description ?? e.Value.Exception?.Message,
+            duration_ms = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
+        }),
+    }, FrontendJson.Options);
 }

@@ -151,13 +151,7 @@ public sealed class ComposerMirrorTests(PostgresServer postgres)
 
     private static async Task PublishAsync(RegistryInstance registry, byte[] zip, string? version = null)
     {
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(zip), "file", "package.zip" } };
-        if (version is not null)
-        {
-            form.Add(new StringContent(version), "version");
-        }
-
-        using var response = await registry.SendAsync(HttpMethod.Post, "/api/v1/composer/packages", content: form);
+        using var response = await registry.PublishComposerAsync(zip, version);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 }

@@ -32,12 +32,6 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await _postgres.DisposeAsync();
     }
 
-    private async Task<HttpResponseMessage> PublishComposerAsync(byte[] zip)
-    {
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(zip), "file", "p.zip" } };
-        return await _registry.SendAsync(HttpMethod.Post, "/api/v1/composer/packages", content: form);
-    }
-
     private static async Task<string> ExpectAsync(HttpResponseMessage response, HttpStatusCode expected)
     {
         using (response)
@@ -65,7 +59,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     {
         var one110 = ComposerCli.PackageZip("acme/one", new Dictionary<string, string> { ["php"] = ">=8.1" }, version: "1.1.0");
         var two = ComposerCli.PackageZip("acme/two", version: "1.0.0");
-        await ExpectAsync(await PublishComposerAsync(ComposerCli.PackageZip("acme/one", version: "1.0.0")), HttpStatusCode.Created);
+        await ExpectAsync(await _registry.PublishComposerAsync(ComposerCli.PackageZip("acme/one", version: "1.0.0")), HttpStatusCode.Created);
         await ExpectAsync(await _registry.PublishModuleAsync("acme", "net", "aws", "1.0.0", ModuleArchives.Greeting("1.0.0")), HttpStatusCode.Created);
         await _registry.JsonAsync(HttpMethod.Get, "/p2/acme/one.json");
         await _registry.JsonAsync(HttpMethod.Get, "/v1/modules/acme/net/aws/versions");
@@ -74,8 +68,8 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await _postgres.StopAsync();
         try
         {
-            await ExpectDatabaseDownAsync(await PublishComposerAsync(one110));
-            await ExpectDatabaseDownAsync(await PublishComposerAsync(two));
+            await ExpectDatabaseDownAsync(await _registry.PublishComposerAsync(one110));
+            await ExpectDatabaseDownAsync(await _registry.PublishComposerAsync(two));
             await ExpectDatabaseDownAsync(await _registry.PublishModuleAsync("acme", "net", "aws", "1.1.0", ModuleArchives.Greeting("1.1.0")));
             await ExpectDatabaseDownAsync(await _registry.SendAsync(HttpMethod.Post, "/api/v1/apikeys", content: System.Net.Http.Json.JsonContent.Create(new { name = "k", scopes = new[] { "packages:read" } })));
             await ExpectDatabaseDownAsync(await _registry.SendAsync(HttpMethod.Post, "/api/v1/namespaces", content: System.Net.Http.Json.JsonContent.Create(new { name = "globex" })));
@@ -104,10 +98,10 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         Assert.DoesNotContain("1.1.0", await ExpectAsync(await _registry.SendAsync(HttpMethod.Get, "/p2/acme/one.json"), HttpStatusCode.OK), StringComparison.Ordinal);
 
         // The same requests succeed now; repeating one whose answer a client lost gets the version it made.
-        await ExpectAsync(await PublishComposerAsync(one110), HttpStatusCode.Created);
-        await ExpectAsync(await PublishComposerAsync(one110), HttpStatusCode.OK);
-        await ExpectAsync(await PublishComposerAsync(ComposerCli.PackageZip("acme/one", new Dictionary<string, string> { ["php"] = ">=8.3" }, version: "1.1.0")), HttpStatusCode.Conflict);
-        await ExpectAsync(await PublishComposerAsync(two), HttpStatusCode.Created);
+        await ExpectAsync(await _registry.PublishComposerAsync(one110), HttpStatusCode.Created);
+        await ExpectAsync(await _registry.PublishComposerAsync(one110), HttpStatusCode.OK);
+        await ExpectAsync(await _registry.PublishComposerAsync(ComposerCli.PackageZip("acme/one", new Dictionary<string, string> { ["php"] = ">=8.3" }, version: "1.1.0")), HttpStatusCode.Conflict);
+        await ExpectAsync(await _registry.PublishComposerAsync(two), HttpStatusCode.Created);
         await ExpectAsync(await _registry.PublishModuleAsync("acme", "net", "aws", "1.1.0", ModuleArchives.Greeting("1.1.0")), HttpStatusCode.Created);
         await _registry.CreateNamespaceAsync("globex");
         Assert.Contains("acme/two", await ExpectAsync(await _registry.SendAsync(HttpMethod.Get, "/packages.json"), HttpStatusCode.OK), StringComparison.Ordinal);
@@ -129,7 +123,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await SqlAsync("ALTER TABLE registry_audit RENAME TO registry_audit_away", "ALTER TABLE registry_composer_packages RENAME TO registry_composer_packages_away");
         try
         {
-            await ExpectAsync(await PublishComposerAsync(ComposerCli.PackageZip("acme/later", version: "1.0.0")), HttpStatusCode.Created);
+            await ExpectAsync(await _registry.PublishComposerAsync(ComposerCli.PackageZip("acme/later", version: "1.0.0")), HttpStatusCode.Created);
             await _registry.JsonAsync(HttpMethod.Get, "/p2/acme/later.json");
         }
         finally

@@ -102,7 +102,7 @@ public sealed class FaultRunTests(ITestOutputHelper output) : IAsyncLifetime
         var unknownLanded = 0;
         foreach (var attempt in attempts.Where(a => a.Outcome != Outcome.Acknowledged))
         {
-            using var response = await PublishAsync(attempt.Kind, attempt.Version, attempt.Content, CancellationToken.None);
+            using var response = await PublishAsync(attempt.Kind, attempt.Version, attempt.Content);
             if (response.StatusCode == HttpStatusCode.OK && attempt.Outcome == Outcome.ServerError)
             {
                 landedAfter5xx.Add($"{attempt.Kind} {attempt.Version}");
@@ -153,7 +153,7 @@ public sealed class FaultRunTests(ITestOutputHelper output) : IAsyncLifetime
             Attempt attempt;
             try
             {
-                using var response = await PublishAsync(kind, version, content, CancellationToken.None);
+                using var response = await PublishAsync(kind, version, content);
                 var status = (int)response.StatusCode;
                 var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
                 attempt = new(kind, version, content, status == 201 ? Outcome.Acknowledged : status >= 500 ? Outcome.ServerError : throw new InvalidOperationException(
@@ -170,17 +170,8 @@ public sealed class FaultRunTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private Task<HttpResponseMessage> PublishAsync(string kind, string version, byte[] content, CancellationToken cancellationToken)
-    {
-        var node = _node;
-        if (kind == "module")
-        {
-            return node.Api.PublishModuleAsync("fault", "net", "aws", version, content);
-        }
-
-        var form = new MultipartFormDataContent { { new ByteArrayContent(content), "file", "lib.zip" } };
-        return node.Client.SendAsync(node.Api.Request(HttpMethod.Post, "/api/v1/composer/packages", content: form), cancellationToken);
-    }
+    private Task<HttpResponseMessage> PublishAsync(string kind, string version, byte[] content) =>
+        kind == "module" ? _node.Api.PublishModuleAsync("fault", "net", "aws", version, content) : _node.Api.PublishComposerAsync(content);
 
     private async Task<bool> IsListedAsync(Attempt attempt) => attempt.Kind == "composer"
         ? (await _node.Api.JsonAsync(HttpMethod.Get, "/p2/fault/lib.json")).GetProperty("packages").GetProperty("fault/lib").EnumerateArray()

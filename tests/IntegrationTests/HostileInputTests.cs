@@ -39,8 +39,7 @@ public sealed class HostileInputTests(PostgresServer postgres, ITestOutputHelper
     {
         _registry = await RegistryInstance.StartAsync(await postgres.CreateDatabaseAsync(), settings: new Dictionary<string, string?> { ["Registry:RateLimit:DefaultPerHour"] = "0" });
         await _registry.CreateNamespaceAsync("acme");
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(ComposerCli.PackageZip("acme/real", version: "1.0.0")), "file", "p.zip" } };
-        using var published = await _registry.SendAsync(HttpMethod.Post, "/api/v1/composer/packages", content: form);
+        using var published = await _registry.PublishComposerAsync(ComposerCli.PackageZip("acme/real", version: "1.0.0"));
         Assert.Equal(HttpStatusCode.Created, published.StatusCode);
         using var module = await _registry.PublishModuleAsync("acme", "real", "aws", "1.0.0", ModuleArchives.Greeting("1.0.0"));
         Assert.Equal(HttpStatusCode.Created, module.StatusCode);

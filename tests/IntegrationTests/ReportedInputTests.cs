@@ -110,8 +110,7 @@ public sealed class ReportedInputTests(PostgresServer postgres) : IAsyncLifetime
 
     private async Task<string> PublishComposerAsync(byte[] zip, HttpStatusCode expected)
     {
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(zip), "file", "p.zip" } };
-        var response = await _registry.SendAsync(HttpMethod.Post, "/api/v1/composer/packages", content: form);
+        var response = await _registry.PublishComposerAsync(zip);
         return expected == HttpStatusCode.Created ? await ExpectCreatedAsync(response) : await ErrorOf(response, expected);
 
         static async Task<string> ExpectCreatedAsync(HttpResponseMessage response)

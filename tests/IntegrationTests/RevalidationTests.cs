@@ -26,8 +26,7 @@ public sealed class RevalidationTests(PostgresServer postgres) : IAsyncLifetime
 
     private async Task PublishComposerAsync(string name, string version)
     {
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(ComposerCli.PackageZip(name, version: version)), "file", "p.zip" } };
-        using var response = await _registry.SendAsync(HttpMethod.Post, "/api/v1/composer/packages", content: form);
+        using var response = await _registry.PublishComposerAsync(ComposerCli.PackageZip(name, version: version));
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 

@@ -32,6 +32,14 @@ public class ChangeTimesTests
     }
 
     [Fact]
+    public void State_written_before_change_times_were_kept_goes_on_from_what_the_document_showed()
+    {
+        Assert.Equal(At.AddSeconds(9), ChangeTimes.KeptOr(default, [At, At.AddSeconds(9), At.AddSeconds(3)]));
+        Assert.Equal(At, ChangeTimes.KeptOr(At, [At.AddSeconds(9)]));
+        Assert.Equal(default, ChangeTimes.KeptOr(default, []));
+    }
+
+    [Fact]
     public void A_clock_behind_the_last_change_still_moves_forward()
     {
         // A grain reactivated on a silo whose clock is a few seconds behind the previous one's.

@@ -43,6 +43,18 @@ public sealed class RegistryApi(HttpClient client, string adminKey)
         return await SendAsync(HttpMethod.Post, "/api/v1/modules", key, form);
     }
 
+    /// <summary>Publishes a Composer package zip (the version from its composer.json unless given).</summary>
+    public async Task<HttpResponseMessage> PublishComposerAsync(byte[] zip, string? version = null, string? key = null)
+    {
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(zip), "file", "package.zip" } };
+        if (version is not null)
+        {
+            form.Add(new StringContent(version), "version");
+        }
+
+        return await SendAsync(HttpMethod.Post, "/api/v1/composer/packages", key, form);
+    }
+
     public Task CreateNamespaceAsync(string name) => JsonAsync(HttpMethod.Post, "/api/v1/namespaces", new { name }, expectedStatus: 201);
 
     public async Task<string> CreateKeyAsync(string[] scopes, string[]? namespaces = null)

@@ -127,6 +127,8 @@ public sealed class RegistryInstance : IAsyncDisposable
 
     public Task CreateNamespaceAsync(string name) => Api.CreateNamespaceAsync(name);
 
+    public Task<HttpResponseMessage> PublishComposerAsync(byte[] zip, string? version = null, string? key = null) => Api.PublishComposerAsync(zip, version, key);
+
     public Task<string> CreateKeyAsync(string[] scopes, string[]? namespaces = null) => Api.CreateKeyAsync(scopes, namespaces);
 
     public Task<HttpResponseMessage> PublishModuleAsync(string ns, string name, string system, string version, byte[] archive, string fileName = "module.tar.gz", string? key = null) =>
