@@ -19,13 +19,12 @@ public sealed record ComposerPublish(
     [property: Id(7)] string? Reference = null,
     [property: Id(8)] bool ReplaceDev = false);
 
-[GenerateSerializer, Immutable, Alias("composer-publish-result")]
-public sealed record ComposerPublishResult(
-    [property: Id(0)] Terraform.PublishStatus Status,
-    [property: Id(1)] string? Error,
-    [property: Id(2)] string? Version,
-    [property: Id(3)] string? VersionNormalized,
-    [property: Id(4)] string? Reference);
+/// <summary>A published version as composer.json and the p2 files name it.</summary>
+[GenerateSerializer, Immutable, Alias("composer-published")]
+public sealed record ComposerPublished(
+    [property: Id(0)] string Version,
+    [property: Id(1)] string VersionNormalized,
+    [property: Id(2)] string Reference);
 
 [GenerateSerializer, Immutable, Alias("composer-version-summary")]
 public sealed record ComposerVersionSummary(
@@ -48,7 +47,7 @@ public sealed record ComposerPackageView(
 public interface IComposerPackageGrain : IGrainWithStringKey
 {
     [Alias("publish")]
-    Task<ComposerPublishResult> Publish(ComposerPublish request);
+    Task<Outcome<ComposerPublished>> Publish(ComposerPublish request);
 
     /// <summary>
     /// <c>p2/vendor/name.json</c> (tags) or <c>~dev.json</c> (branches), minified, with dist URLs under
@@ -62,11 +61,11 @@ public interface IComposerPackageGrain : IGrainWithStringKey
     Task<string?> GetDist(string versionNormalized, string reference);
 
     [Alias("delete-version")]
-    Task<Terraform.ChangeStatus> DeleteVersion(string version, Actor actor);
+    Task<Outcome> DeleteVersion(string version, Actor actor);
 
     /// <summary>Marks the package abandoned (optionally naming a replacement), or not, with null.</summary>
     [Alias("abandon")]
-    Task<Terraform.ChangeStatus> SetAbandoned(bool abandoned, string? replacement, Actor actor);
+    Task<Outcome> SetAbandoned(bool abandoned, string? replacement, Actor actor);
 
     /// <summary>The package for the API/UI (versions newest first, with install counts); null when it has none.</summary>
     [Alias("view"), Orleans.Concurrency.ReadOnly]

@@ -8,10 +8,10 @@ namespace OrleansRegistry.Mirroring;
 public interface IMirrorGrain : IGrainWithStringKey
 {
     [Alias("create")]
-    Task<MirrorChangeResult> Create(MirrorChange change);
+    Task<Outcome<MirrorView>> Create(MirrorChange change);
 
     [Alias("update")]
-    Task<MirrorChangeResult> Update(MirrorChange change);
+    Task<Outcome<MirrorView>> Update(MirrorChange change);
 
     [Alias("get"), Orleans.Concurrency.AlwaysInterleave]
     Task<MirrorView?> Get();
@@ -23,9 +23,13 @@ public interface IMirrorGrain : IGrainWithStringKey
     [Alias("deliveries"), Orleans.Concurrency.AlwaysInterleave]
     Task<WebhookRecord[]?> GetDeliveries();
 
-    /// <summary>Verifies a webhook delivery against the source's secret and, for a push or tag event, starts a sync.</summary>
+    /// <summary>
+    /// Verifies a webhook delivery against the source's secret and, for a push or tag event, starts a sync (Accepted);
+    /// an authentic delivery that changes no refs, or a repeated one, is Unchanged; a bad signature Unauthorized.
+    /// The reason is the delivery's outcome in words.
+    /// </summary>
     [Alias("webhook")]
-    Task<WebhookResult> ReceiveWebhook(WebhookDelivery delivery);
+    Task<Outcome> ReceiveWebhook(WebhookDelivery delivery);
 
     /// <summary>Generates a new webhook secret and returns it (the only time it is shown); null when not found.</summary>
     [Alias("rotate-webhook-secret")]
@@ -38,17 +42,20 @@ public interface IMirrorGrain : IGrainWithStringKey
     [Alias("delete")]
     Task<bool> Delete(Actor actor);
 
-    /// <summary>Starts a sync now unless one is running; returns at once.</summary>
+    /// <summary>Starts a sync now (Accepted) unless one is running (Unchanged); returns at once.</summary>
     [Alias("sync")]
-    Task<SyncStartStatus> StartSync(Actor actor);
+    Task<Outcome> StartSync(Actor actor);
 
     /// <summary>Network mirror <c>index.json</c> of a pull-through mirror: stored versions and the upstream's allowed ones.</summary>
     [Alias("pull-through-index"), Orleans.Concurrency.AlwaysInterleave]
     Task<ProtocolDocument?> GetPullThroughIndex(string ns, string type);
 
-    /// <summary>Fetches a version the filters allow but that is not stored yet; concurrent callers share one fetch.</summary>
+    /// <summary>
+    /// Fetches a version the filters allow but that is not stored yet; concurrent callers share one fetch. Done when
+    /// stored; Pending while fetching; NotFound when the filters or the upstream do not have it; Failed with why.
+    /// </summary>
     [Alias("pull-through"), Orleans.Concurrency.AlwaysInterleave]
-    Task<PullThroughResult> PullThrough(string ns, string type, string version);
+    Task<Outcome> PullThrough(string ns, string type, string version);
 }
 
 /// <summary>The list of mirrors (one activation, key <see cref="Key"/>): listing and routing of provider requests.</summary>

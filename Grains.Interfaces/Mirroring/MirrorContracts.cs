@@ -81,47 +81,6 @@ public sealed record MirrorView(
     [property: Id(6)] DateTimeOffset? NextSyncAt,
     [property: Id(7)] string? WebhookSecret = null);
 
-public enum MirrorChangeStatus
-{
-    Done = 0,
-    NotFound = 1,
-    Invalid = 2,
-    Exists = 3,
-}
-
-[GenerateSerializer, Immutable, Alias("mirror-change-result")]
-public sealed record MirrorChangeResult(
-    [property: Id(0)] MirrorChangeStatus Status,
-    [property: Id(1)] string? Error,
-    [property: Id(2)] MirrorView? Mirror);
-
-public enum SyncStartStatus
-{
-    Started = 0,
-    AlreadyRunning = 1,
-    NotFound = 2,
-}
-
-public enum PullThroughStatus
-{
-    /// <summary>The version is stored and can be served.</summary>
-    Ready = 0,
-
-    /// <summary>Still fetching; ask again.</summary>
-    Pending = 1,
-
-    /// <summary>The mirror's filters exclude it, or the upstream does not have it.</summary>
-    NotAvailable = 2,
-
-    /// <summary>Fetching or verifying failed; the error says why.</summary>
-    Failed = 3,
-}
-
-[GenerateSerializer, Immutable, Alias("pull-through-result")]
-public sealed record PullThroughResult(
-    [property: Id(0)] PullThroughStatus Status,
-    [property: Id(1)] string? Error);
-
 /// <summary>What the directory knows of a mirror: enough to list mirrors and route provider requests to them.</summary>
 [GenerateSerializer, Immutable, Alias("mirror-summary")]
 public sealed record MirrorSummary(
@@ -150,25 +109,6 @@ public sealed record WebhookDelivery(
     [property: Id(0)] Dictionary<string, string> Headers,
     [property: Id(1)] byte[] Body);
 
-public enum WebhookStatus
-{
-    /// <summary>A push or tag event: a sync started (or is queued behind the running one).</summary>
-    Accepted = 0,
-
-    /// <summary>Authentic, but not an event that changes refs (ping, issue, a repeated delivery).</summary>
-    Ignored = 1,
-
-    /// <summary>Missing or wrong signature/token: nothing happened.</summary>
-    Unauthorized = 2,
-
-    NotFound = 3,
-}
-
-[GenerateSerializer, Immutable, Alias("webhook-result")]
-public sealed record WebhookResult(
-    [property: Id(0)] WebhookStatus Status,
-    [property: Id(1)] string Message);
-
 /// <summary>A webhook delivery as the source's history shows it.</summary>
 [GenerateSerializer, Immutable, Alias("webhook-record")]
 public sealed record WebhookRecord(
@@ -187,20 +127,6 @@ public sealed record ComposerUpstreamInfo(
     [property: Id(3)] bool AllowInsecure,
     [property: Id(4)] string[] Packages);
 
-public enum DistStatus
-{
-    Ready = 0,
-    Pending = 1,
-    NotFound = 2,
-    Failed = 3,
-}
-
-[GenerateSerializer, Immutable, Alias("dist-result")]
-public sealed record DistResult(
-    [property: Id(0)] DistStatus Status,
-    [property: Id(1)] string? StorageKey,
-    [property: Id(2)] string? Error);
-
 /// <summary>
 /// A package of an upstream Composer repository, as one mirror sees it (key <c>{mirror id}/{vendor}/{name}</c>):
 /// its upstream p2 files (cached, revalidated with If-Modified-Since), re-rendered with our dist URLs, and its dists
@@ -213,8 +139,9 @@ public interface IComposerMirrorPackageGrain : IGrainWithStringKey
     [Alias("metadata")]
     Task<ProtocolDocument?> GetMetadata(bool dev, string baseUrl);
 
+    /// <summary>The dist's storage key once stored (Done); Pending while fetching; NotFound; Failed with the upstream's error.</summary>
     [Alias("dist"), Orleans.Concurrency.AlwaysInterleave]
-    Task<DistResult> GetDist(string versionNormalized, string reference);
+    Task<Outcome<string>> GetDist(string versionNormalized, string reference);
 
     /// <summary>The dists the cached metadata lists, and whether each is stored (eager mode fetches the rest).</summary>
     [Alias("dists"), Orleans.Concurrency.AlwaysInterleave]

@@ -29,17 +29,17 @@ public interface INamespaceGrain : IGrainWithStringKey
 
     /// <summary>Adds an uploaded public key (ASCII armor).</summary>
     [Alias("add-signing-key")]
-    Task<SigningKeyResult> AddSigningKey(string asciiArmor, Actor actor);
+    Task<Outcome<SigningKeyView>> AddSigningKey(string asciiArmor, Actor actor);
 
     [Alias("signing-keys"), Orleans.Concurrency.ReadOnly]
     Task<SigningKeyView[]> GetSigningKeys();
 
     [Alias("remove-signing-key")]
-    Task<SigningKeyStatus> RemoveSigningKey(string keyId, Actor actor);
+    Task<Outcome> RemoveSigningKey(string keyId, Actor actor);
 
     /// <summary>Generates the namespace's registry-managed key (its private part is stored encrypted and never leaves).</summary>
     [Alias("create-managed-key")]
-    Task<SigningKeyResult> CreateManagedKey(Actor actor);
+    Task<Outcome<SigningKeyView>> CreateManagedKey(Actor actor);
 
     /// <summary>Signs with the managed key, creating it first if the namespace has none.</summary>
     [Alias("sign")]

@@ -8,21 +8,6 @@ public sealed record SigningKeyView(
     [property: Id(2)] string Source,
     [property: Id(3)] DateTimeOffset AddedAt);
 
-public enum SigningKeyStatus
-{
-    Done = 0,
-    NamespaceMissing = 1,
-    Invalid = 2,
-    Exists = 3,
-    NotFound = 4,
-}
-
-[GenerateSerializer, Immutable, Alias("signing-key-result")]
-public sealed record SigningKeyResult(
-    [property: Id(0)] SigningKeyStatus Status,
-    [property: Id(1)] SigningKeyView? Key,
-    [property: Id(2)] string? Error);
-
 /// <summary>A verified (or registry-made) detached signature: which key, and the signature in binary form.</summary>
 [GenerateSerializer, Immutable, Alias("signature-result")]
 public sealed record SignatureResult(

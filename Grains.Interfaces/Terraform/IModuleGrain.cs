@@ -6,8 +6,9 @@ namespace OrleansRegistry.Terraform;
 [Alias("module")]
 public interface IModuleGrain : IGrainWithStringKey
 {
+    /// <summary>Created; Unchanged for the same archive again (a retry whose answer was lost); Conflict; Invalid.</summary>
     [Alias("publish")]
-    Task<ModulePublishResult> Publish(ModulePublish request);
+    Task<Outcome<ModuleVersionView>> Publish(ModulePublish request);
 
     /// <summary>The module protocol <c>versions</c> document, precomputed; null when the module has no version.</summary>
     /// <param name="holder">The asking frontend's document cache, told to drop the answer when it changes; null when not caching.</param>
@@ -23,8 +24,8 @@ public interface IModuleGrain : IGrainWithStringKey
     Task<ModuleDetails?> GetDetails(string? version);
 
     [Alias("delete-version")]
-    Task<ChangeStatus> DeleteVersion(string version, Actor actor);
+    Task<Outcome> DeleteVersion(string version, Actor actor);
 
     [Alias("deprecate")]
-    Task<ChangeStatus> SetDeprecation(string version, ModuleDeprecation? deprecation, Actor actor);
+    Task<Outcome> SetDeprecation(string version, ModuleDeprecation? deprecation, Actor actor);
 }

@@ -16,22 +16,6 @@ public sealed record ModulePublish(
     [property: Id(4)] ArchiveFormat Format,
     [property: Id(5)] Actor PublishedBy);
 
-public enum PublishStatus
-{
-    Created = 0,
-    VersionExists = 1,
-    Invalid = 2,
-
-    /// <summary>The version exists with exactly the uploaded content (a retry whose answer was lost): nothing changed.</summary>
-    Unchanged = 3,
-}
-
-[GenerateSerializer, Immutable, Alias("module-publish-result")]
-public sealed record ModulePublishResult(
-    [property: Id(0)] PublishStatus Status,
-    [property: Id(1)] string? Error,
-    [property: Id(2)] ModuleVersionView? Version);
-
 [GenerateSerializer, Immutable, Alias("module-deprecation")]
 public sealed record ModuleDeprecation(
     [property: Id(0)] string? Reason,
@@ -67,9 +51,3 @@ public sealed record ModuleDownload(
     [property: Id(1)] ArchiveFormat Format,
     [property: Id(2)] string? RootPath,
     [property: Id(3)] string Sha256);
-
-public enum ChangeStatus
-{
-    Done = 0,
-    NotFound = 1,
-}

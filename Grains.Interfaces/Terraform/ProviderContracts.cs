@@ -40,12 +40,6 @@ public sealed record ProviderVersionView(
     [property: Id(5)] DateTimeOffset PublishedAt,
     [property: Id(6)] ModuleDeprecation? Deprecation);
 
-[GenerateSerializer, Immutable, Alias("provider-publish-result")]
-public sealed record ProviderPublishResult(
-    [property: Id(0)] PublishStatus Status,
-    [property: Id(1)] string? Error,
-    [property: Id(2)] ProviderVersionView? Version);
-
 /// <summary>A version a mirror fetched and verified against its upstream's signing key; its files are already stored.</summary>
 [GenerateSerializer, Immutable, Alias("provider-import")]
 public sealed record ProviderImport(
@@ -63,7 +57,7 @@ public sealed record ProviderImport(
 public interface IProviderGrain : IGrainWithStringKey
 {
     [Alias("publish")]
-    Task<ProviderPublishResult> Publish(ProviderPublish request);
+    Task<Outcome<ProviderVersionView>> Publish(ProviderPublish request);
 
     /// <summary>Records mirrored versions (new ones, or new platforms of a version with the same SHA256SUMS); returns platforms added.</summary>
     [Alias("import")]
@@ -92,10 +86,10 @@ public interface IProviderGrain : IGrainWithStringKey
     Task<ProviderVersionView[]> GetVersions();
 
     [Alias("delete-version")]
-    Task<ChangeStatus> DeleteVersion(string version, Actor actor);
+    Task<Outcome> DeleteVersion(string version, Actor actor);
 
     [Alias("deprecate")]
-    Task<ChangeStatus> SetDeprecation(string version, ModuleDeprecation? deprecation, Actor actor);
+    Task<Outcome> SetDeprecation(string version, ModuleDeprecation? deprecation, Actor actor);
 }
 
 /// <summary>

@@ -31,7 +31,7 @@ public sealed class ComposerPackageGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Changes.FlushAsync();
 
-    public async Task<ComposerPublishResult> Publish(ComposerPublish request)
+    public async Task<Outcome<ComposerPublished>> Publish(ComposerPublish request)
     {
         var manifest = (JsonObject)JsonNode.Parse(request.ManifestJson)!;
         if (manifest["name"]?.GetValue<string>() != Key)
@@ -67,15 +67,15 @@ public sealed class ComposerPackageGrain(
         var existing = Find(normalized);
         if (existing is not null && Sha1Of(existing) == request.Sha1 && existing.Reference == reference)
         {
-            return new(PublishStatus.Unchanged, null, existing.Version, existing.VersionNormalized, existing.Reference);
+            return Outcome.Of(OutcomeCode.Unchanged, new ComposerPublished(existing.Version, existing.VersionNormalized, existing.Reference));
         }
 
         var replaced = request.ReplaceDev && dev ? existing : null;
         if (existing is not null && replaced is null)
         {
-            return new(PublishStatus.VersionExists, existing.VersionNormalized == normalized
+            return Outcome.Conflict(existing.VersionNormalized == normalized
                 ? $"version {version} ({normalized}) of {Key} already exists with other content"
-                : $"version {version} ({normalized}) of {Key} is the existing version {existing.Version} ({existing.VersionNormalized})", null, null, null);
+                : $"version {version} ({normalized}) of {Key} is the existing version {existing.Version} ({existing.VersionNormalized})");
         }
 
         var dist = new JsonObject
@@ -121,7 +121,7 @@ public sealed class ComposerPackageGrain(
             await changes.DeleteBlobsAsync([replaced.StorageKey]);
         }
 
-        return new(PublishStatus.Created, null, version, normalized, reference);
+        return Outcome.Of(OutcomeCode.Created, new ComposerPublished(version, normalized, reference));
     }
 
     public Task<ProtocolDocument?> GetMetadata(bool dev, string baseUrl, IDocumentHolder? holder)
@@ -154,12 +154,12 @@ public sealed class ComposerPackageGrain(
     public Task<string?> GetDist(string versionNormalized, string reference) =>
         Task.FromResult(state.State.Versions.GetValueOrDefault(versionNormalized) is { } v && v.Reference == reference ? v.StorageKey : null);
 
-    public async Task<ChangeStatus> DeleteVersion(string version, Actor actor)
+    public async Task<Outcome> DeleteVersion(string version, Actor actor)
     {
         var record = ComposerVersion.TryNormalize(version, out var normalized) ? Find(normalized) : null;
         if (record is null)
         {
-            return ChangeStatus.NotFound;
+            return Outcome.NotFound($"version {version} of {Key} not found");
         }
 
         var now = clock.GetUtcNow();
@@ -169,14 +169,14 @@ public sealed class ComposerPackageGrain(
             Touch(s, ComposerVersion.IsDev(record.VersionNormalized), now);
         }, AuditRecord.Of(actor, "composer.delete-version", $"{Key}@{record.VersionNormalized}", now));
         await changes.DeleteBlobsAsync([record.StorageKey]);
-        return ChangeStatus.Done;
+        return Outcome.Done;
     }
 
-    public async Task<ChangeStatus> SetAbandoned(bool abandoned, string? replacement, Actor actor)
+    public async Task<Outcome> SetAbandoned(bool abandoned, string? replacement, Actor actor)
     {
         if (state.State.Versions.Count == 0)
         {
-            return ChangeStatus.NotFound;
+            return Outcome.NotFound($"package {Key} not found");
         }
 
         var now = clock.GetUtcNow();
@@ -187,7 +187,7 @@ public sealed class ComposerPackageGrain(
             Touch(s, dev: false, now);
             Touch(s, dev: true, now);
         }, AuditRecord.Of(actor, abandoned ? "composer.abandon" : "composer.unabandon", Key, now));
-        return ChangeStatus.Done;
+        return Outcome.Done;
     }
 
     public Task<ComposerPackageView?> GetView() =>
@@ -288,5 +288,5 @@ public sealed class ComposerPackageGrain(
         await index.UpsertComposerPackageAsync(Key, description, abandoned, state.State.Versions.Values.Sum(v => v.Installs));
     }
 
-    private static ComposerPublishResult Invalid(string error) => new(PublishStatus.Invalid, error, null, null, null);
+    private static Outcome<ComposerPublished> Invalid(string error) => Outcome.Invalid(error);
 }

@@ -6,7 +6,7 @@ namespace OrleansRegistry.Mirroring;
 /// <summary>Pull-through of a provider mirror: the upstream's versions in index.json, and fetching one on demand.</summary>
 public sealed partial class MirrorGrain
 {
-    private readonly Dictionary<string, Task<PullThroughResult>> _pulls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task<Outcome>> _pulls = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DateTimeOffset At, Task<string[]> Versions)> _upstreamVersions = new(StringComparer.Ordinal);
 
     public async Task<ProtocolDocument?> GetPullThroughIndex(string ns, string type)
@@ -31,11 +31,11 @@ public sealed partial class MirrorGrain
         return versions.Count == 0 ? null : ProviderDocuments.MirrorIndex(versions, clock.GetUtcNow());
     }
 
-    public async Task<PullThroughResult> PullThrough(string ns, string type, string version)
+    public async Task<Outcome> PullThrough(string ns, string type, string version)
     {
         if (Settings is not { PullThrough: true } || !Plan().Covers(ns, type))
         {
-            return new(PullThroughStatus.NotAvailable, $"mirror '{Id}' does not pull {ns}/{type} through");
+            return Outcome.NotFound($"mirror '{Id}' does not pull {ns}/{type} through");
         }
 
         var key = $"{ns}/{type}@{version}";
@@ -48,7 +48,7 @@ public sealed partial class MirrorGrain
         }
 
         var finished = await Task.WhenAny(pull, Task.Delay(options.Value.PullThroughWait, clock));
-        return finished == pull ? await pull : new(PullThroughStatus.Pending, null);
+        return finished == pull ? await pull : new(OutcomeCode.Pending, $"fetching {ns}/{type} {version} from the upstream");
     }
 
     private async Task<string[]> UpstreamVersionsAsync(string ns, string type)

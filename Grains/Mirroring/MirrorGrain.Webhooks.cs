@@ -12,43 +12,43 @@ public sealed partial class MirrorGrain
     public Task<WebhookRecord[]?> GetDeliveries() =>
         Task.FromResult(Settings is null ? null : (WebhookRecord[]?)[.. state.State.Deliveries]);
 
-    public async Task<WebhookResult> ReceiveWebhook(WebhookDelivery delivery)
+    public async Task<Outcome> ReceiveWebhook(WebhookDelivery delivery)
     {
         if (Settings is null)
         {
-            return new(WebhookStatus.NotFound, $"mirror '{Id}' not found");
+            return Outcome.NotFound(NotFoundReason);
         }
 
         if (state.State.WebhookSecret is not { } encrypted)
         {
-            return new(WebhookStatus.Unauthorized, $"mirror '{Id}' has no webhook secret; create one with POST /api/v1/mirrors/{Id}/webhook-secret");
+            return new(OutcomeCode.Unauthorized, $"mirror '{Id}' has no webhook secret; create one with POST /api/v1/mirrors/{Id}/webhook-secret");
         }
 
         var (webhook, error) = WebhookVerifier.Verify(delivery.Headers, delivery.Body, Encoding.UTF8.GetString(secrets.Unprotect(encrypted)));
         if (webhook is null)
         {
             logger.LogWarning("Mirror {Mirror}: webhook refused: {Error}", Id, error);
-            return new(WebhookStatus.Unauthorized, error!);
+            return new(OutcomeCode.Unauthorized, error!);
         }
 
-        (WebhookStatus Status, string Outcome) answer;
+        (OutcomeCode Code, string Outcome) answer;
         if (webhook.DeliveryId is { } deliveryId && state.State.Deliveries.Any(d => d.DeliveryId == deliveryId))
         {
-            answer = (WebhookStatus.Ignored, $"delivery {deliveryId} was received before");
+            answer = (OutcomeCode.Unchanged, $"delivery {deliveryId} was received before");
         }
         else if (!webhook.ChangesRefs)
         {
-            answer = (WebhookStatus.Ignored, $"event '{webhook.Event}' does not change refs");
+            answer = (OutcomeCode.Unchanged, $"event '{webhook.Event}' does not change refs");
         }
         else if (_sync is null)
         {
             await BeginSyncAsync($"webhook ({webhook.Sender} {webhook.Event})");
-            answer = (WebhookStatus.Accepted, $"sync {state.State.LastSyncNumber} started");
+            answer = (OutcomeCode.Accepted, $"sync {state.State.LastSyncNumber} started");
         }
         else
         {
             _syncQueued = true;
-            answer = (WebhookStatus.Accepted, "a sync is running; another follows it");
+            answer = (OutcomeCode.Accepted, "a sync is running; another follows it");
         }
 
         var record = new WebhookRecord(clock.GetUtcNow(), webhook.Sender, webhook.Event, webhook.DeliveryId, answer.Outcome);
@@ -60,7 +60,7 @@ public sealed partial class MirrorGrain
                 s.Deliveries.RemoveRange(options.Value.HistoryLength, s.Deliveries.Count - options.Value.HistoryLength);
             }
         });
-        return new(answer.Status, answer.Outcome);
+        return new(answer.Code, answer.Outcome);
     }
 
     public async Task<string?> RotateWebhookSecret(Actor actor)

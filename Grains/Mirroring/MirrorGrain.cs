@@ -30,6 +30,8 @@ public sealed partial class MirrorGrain(
 
     private string Id => this.GetPrimaryKeyString();
 
+    private string NotFoundReason => $"mirror '{Id}' not found";
+
     private MirrorSettings? Settings => state.State.Settings;
 
     // Every change is followed by the directory's summary of the mirror (which routes requests to it).
@@ -57,17 +59,17 @@ public sealed partial class MirrorGrain(
         await Changes.FlushAsync();
     }
 
-    public async Task<MirrorChangeResult> Create(MirrorChange change)
+    public async Task<Outcome<MirrorView>> Create(MirrorChange change)
     {
         if (Settings is not null)
         {
-            return new(MirrorChangeStatus.Exists, $"mirror '{Id}' exists", null);
+            return Outcome.Conflict($"mirror '{Id}' exists");
         }
 
-        var (settings, error) = await ValidateAsync(change.Settings);
-        if (settings is null)
+        var validated = await ValidateAsync(change.Settings);
+        if (validated.Value is not { } settings)
         {
-            return new(MirrorChangeStatus.Invalid, error, null);
+            return validated.WithoutValue();
         }
 
         // The reminder first: one left behind by a create that was not stored finds no mirror and unregisters itself.
@@ -83,20 +85,20 @@ public sealed partial class MirrorGrain(
             s.WebhookSecret = encryptedSecret;
             s.NextSyncAt = now + options.Value.FirstSyncDelay;
         }, AuditRecord.Of(change.Actor, "mirror.create", Id, now, new { Upstream = settings.UpstreamUrl }));
-        return new(MirrorChangeStatus.Done, null, View() with { WebhookSecret = webhookSecret });
+        return Outcome.Of(OutcomeCode.Created, View() with { WebhookSecret = webhookSecret });
     }
 
-    public async Task<MirrorChangeResult> Update(MirrorChange change)
+    public async Task<Outcome<MirrorView>> Update(MirrorChange change)
     {
         if (Settings is not { } previous)
         {
-            return new(MirrorChangeStatus.NotFound, $"mirror '{Id}' not found", null);
+            return Outcome.NotFound(NotFoundReason);
         }
 
-        var (settings, error) = await ValidateAsync(change.Settings);
-        if (settings is null)
+        var validated = await ValidateAsync(change.Settings);
+        if (validated.Value is not { } settings)
         {
-            return new(MirrorChangeStatus.Invalid, error, null);
+            return validated.WithoutValue();
         }
 
         var now = clock.GetUtcNow();
@@ -121,7 +123,7 @@ public sealed partial class MirrorGrain(
             }
         }, AuditRecord.Of(change.Actor, "mirror.update", Id, now));
         _upstreamVersions.Clear();
-        return new(MirrorChangeStatus.Done, null, View());
+        return Outcome.Of(OutcomeCode.Done, View());
     }
 
     public Task<MirrorView?> Get() => Task.FromResult(Settings is null ? null : View());
@@ -165,20 +167,20 @@ public sealed partial class MirrorGrain(
         return true;
     }
 
-    public async Task<SyncStartStatus> StartSync(Actor actor)
+    public async Task<Outcome> StartSync(Actor actor)
     {
         if (Settings is null)
         {
-            return SyncStartStatus.NotFound;
+            return Outcome.NotFound(NotFoundReason);
         }
 
         if (_sync is not null)
         {
-            return SyncStartStatus.AlreadyRunning;
+            return new(OutcomeCode.Unchanged, "already running");
         }
 
         await BeginSyncAsync($"manual ({actor.KeyName})");
-        return SyncStartStatus.Started;
+        return new(OutcomeCode.Accepted, "started");
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -219,15 +221,18 @@ public sealed partial class MirrorGrain(
             ? new ComposerUpstreamInfo(s.UpstreamUrl, state.State.Credentials, s.UserAgent, s.AllowInsecure, s.Packages ?? [])
             : null);
 
-    private async Task<(MirrorSettings? Settings, string? Error)> ValidateAsync(MirrorSettings requested)
+    /// <summary>The settings as stored: normalized, valid, and under a name no other mirror has.</summary>
+    private async Task<Outcome<MirrorSettings>> ValidateAsync(MirrorSettings requested)
     {
         var (settings, error) = MirrorSettingsRules.Normalize(requested);
-        if (settings is not null && await GrainFactory.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key).NameTaken(settings.Name, Id))
+        if (settings is null)
         {
-            return (null, $"a mirror named '{settings.Name}' exists");
+            return Outcome.Invalid(error!);
         }
 
-        return (settings, error);
+        return await GrainFactory.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key).NameTaken(settings.Name, Id)
+            ? Outcome.Conflict($"a mirror named '{settings.Name}' exists")
+            : Outcome.Of(OutcomeCode.Done, settings);
     }
 
     private MirrorPlan Plan() => new(Id, Settings!, Credentials(), state.State.Refs);

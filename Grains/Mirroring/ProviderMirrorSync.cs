@@ -64,7 +64,7 @@ public sealed class ProviderMirrorSync(
         [.. plan.Select(await Connect(plan).GetVersionsAsync(ns, type, cancellationToken)).Select(v => v.Version)];
 
     /// <summary>Fetches, verifies and imports one version on demand.</summary>
-    public async Task<PullThroughResult> PullAsync(MirrorPlan plan, string ns, string type, string version, CancellationToken cancellationToken)
+    public async Task<Outcome> PullAsync(MirrorPlan plan, string ns, string type, string version, CancellationToken cancellationToken)
     {
         var upstream = Connect(plan);
         (string Version, string[] Protocols, string[] Platforms) wanted;
@@ -75,12 +75,12 @@ public sealed class ProviderMirrorSync(
         catch (UpstreamException e)
         {
             MirrorMetrics.SyncErrors.WithLabels(plan.MirrorId).Inc();
-            return new(PullThroughStatus.Failed, $"{plan.ProviderKey(ns, type)}: {e.Message}");
+            return new(OutcomeCode.Failed, $"{plan.ProviderKey(ns, type)}: {e.Message}");
         }
 
         if (wanted.Version is null)
         {
-            return new(PullThroughStatus.NotAvailable, $"the upstream has no version {version} of {ns}/{type} that this mirror's filters allow");
+            return Outcome.NotFound($"the upstream has no version {version} of {ns}/{type} that this mirror's filters allow");
         }
 
         var outcome = await FetchVersionAsync(plan, upstream, ns, type, wanted.Version, wanted.Platforms, new SemaphoreSlim(Math.Max(1, Options.MaxConcurrentDownloads)), cancellationToken);
@@ -93,12 +93,12 @@ public sealed class ProviderMirrorSync(
         // A client waits on this answer: serve the version whole or explain, rather than hand out some platforms.
         if (outcome.Import is null || outcome.Failures.Count > 0)
         {
-            return new(PullThroughStatus.Failed, string.Join("; ", outcome.Failures.Select(f => f.Error)));
+            return new(OutcomeCode.Failed, string.Join("; ", outcome.Failures.Select(f => f.Error)));
         }
 
         var added = await grains.GetGrain<IProviderGrain>(plan.ProviderKey(ns, type)).Import([outcome.Import]);
         MirrorMetrics.PlatformsAdded.WithLabels(plan.MirrorId).Inc(added);
-        return new(PullThroughStatus.Ready, null);
+        return Outcome.Done;
     }
 
     private static async Task<List<(string Namespace, string Type)>> ExpandAsync(MirrorPlan plan, TerraformUpstream upstream, SyncProgress progress, CancellationToken cancellationToken)

@@ -73,11 +73,11 @@ public sealed class NamespaceGrain(
     public Task RemoveModule(string module) =>
         state.State.Modules.Contains(module) ? changes.WriteAsync(this, state, s => s.Modules.Remove(module)) : Task.CompletedTask;
 
-    public async Task<SigningKeyResult> AddSigningKey(string asciiArmor, Actor actor)
+    public async Task<Outcome<SigningKeyView>> AddSigningKey(string asciiArmor, Actor actor)
     {
         if (state.State.CreatedAt is null)
         {
-            return new(SigningKeyStatus.NamespaceMissing, null, $"namespace '{Name}' does not exist");
+            return Outcome.NotFound($"namespace '{Name}' does not exist");
         }
 
         OpenPgpPublicKey key;
@@ -87,28 +87,28 @@ public sealed class NamespaceGrain(
         }
         catch (InvalidOpenPgpDataException e)
         {
-            return new(SigningKeyStatus.Invalid, null, e.Message);
+            return Outcome.Invalid(e.Message);
         }
 
         if (state.State.SigningKeys.Any(k => k.KeyId == key.KeyId))
         {
-            return new(SigningKeyStatus.Exists, null, $"key {key.KeyId} is already a signing key of this namespace");
+            return Outcome.Conflict($"key {key.KeyId} is already a signing key of this namespace");
         }
 
         var now = clock.GetUtcNow();
         var record = new SigningKeyRecord { KeyId = key.KeyId, AsciiArmor = key.AsciiArmor, Source = Uploaded, AddedAt = now };
         await Changes.CommitAsync(s => s.SigningKeys.Add(record), AuditRecord.Of(actor, "namespace.add-signing-key", Name, now, new { record.KeyId }));
-        return new(SigningKeyStatus.Done, ViewOf(record), null);
+        return Outcome.Of(OutcomeCode.Created, ViewOf(record));
     }
 
     public Task<SigningKeyView[]> GetSigningKeys() => Task.FromResult(state.State.SigningKeys.Select(ViewOf).ToArray());
 
-    public async Task<SigningKeyStatus> RemoveSigningKey(string keyId, Actor actor)
+    public async Task<Outcome> RemoveSigningKey(string keyId, Actor actor)
     {
         var record = state.State.SigningKeys.FirstOrDefault(k => string.Equals(k.KeyId, keyId, StringComparison.OrdinalIgnoreCase));
         if (record is null)
         {
-            return SigningKeyStatus.NotFound;
+            return Outcome.NotFound($"key '{keyId}' not found in namespace '{Name}'");
         }
 
         await Changes.CommitAsync(s =>
@@ -119,19 +119,19 @@ public sealed class NamespaceGrain(
                 s.ManagedSecretKey = null;
             }
         }, AuditRecord.Of(actor, "namespace.remove-signing-key", Name, clock.GetUtcNow(), new { record.KeyId }));
-        return SigningKeyStatus.Done;
+        return Outcome.Done;
     }
 
-    public async Task<SigningKeyResult> CreateManagedKey(Actor actor)
+    public async Task<Outcome<SigningKeyView>> CreateManagedKey(Actor actor)
     {
         if (state.State.CreatedAt is null)
         {
-            return new(SigningKeyStatus.NamespaceMissing, null, $"namespace '{Name}' does not exist");
+            return Outcome.NotFound($"namespace '{Name}' does not exist");
         }
 
         if (state.State.SigningKeys.FirstOrDefault(k => k.Source == Managed) is { } existing)
         {
-            return new(SigningKeyStatus.Exists, ViewOf(existing), $"namespace '{Name}' already has a registry-managed key ({existing.KeyId})");
+            return Outcome.Conflict($"namespace '{Name}' already has a registry-managed key ({existing.KeyId})");
         }
 
         var pair = OpenPgp.Generate($"OrleansRegistry namespace {Name}");
@@ -142,7 +142,7 @@ public sealed class NamespaceGrain(
             s.SigningKeys.Add(record);
             s.ManagedSecretKey = secrets.Protect(pair.SecretKeyRing);
         }, AuditRecord.Of(actor, "namespace.create-signing-key", Name, now, new { record.KeyId }));
-        return new(SigningKeyStatus.Done, ViewOf(record), null);
+        return Outcome.Of(OutcomeCode.Created, ViewOf(record));
     }
 
     public async Task<SignatureResult> Sign(byte[] data, Actor actor)
@@ -150,9 +150,9 @@ public sealed class NamespaceGrain(
         if (state.State.ManagedSecretKey is null)
         {
             var created = await CreateManagedKey(actor);
-            if (created.Status != SigningKeyStatus.Done)
+            if (!created.Succeeded)
             {
-                return new(null, null, created.Error);
+                return new(null, null, created.Reason);
             }
         }
 

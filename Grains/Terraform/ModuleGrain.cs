@@ -37,7 +37,7 @@ public sealed class ModuleGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Changes.FlushAsync();
 
-    public async Task<ModulePublishResult> Publish(ModulePublish request)
+    public async Task<Outcome<ModuleVersionView>> Publish(ModulePublish request)
     {
         if (!SemanticVersion.TryParse(request.Version, out var parsed, out var versionError))
         {
@@ -47,9 +47,9 @@ public sealed class ModuleGrain(
         var version = parsed.ToString();
         if (Find(parsed) is { } existing)
         {
-            return existing.Sha256 == request.Sha256 ? new(PublishStatus.Unchanged, null, ViewOf(existing))
-                : existing.Version == version ? new(PublishStatus.VersionExists, $"version {version} of {Key} already exists with other content", null)
-                : new(PublishStatus.VersionExists, $"version {version} of {Key} has the precedence of the existing version {existing.Version} (build metadata does not count)", null);
+            return existing.Sha256 == request.Sha256 ? Outcome.Of(OutcomeCode.Unchanged, ViewOf(existing))
+                : existing.Version == version ? Outcome.Conflict($"version {version} of {Key} already exists with other content")
+                : Outcome.Conflict($"version {version} of {Key} has the precedence of the existing version {existing.Version} (build metadata does not count)");
         }
 
         ModuleArchiveFacts facts;
@@ -98,7 +98,7 @@ public sealed class ModuleGrain(
             s.ChangedAt = NextChange(now);
             s.Versions[version] = record;
         }, Audit(request.PublishedBy, "module.publish", version), readmeKey is null ? null : [readmeKey]);
-        return new ModulePublishResult(PublishStatus.Created, null, ViewOf(record));
+        return Outcome.Of(OutcomeCode.Created, ViewOf(record));
     }
 
     public Task<ProtocolDocument?> GetVersionsDocument(IDocumentHolder? holder)
@@ -145,11 +145,11 @@ public sealed class ModuleGrain(
         return new ModuleDetails(Address.Namespace, Address.Name, Address.System, ViewOf(record), readme, versions, state.State.Versions.Values.Sum(v => v.Downloads));
     }
 
-    public async Task<ChangeStatus> DeleteVersion(string version, Actor actor)
+    public async Task<Outcome> DeleteVersion(string version, Actor actor)
     {
         if (Find(version) is not { } record)
         {
-            return ChangeStatus.NotFound;
+            return VersionNotFound(version);
         }
 
         await Changes.CommitAsync(s =>
@@ -161,14 +161,14 @@ public sealed class ModuleGrain(
         // The blobs go only once the state no longer points at them.
         await changes.DeleteBlobsAsync(record.ReadmeKey is null ? [record.StorageKey] : [record.StorageKey, record.ReadmeKey]);
 
-        return ChangeStatus.Done;
+        return Outcome.Done;
     }
 
-    public async Task<ChangeStatus> SetDeprecation(string version, ModuleDeprecation? deprecation, Actor actor)
+    public async Task<Outcome> SetDeprecation(string version, ModuleDeprecation? deprecation, Actor actor)
     {
         if (Find(version) is not { } record)
         {
-            return ChangeStatus.NotFound;
+            return VersionNotFound(version);
         }
 
         await Changes.CommitAsync(s =>
@@ -176,7 +176,7 @@ public sealed class ModuleGrain(
             s.ChangedAt = NextChange(clock.GetUtcNow());
             s.Versions[record.Version].Deprecation = deprecation;
         }, Audit(actor, deprecation is null ? "module.undeprecate" : "module.deprecate", record.Version));
-        return ChangeStatus.Done;
+        return Outcome.Done;
     }
 
     private ModuleVersionRecord? Find(string version) => SemanticVersion.TryParse(version, out var parsed, out _) ? Find(parsed) : null;
@@ -218,7 +218,9 @@ public sealed class ModuleGrain(
         await index.UpsertModuleAsync(new ModuleSummary(Address.Namespace, Address.Name, Address.System, latest.Version, latest.Description, latest.PublishedAt, downloads), versions);
     }
 
-    private static ModulePublishResult Invalid(string error) => new(PublishStatus.Invalid, error, null);
+    private static Outcome<ModuleVersionView> Invalid(string error) => Outcome.Invalid(error);
+
+    private Outcome VersionNotFound(string version) => Outcome.NotFound($"version {version} of module {Key} not found");
 
     private static ModuleVersionView ViewOf(ModuleVersionRecord r) =>
         new(r.Version, r.PublishedAt, r.PublishedBy, r.Size, r.Sha256, r.Deprecation, r.RootPath, r.Downloads);

@@ -52,7 +52,7 @@ public sealed partial class ProviderGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Changes.FlushAsync();
 
-    public async Task<ProviderPublishResult> Publish(ProviderPublish request)
+    public async Task<Outcome<ProviderVersionView>> Publish(ProviderPublish request)
     {
         if (IsMirrored)
         {
@@ -79,14 +79,14 @@ public sealed partial class ProviderGrain(
         var existing = Find(parsed);
         if (existing is not null && await IsRepeatAsync(existing, request))
         {
-            return new(PublishStatus.Unchanged, null, ViewOf(existing));
+            return Outcome.Of(OutcomeCode.Unchanged, ViewOf(existing));
         }
 
         if (existing is not null && (!existing.RegistrySigned || request.Sha256Sums is not null))
         {
-            return new(PublishStatus.VersionExists, existing.Version == version
+            return Outcome.Conflict(existing.Version == version
                 ? $"version {version} of {Key} already exists; platforms can be added only to versions the registry signed (upload zips without SHA256SUMS)"
-                : $"version {version} of {Key} has the precedence of the existing version {existing.Version} (build metadata does not count)", null);
+                : $"version {version} of {Key} has the precedence of the existing version {existing.Version} (build metadata does not count)");
         }
 
         version = existing?.Version ?? version;
@@ -101,7 +101,7 @@ public sealed partial class ProviderGrain(
             if (platforms.Any(p => p.Os == os && p.Arch == arch) || existing?.Platforms.Any(p => p.Os == os && p.Arch == arch) == true)
             {
                 return existing?.Platforms.Any(p => p.Os == os && p.Arch == arch) == true
-                    ? new(PublishStatus.VersionExists, $"platform {os}_{arch} of {Key} {version} already exists with other content", null)
+                    ? Outcome.Conflict($"platform {os}_{arch} of {Key} {version} already exists with other content")
                     : Invalid($"platform {os}_{arch} is uploaded twice");
             }
 
@@ -157,7 +157,7 @@ public sealed partial class ProviderGrain(
             await changes.DeleteBlobsAsync([existing.Sha256SumsKey, existing.SignatureKey]);
         }
 
-        return new(PublishStatus.Created, null, ViewOf(record));
+        return Outcome.Of(OutcomeCode.Created, ViewOf(record));
     }
 
     public async Task<int> Import(ProviderImport[] versions)
@@ -222,11 +222,11 @@ public sealed partial class ProviderGrain(
     public Task<ProviderVersionView[]> GetVersions() =>
         Task.FromResult(ProviderDocuments.Newest(state.State.Versions.Values).Select(ViewOf).ToArray());
 
-    public async Task<ChangeStatus> DeleteVersion(string version, Actor actor)
+    public async Task<Outcome> DeleteVersion(string version, Actor actor)
     {
         if (Find(version) is not { } record)
         {
-            return ChangeStatus.NotFound;
+            return Outcome.NotFound($"version {version} of provider {Key} not found");
         }
 
         var now = clock.GetUtcNow();
@@ -237,14 +237,14 @@ public sealed partial class ProviderGrain(
         }, AuditRecord.Of(actor, "provider.delete-version", $"{Key}@{record.Version}", now));
         await changes.DeleteBlobsAsync(record.Platforms.Select(p => p.StorageKey).Append(record.Sha256SumsKey).Append(record.SignatureKey));
 
-        return ChangeStatus.Done;
+        return Outcome.Done;
     }
 
-    public async Task<ChangeStatus> SetDeprecation(string version, ModuleDeprecation? deprecation, Actor actor)
+    public async Task<Outcome> SetDeprecation(string version, ModuleDeprecation? deprecation, Actor actor)
     {
         if (Find(version) is not { } record)
         {
-            return ChangeStatus.NotFound;
+            return Outcome.NotFound($"version {version} of provider {Key} not found");
         }
 
         var now = clock.GetUtcNow();
@@ -253,7 +253,7 @@ public sealed partial class ProviderGrain(
             s.ChangedAt = NextChange(now);
             s.Versions[record.Version].Deprecation = deprecation;
         }, AuditRecord.Of(actor, deprecation is null ? "provider.undeprecate" : "provider.deprecate", $"{Key}@{record.Version}", now));
-        return ChangeStatus.Done;
+        return Outcome.Done;
     }
 
     /// <summary>The listing row, as the state has it now (removed when no version is left).</summary>
@@ -274,7 +274,7 @@ public sealed partial class ProviderGrain(
         state.State.Versions.GetValueOrDefault(version.ToString())
         ?? state.State.Versions.Values.FirstOrDefault(v => SemanticVersion.TryParse(v.Version, out var stored, out _) && stored.CompareTo(version) == 0);
 
-    private static ProviderPublishResult Invalid(string error) => new(PublishStatus.Invalid, error, null);
+    private static Outcome<ProviderVersionView> Invalid(string error) => Outcome.Invalid(error);
 
     private static ProviderVersionView ViewOf(ProviderVersionRecord r) =>
         new(r.Version, r.Protocols, [.. r.Platforms], r.KeyId, r.RegistrySigned, r.PublishedAt, r.Deprecation);

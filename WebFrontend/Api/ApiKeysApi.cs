@@ -11,6 +11,8 @@ public sealed record CreateApiKeyRequest(string? Name, string[]? Scopes, string[
 
 public sealed record UpdateApiKeyRequest(string? Name, int? RateLimitPerHour);
 
+public sealed record ApiKeyListResponse(ListingMeta Meta, ApiKeyView[] ApiKeys);
+
 /// <summary>The response to a key creation: the only time the token is shown.</summary>
 public sealed record CreatedApiKey(string Id, string Key, string Name, string[] Scopes, string[]? Namespaces, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, int? RateLimitPerHour);
 
@@ -27,7 +29,7 @@ public static class ApiKeysApi
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, IOptions<RegistryOptions> options, TimeProvider clock)
+    private static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> CreateAsync(HttpContext http, IGrainFactory grains, IOptions<RegistryOptions> options, TimeProvider clock)
     {
         var (request, problem) = await FrontendJson.ReadAsync<CreateApiKeyRequest>(http.Request);
         if (request is null)
@@ -35,12 +37,9 @@ public static class ApiKeysApi
             return ApiErrors.BadRequest(http, problem!);
         }
 
-        problem = ApiKeyRules.Validate(request, http.Caller(), clock.GetUtcNow());
-        if (problem is not null)
+        if (ApiKeyRules.Validate(request, http.Caller(), clock.GetUtcNow()) is { } refusal)
         {
-            return problem.StartsWith("forbidden:", StringComparison.Ordinal)
-                ? ApiErrors.Forbidden(http, problem["forbidden:".Length..].Trim())
-                : ApiErrors.BadRequest(http, problem);
+            return refusal.ToProblem(http);
         }
 
         var token = ApiKeyToken.Generate();
@@ -54,10 +53,10 @@ public static class ApiKeysApi
         }
 
         var created = new CreatedApiKey(view.Id, token.Format(options.Value.TokenPrefix), view.Name, view.Scopes, view.Namespaces, view.CreatedAt, view.ExpiresAt, view.RateLimitPerHour);
-        return TypedResults.Json(created, FrontendJson.Options, statusCode: StatusCodes.Status201Created);
+        return TypedResults.Created($"/api/v1/apikeys/{view.Id}", created);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<ApiKeyListResponse>, ProblemHttpResult>> ListAsync(HttpContext http, IGrainFactory grains)
     {
         // Pages of up to 100 unless asked otherwise: a script that listed everything before lists were paged sees that much.
         if (!ListingPaging.TryRead(http, ListingPaging.MaxLimit, out var offset, out var limit, out var problem))
@@ -67,16 +66,16 @@ public static class ApiKeysApi
 
         // The catalog applies MayManage: a key limited to namespaces lists the keys limited to some of those.
         var page = await grains.GetGrain<ICatalogGrain>(0).ListApiKeys(new ApiKeyQuery(http.Caller().Namespaces, offset, limit));
-        return TypedResults.Json(new { meta = ListingPaging.Meta(http, offset, limit, page.HasMore), api_keys = page.Keys }, FrontendJson.Options);
+        return TypedResults.Ok(new ApiKeyListResponse(ListingPaging.Meta(http, offset, limit, page.HasMore), page.Keys));
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> GetAsync(string id, HttpContext http, IGrainFactory grains)
     {
         var (_, view, error) = await ManageableAsync(id, http, grains);
-        return error ?? TypedResults.Json(view, FrontendJson.Options);
+        return error is null ? TypedResults.Ok(view) : error;
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> UpdateAsync(string id, HttpContext http, IGrainFactory grains)
     {
         var (request, problem) = await FrontendJson.ReadAsync<UpdateApiKeyRequest>(http.Request);
         if (request is null)
@@ -90,17 +89,17 @@ public static class ApiKeysApi
         }
 
         var (key, _, error) = await ManageableAsync(id, http, grains);
-        return error ?? TypedResults.Json(await key!.Update(new ApiKeyUpdate(request.Name?.Trim(), request.RateLimitPerHour, http.Caller().AsActor())), FrontendJson.Options);
+        return error is null ? TypedResults.Ok(await key!.Update(new ApiKeyUpdate(request.Name?.Trim(), request.RateLimitPerHour, http.Caller().AsActor()))) : error;
     }
 
-    private static async Task<IResult> RevokeAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> RevokeAsync(string id, HttpContext http, IGrainFactory grains)
     {
         var (key, _, error) = await ManageableAsync(id, http, grains);
-        return error ?? TypedResults.Json(await key!.Revoke(http.Caller().AsActor()), FrontendJson.Options);
+        return error is null ? TypedResults.Ok(await key!.Revoke(http.Caller().AsActor())) : error;
     }
 
     /// <summary>The key <paramref name="id"/>, if it exists and the caller may manage it; else the 404/403 to answer.</summary>
-    private static async Task<(IApiKeyGrain? Key, ApiKeyView? View, IResult? Error)> ManageableAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<(IApiKeyGrain? Key, ApiKeyView? View, ProblemHttpResult? Error)> ManageableAsync(string id, HttpContext http, IGrainFactory grains)
     {
         var key = IsKeyId(id) ? grains.GetGrain<IApiKeyGrain>(id) : null;
         var view = key is null ? null : await key.Get();
@@ -115,81 +114,4 @@ public static class ApiKeysApi
     }
 
     private static bool IsKeyId(string id) => id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c));
-}
-
-/// <summary>What a new key may be: well-formed, and never more than the key creating it.</summary>
-public static class ApiKeyRules
-{
-    private const int MaxNamespaces = 1000;
-
-    /// <summary>A key limited to namespaces manages only keys limited to some of those namespaces.</summary>
-    public static bool MayManage(ApiKeyPrincipal manager, ApiKeyView key) =>
-        manager.Namespaces is null || (key.Namespaces is not null && key.Namespaces.All(manager.CanAccessNamespace));
-
-    public static string? ValidateUpdate(UpdateApiKeyRequest request) =>
-        request.Name is not null && (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 100) ? "'name' must be 1-100 characters"
-        : request.RateLimitPerHour is < 0 ? "'rate_limit_per_hour' must be 0 (unlimited) or more"
-        : request.Name is null && request.RateLimitPerHour is null ? "nothing to change: give 'name' and/or 'rate_limit_per_hour'"
-        : null;
-
-    public static string? Validate(CreateApiKeyRequest request, ApiKeyPrincipal creator, DateTimeOffset now)
-    {
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 100)
-        {
-            return "'name' is required (1-100 characters)";
-        }
-
-        if (request.Scopes is null || request.Scopes.Length == 0)
-        {
-            return $"'scopes' must list at least one of: {string.Join(", ", Scopes.All)}";
-        }
-
-        if (request.Scopes.Any(s => s is null))
-        {
-            return $"'scopes' must list scope names (strings), not null; known scopes: {string.Join(", ", Scopes.All)}";
-        }
-
-        if (request.Scopes.FirstOrDefault(s => !Scopes.IsKnown(s)) is { } unknown)
-        {
-            return $"unknown scope '{unknown}'; known scopes: {string.Join(", ", Scopes.All)}";
-        }
-
-        if (request.Namespaces is not null && request.Namespaces.Any(n => n is null))
-        {
-            return "'namespaces' must list namespace names (strings), not null; leave it out for a key that reaches every namespace";
-        }
-
-        if (request.Namespaces is not null && request.Namespaces.FirstOrDefault(n => !Names.IsValidSegment(n.ToLowerInvariant())) is { } badNamespace)
-        {
-            return $"'{badNamespace}' is not a valid namespace name";
-        }
-
-        if (request.Namespaces is { Length: > MaxNamespaces })
-        {
-            return $"'namespaces' may list at most {MaxNamespaces} namespaces";
-        }
-
-        if (request.ExpiresAt is { } expires && expires <= now)
-        {
-            return "'expires_at' must be in the future";
-        }
-
-        if (request.RateLimitPerHour is < 0)
-        {
-            return "'rate_limit_per_hour' must be 0 (unlimited) or more";
-        }
-
-        if (request.Scopes.FirstOrDefault(s => !creator.Allows(s)) is { } excess)
-        {
-            return $"forbidden: a key cannot grant the scope '{excess}', which it does not hold itself";
-        }
-
-        if (creator.Namespaces is not null
-            && (request.Namespaces is null || request.Namespaces.Any(n => !creator.CanAccessNamespace(n.ToLowerInvariant()))))
-        {
-            return "forbidden: a key limited to namespaces can only create keys limited to some of those namespaces";
-        }
-
-        return null;
-    }
 }

@@ -4,6 +4,9 @@ using OrleansRegistry.WebFrontend.Errors;
 
 namespace OrleansRegistry.WebFrontend.Api;
 
+/// <summary>A page of the audit log; <see cref="NextBeforeId"/> asks for the next (older) page.</summary>
+public sealed record AuditListResponse(AuditEntry[] Entries, long? NextBeforeId);
+
 /// <summary><c>GET /api/v1/audit?target=&amp;before_id=&amp;limit=</c>: who changed what, newest first.</summary>
 public static class AuditApi
 {
@@ -15,7 +18,7 @@ public static class AuditApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, string? target, long? before_id, int? limit)
+    private static async Task<Results<Ok<AuditListResponse>, ProblemHttpResult>> ListAsync(HttpContext http, IGrainFactory grains, string? target, long? before_id, int? limit)
     {
         if (limit is < 1 or > MaxLimit)
         {
@@ -29,10 +32,6 @@ public static class AuditApi
 
         var query = new AuditQuery(target?.ToLowerInvariant(), before_id, limit ?? 100, http.Caller().Namespaces);
         var entries = await grains.GetGrain<ICatalogGrain>(0).ListAudit(query);
-        return TypedResults.Json(new
-        {
-            entries,
-            next_before_id = entries.Length == query.Limit ? entries[^1].Id : (long?)null,
-        }, FrontendJson.Options);
+        return TypedResults.Ok(new AuditListResponse(entries, entries.Length == query.Limit ? entries[^1].Id : null));
     }
 }

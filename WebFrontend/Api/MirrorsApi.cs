@@ -5,44 +5,6 @@ using OrleansRegistry.WebFrontend.Errors;
 
 namespace OrleansRegistry.WebFrontend.Api;
 
-/// <summary>
-/// A mirror's or source's settings as the admin API takes them; on PUT, omitted fields keep their values. For
-/// <c>terraform-module-git</c>, <c>name</c> is the module's name; Git sources take the repository as <c>url</c>.
-/// </summary>
-public sealed record MirrorRequest(
-    string? Kind, string? Name, string? UpstreamUrl, string? Hostname, string[]? Providers, string? Versions, string[]? Platforms,
-    int? IntervalMinutes, bool? PullThrough, bool? AllowInsecure, string? UpstreamToken, MirrorCredentials? Credentials,
-    string? Url, string? Namespace, string? Path, string? System, string? TagPattern, string[]? Packages, string? Mode, string? UserAgent)
-{
-    public MirrorSettings ToSettings(MirrorSettings? current)
-    {
-        var kind = Kind ?? current?.Kind ?? "";
-        var module = kind == MirrorKinds.TerraformModuleGit;
-        return new MirrorSettings(
-            kind,
-            module ? "" : Name ?? current?.Name ?? "",
-            Url ?? UpstreamUrl ?? current?.UpstreamUrl ?? "",
-            Hostname ?? current?.Hostname ?? "",
-            Providers ?? current?.Providers ?? [],
-            Versions ?? current?.Versions,
-            Platforms ?? current?.Platforms ?? [],
-            IntervalMinutes ?? current?.IntervalMinutes ?? 0,
-            PullThrough ?? current?.PullThrough ?? false,
-            AllowInsecure ?? current?.AllowInsecure ?? false,
-            Namespace ?? current?.Namespace,
-            Path ?? current?.Path,
-            module ? Name ?? current?.ModuleName : null,
-            System ?? current?.System,
-            TagPattern ?? current?.TagPattern,
-            Packages ?? current?.Packages,
-            Mode ?? current?.Mode,
-            UserAgent ?? current?.UserAgent);
-    }
-
-    /// <summary>New credentials when the request sets any: <c>credentials</c>, or <c>upstream_token</c> as a shorthand.</summary>
-    public MirrorCredentials? NewCredentials => Credentials ?? (UpstreamToken is null ? null : new MirrorCredentials(UpstreamToken, null, null));
-}
-
 /// <summary>Mirrors of upstream registries: configuration, manual syncs and sync history.</summary>
 public static class MirrorsApi
 {
@@ -60,7 +22,7 @@ public static class MirrorsApi
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Created<MirrorResponse>, ProblemHttpResult>> CreateAsync(HttpContext http, IGrainFactory grains)
     {
         var (request, problem) = await FrontendJson.ReadAsync<MirrorRequest>(http.Request);
         if (request is null)
@@ -80,38 +42,29 @@ public static class MirrorsApi
         }
 
         var id = Guid.NewGuid().ToString("N")[..12];
-        var result = await grains.GetGrain<IMirrorGrain>(id).Create(new MirrorChange(settings, request.NewCredentials, http.Caller().AsActor()));
-        return Answer(http, result, StatusCodes.Status201Created);
+        var created = await grains.GetGrain<IMirrorGrain>(id).Create(new MirrorChange(settings, request.NewCredentials, http.Caller().AsActor()));
+        return created.Succeeded ? TypedResults.Created($"/api/v1/mirrors/{id}", MirrorResponse.Of(http, created.Value!)) : created.ToProblem(http);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains)
+    private static async Task<Ok<MirrorListResponse>> ListAsync(HttpContext http, IGrainFactory grains)
     {
         var caller = http.Caller();
         var mirrors = await grains.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key).List();
-        return TypedResults.Json(new
-        {
-            mirrors = mirrors.Where(m => MirrorKinds.Namespaces(m).All(caller.CanAccessNamespace)).Select(m => new
-            {
-                m.Id,
-                m.Name,
-                m.Kind,
-                m.UpstreamUrl,
-                m.Hostname,
-                m.Providers,
-                m.PullThrough,
-                m.Running,
-                LastSync = m.LastSync is null ? null : SyncJson(m.LastSync),
-            }),
-        }, FrontendJson.Options);
+        return TypedResults.Ok(new MirrorListResponse([.. mirrors.Where(m => MirrorKinds.Namespaces(m).All(caller.CanAccessNamespace)).Select(MirrorListItem.Of)]));
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<MirrorResponse>, ProblemHttpResult>> GetAsync(string id, HttpContext http, IGrainFactory grains)
     {
         var (view, error) = await FindAsync(id, http, grains);
-        return error ?? TypedResults.Json(MirrorJson(http, view!), FrontendJson.Options);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        return TypedResults.Ok(MirrorResponse.Of(http, view!));
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<MirrorResponse>, ProblemHttpResult>> UpdateAsync(string id, HttpContext http, IGrainFactory grains)
     {
         var (request, problem) = await FrontendJson.ReadAsync<MirrorRequest>(http.Request);
         if (request is null)
@@ -131,11 +84,11 @@ public static class MirrorsApi
             return forbidden;
         }
 
-        var result = await grains.GetGrain<IMirrorGrain>(view.Id).Update(new MirrorChange(settings, request.NewCredentials, http.Caller().AsActor()));
-        return Answer(http, result, StatusCodes.Status200OK);
+        var updated = await grains.GetGrain<IMirrorGrain>(view.Id).Update(new MirrorChange(settings, request.NewCredentials, http.Caller().AsActor()));
+        return updated.Succeeded ? TypedResults.Ok(MirrorResponse.Of(http, updated.Value!)) : updated.ToProblem(http);
     }
 
-    private static async Task<IResult> DeleteAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HttpContext http, IGrainFactory grains)
     {
         var (view, error) = await FindAsync(id, http, grains);
         if (error is not null)
@@ -147,7 +100,7 @@ public static class MirrorsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> SyncAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Accepted<SyncStartResponse>, ProblemHttpResult>> SyncAsync(string id, HttpContext http, IGrainFactory grains)
     {
         var (view, error) = await FindAsync(id, http, grains);
         if (error is not null)
@@ -155,12 +108,12 @@ public static class MirrorsApi
             return error;
         }
 
+        // Already running is accepted too: the caller wanted a sync, and one is under way.
         var started = await grains.GetGrain<IMirrorGrain>(view!.Id).StartSync(http.Caller().AsActor());
-        var status = started == SyncStartStatus.Started ? "started" : "already running";
-        return TypedResults.Json(new { id = view.Id, status }, FrontendJson.Options, statusCode: StatusCodes.Status202Accepted);
+        return started.Succeeded ? TypedResults.Accepted((string?)null, new SyncStartResponse(view.Id, started.Reason!)) : started.ToProblem(http);
     }
 
-    private static async Task<IResult> HistoryAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<MirrorHistoryResponse>, ProblemHttpResult>> HistoryAsync(string id, HttpContext http, IGrainFactory grains)
     {
         var (view, error) = await FindAsync(id, http, grains);
         if (error is not null)
@@ -171,11 +124,11 @@ public static class MirrorsApi
         var mirror = grains.GetGrain<IMirrorGrain>(view!.Id);
         var history = await mirror.GetHistory() ?? [];
         var deliveries = await mirror.GetDeliveries() ?? [];
-        return TypedResults.Json(new { id = view.Id, syncs = history.Select(SyncJson), deliveries }, FrontendJson.Options);
+        return TypedResults.Ok(new MirrorHistoryResponse(view.Id, [.. history.Select(MirrorSyncResponse.Of)], deliveries));
     }
 
     /// <summary>A new webhook secret, shown this once; the old one stops working at once.</summary>
-    private static async Task<IResult> RotateWebhookSecretAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<WebhookSecretResponse>, ProblemHttpResult>> RotateWebhookSecretAsync(string id, HttpContext http, IGrainFactory grains)
     {
         var (view, error) = await FindAsync(id, http, grains);
         if (error is not null)
@@ -186,10 +139,10 @@ public static class MirrorsApi
         var secret = await grains.GetGrain<IMirrorGrain>(view!.Id).RotateWebhookSecret(http.Caller().AsActor());
         return secret is null
             ? ApiErrors.NotFound(http, $"mirror '{view.Id}' not found")
-            : TypedResults.Json(new { id = view.Id, webhook_url = $"{http.Request.Scheme}://{http.Request.Host}/api/v1/webhooks/{view.Id}", webhook_secret = secret }, FrontendJson.Options);
+            : TypedResults.Ok(new WebhookSecretResponse(view.Id, MirrorResponse.WebhookUrlOf(http, view.Id), secret));
     }
 
-    private static async Task<(MirrorView? View, IResult? Error)> FindAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<(MirrorView? View, ProblemHttpResult? Error)> FindAsync(string id, HttpContext http, IGrainFactory grains)
     {
         id = id.ToLowerInvariant();
         var view = Names.IsValidSegment(id) ? await grains.GetGrain<IMirrorGrain>(id).Get() : null;
@@ -202,69 +155,8 @@ public static class MirrorsApi
     }
 
     /// <summary>A key limited to namespaces may see and manage only mirrors of providers in those namespaces.</summary>
-    private static IResult? Forbidden(HttpContext http, MirrorSettings settings) =>
+    private static ProblemHttpResult? Forbidden(HttpContext http, MirrorSettings settings) =>
         MirrorKinds.Namespaces(settings).FirstOrDefault(ns => !http.Caller().CanAccessNamespace(ns)) is { } denied
             ? ApiErrors.Forbidden(http, $"the API key may not access namespace '{denied}'")
             : null;
-
-    private static IResult Answer(HttpContext http, MirrorChangeResult result, int successStatus) => result.Status switch
-    {
-        MirrorChangeStatus.Done => TypedResults.Json(MirrorJson(http, result.Mirror!), FrontendJson.Options, statusCode: successStatus),
-        MirrorChangeStatus.NotFound => ApiErrors.NotFound(http, result.Error!),
-        MirrorChangeStatus.Exists => ApiErrors.Conflict(http, result.Error!),
-        _ => result.Error!.StartsWith("a mirror named", StringComparison.Ordinal) ? ApiErrors.Conflict(http, result.Error) : ApiErrors.BadRequest(http, result.Error),
-    };
-
-    private static object MirrorJson(HttpContext http, MirrorView m)
-    {
-        var s = m.Settings;
-        var git = MirrorKinds.IsGit(s.Kind);
-        var providers = s.Kind == MirrorKinds.TerraformProviders;
-        return new
-        {
-            m.Id,
-            s.Kind,
-            Name = s.Kind == MirrorKinds.TerraformModuleGit ? s.ModuleName : s.Name,
-            UpstreamUrl = git ? null : s.UpstreamUrl,
-            Url = git ? s.UpstreamUrl : null,
-            Hostname = providers ? s.Hostname : null,
-            Providers = providers ? s.Providers : null,
-            Versions = providers ? s.Versions : null,
-            Platforms = providers ? s.Platforms : null,
-            PullThrough = providers ? s.PullThrough : (bool?)null,
-            s.Packages,
-            s.Mode,
-            s.UserAgent,
-            s.Namespace,
-            s.Path,
-            s.System,
-            s.TagPattern,
-            s.IntervalMinutes,
-            s.AllowInsecure,
-            m.HasCredentials,
-            m.CreatedAt,
-            m.NextSyncAt,
-            Running = m.Running is null ? null : SyncJson(m.Running),
-            LastSync = m.LastSync is null ? null : SyncJson(m.LastSync),
-            WebhookUrl = $"{http.Request.Scheme}://{http.Request.Host}/api/v1/webhooks/{m.Id}",
-            m.WebhookSecret,
-        };
-    }
-
-    private static object SyncJson(MirrorSyncRecord s) => new
-    {
-        s.Number,
-        s.Trigger,
-        s.StartedAt,
-        s.EndedAt,
-        s.Result,
-        s.Counts.VersionsAdded,
-        s.Counts.PlatformsAdded,
-        s.Counts.PlatformsSkipped,
-        s.Counts.PlatformsFailed,
-        s.Counts.VersionsSkipped,
-        s.Counts.VersionsFailed,
-        s.Errors,
-        s.Silo,
-    };
 }

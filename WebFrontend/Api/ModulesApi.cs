@@ -8,16 +8,9 @@ using OrleansRegistry.WebFrontend.Terraform;
 
 namespace OrleansRegistry.WebFrontend.Api;
 
-/// <summary>A deprecation of a module or provider version: Terraform prints the reason on every init, and the link goes to browsers.</summary>
-public sealed record DeprecateRequest(string? Reason, string? Link)
-{
-    public const int MaxReasonLength = 1000;
-
-    public string? Problem() =>
-        Reason is { Length: > MaxReasonLength } ? $"'reason' is too long ({MaxReasonLength} characters at most)"
-        : Link is not null && !(Uri.TryCreate(Link, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http") ? "'link' must be an absolute http or https URL"
-        : null;
-}
+/// <summary>What the publish and the module API answer with for a module version.</summary>
+public sealed record ModuleVersionResponse(
+    string Namespace, string Name, string System, string Version, string Sha256, long Size, string? RootPath, DateTimeOffset PublishedAt);
 
 /// <summary>Publishing and managing Terraform module versions.</summary>
 public static class ModulesApi
@@ -32,7 +25,8 @@ public static class ModulesApi
         return app;
     }
 
-    private static Task<IResult> PublishAsync(HttpContext http, IGrainFactory grains, IArtifactStore store, IOptions<RegistryOptions> options)
+    private static Task<Results<Created<ModuleVersionResponse>, Ok<ModuleVersionResponse>, ProblemHttpResult>> PublishAsync(
+        HttpContext http, IGrainFactory grains, IArtifactStore store, IOptions<RegistryOptions> options)
     {
         var formats = new Dictionary<string, ArchiveFormat>(StringComparer.Ordinal);
         return MultipartUploadReader.PublishAsync(http, store, options.Value.MaxModuleUploadBytes, fileName =>
@@ -49,63 +43,43 @@ public static class ModulesApi
         }, maxFiles: 1, form => PublishUploadAsync(http, grains, form, formats));
     }
 
-    private static async Task<(IResult Result, bool Keep)> PublishUploadAsync(HttpContext http, IGrainFactory grains, MultipartUpload upload, Dictionary<string, ArchiveFormat> formats)
+    private static async Task<Outcome<ModuleVersionResponse>> PublishUploadAsync(HttpContext http, IGrainFactory grains, MultipartUpload upload, Dictionary<string, ArchiveFormat> formats)
     {
         if (upload.Files.Count != 1 || upload.Files[0].FieldName != "file")
         {
-            return (ApiErrors.BadRequest(http, "exactly one archive is required in the form field 'file' (.tar.gz, .tgz or .zip)"), false);
+            return Outcome.Invalid("exactly one archive is required in the form field 'file' (.tar.gz, .tgz or .zip)");
         }
 
         upload.Fields.TryGetValue("namespace", out var ns);
         upload.Fields.TryGetValue("name", out var name);
         upload.Fields.TryGetValue("system", out var system);
-        var address = ModuleAddress.TryCreate(ns, name, system, out var problem);
-        if (address is null)
+        if (ModuleAddress.TryCreate(ns, name, system, out var problem) is not { } address)
         {
-            return (ApiErrors.BadRequest(http, problem!), false);
+            return Outcome.Invalid(problem!);
         }
 
         if (!upload.Fields.TryGetValue("version", out var version) || string.IsNullOrWhiteSpace(version))
         {
-            return (ApiErrors.BadRequest(http, "'version' is required"), false);
+            return Outcome.Invalid("'version' is required");
         }
 
-        if (http.ForbidUnlessNamespace(address.Value.Namespace) is { } forbidden)
+        if (http.NamespaceRefusal(address.Namespace) is { } refusal)
         {
-            return (forbidden, false);
+            return refusal;
         }
 
-        if (!await grains.GetGrain<INamespaceGrain>(address.Value.Namespace).Exists())
+        if (!await grains.GetGrain<INamespaceGrain>(address.Namespace).Exists())
         {
-            return (ApiErrors.NotFound(http, $"namespace '{address.Value.Namespace}' does not exist; create it first (POST /api/v1/namespaces)"), false);
+            return Outcome.NotFound($"namespace '{address.Namespace}' does not exist; create it first (POST /api/v1/namespaces)");
         }
 
         var file = upload.Files[0];
         var publish = new ModulePublish(version.Trim(), file.Artifact.Key, file.Artifact.Size, file.Artifact.Sha256, formats[file.Artifact.Key], http.Caller().AsActor());
-        var result = await grains.GetGrain<IModuleGrain>(address.Value.Key).Publish(publish);
-        IResult Published(int status) => TypedResults.Json(new
-        {
-            @namespace = address.Value.Namespace,
-            name = address.Value.Name,
-            system = address.Value.System,
-            version = result.Version!.Version,
-            sha256 = result.Version.Sha256,
-            size = result.Version.Size,
-            root_path = result.Version.RootPath,
-            published_at = result.Version.PublishedAt,
-        }, FrontendJson.Options, statusCode: status);
-
-        // A repeated publish of the same archive (a retry whose answer was lost) gets the version it made; its upload goes.
-        return result.Status switch
-        {
-            PublishStatus.Created => (Published(StatusCodes.Status201Created), true),
-            PublishStatus.Unchanged => (Published(StatusCodes.Status200OK), false),
-            PublishStatus.VersionExists => (ApiErrors.Conflict(http, result.Error!), false),
-            _ => (ApiErrors.BadRequest(http, result.Error!), false),
-        };
+        var published = await grains.GetGrain<IModuleGrain>(address.Key).Publish(publish);
+        return published.Map(v => new ModuleVersionResponse(address.Namespace, address.Name, address.System, v.Version, v.Sha256, v.Size, v.RootPath, v.PublishedAt));
     }
 
-    private static async Task<IResult> DeleteAsync(string @namespace, string name, string system, string version, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string @namespace, string name, string system, string version, HttpContext http, IGrainFactory grains)
     {
         var (address, error) = ModuleProtocolEndpoints.Resolve(http, @namespace, name, system);
         if (error is not null)
@@ -113,36 +87,24 @@ public static class ModulesApi
             return error;
         }
 
-        var status = await grains.GetGrain<IModuleGrain>(address.Key).DeleteVersion(version, http.Caller().AsActor());
-        return status == ChangeStatus.Done ? TypedResults.NoContent() : ApiErrors.NotFound(http, $"version {version} of module {address} not found");
+        return (await grains.GetGrain<IModuleGrain>(address.Key).DeleteVersion(version, http.Caller().AsActor())).ToNoContent(http);
     }
 
-    private static async Task<IResult> DeprecateAsync(string @namespace, string name, string system, string version, HttpContext http, IGrainFactory grains, TimeProvider clock)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeprecateAsync(string @namespace, string name, string system, string version, HttpContext http, IGrainFactory grains, TimeProvider clock)
     {
-        DeprecateRequest request = new(null, null);
-        if (http.Request.ContentLength is > 0 || http.Request.ContentType is not null)
+        var (deprecation, problem) = await DeprecateRequest.ReadAsync(http, clock);
+        if (problem is not null)
         {
-            var (body, problem) = await FrontendJson.ReadAsync<DeprecateRequest>(http.Request);
-            if (body is null)
-            {
-                return ApiErrors.BadRequest(http, problem!);
-            }
-
-            request = body;
+            return problem;
         }
 
-        if (request.Problem() is { } invalid)
-        {
-            return ApiErrors.BadRequest(http, invalid);
-        }
-
-        return await ChangeDeprecationAsync(@namespace, name, system, version, http, grains, new ModuleDeprecation(request.Reason, request.Link, clock.GetUtcNow()));
+        return await ChangeDeprecationAsync(@namespace, name, system, version, http, grains, deprecation);
     }
 
-    private static Task<IResult> UndeprecateAsync(string @namespace, string name, string system, string version, HttpContext http, IGrainFactory grains) =>
+    private static Task<Results<NoContent, ProblemHttpResult>> UndeprecateAsync(string @namespace, string name, string system, string version, HttpContext http, IGrainFactory grains) =>
         ChangeDeprecationAsync(@namespace, name, system, version, http, grains, null);
 
-    private static async Task<IResult> ChangeDeprecationAsync(string ns, string name, string system, string version, HttpContext http, IGrainFactory grains, ModuleDeprecation? deprecation)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ChangeDeprecationAsync(string ns, string name, string system, string version, HttpContext http, IGrainFactory grains, ModuleDeprecation? deprecation)
     {
         var (address, error) = ModuleProtocolEndpoints.Resolve(http, ns, name, system);
         if (error is not null)
@@ -150,8 +112,7 @@ public static class ModulesApi
             return error;
         }
 
-        var status = await grains.GetGrain<IModuleGrain>(address.Key).SetDeprecation(version, deprecation, http.Caller().AsActor());
-        return status == ChangeStatus.Done ? TypedResults.NoContent() : ApiErrors.NotFound(http, $"version {version} of module {address} not found");
+        return (await grains.GetGrain<IModuleGrain>(address.Key).SetDeprecation(version, deprecation, http.Caller().AsActor())).ToNoContent(http);
     }
 
     private static (ArchiveFormat? Format, string Extension) FormatOf(string fileName) =>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using OrleansRegistry.Storage;
+using OrleansRegistry.WebFrontend.Errors;
 
 namespace OrleansRegistry.WebFrontend.Api;
 
@@ -109,20 +110,21 @@ public static class MultipartUploadReader
     }
 
     /// <summary>
-    /// Reads the upload, hands it to <paramref name="publish"/>, and deletes the stored files unless it kept them:
-    /// a rejected publish leaves nothing behind.
+    /// Reads the upload and hands it to <paramref name="publish"/>: a new version is 201 and keeps its files; the same
+    /// content again (a retry whose answer was lost) is 200 with the version it made; a refusal is its problem. The
+    /// stored files go unless the version was created: a rejected publish leaves nothing behind.
     /// </summary>
-    public static async Task<IResult> PublishAsync(
+    public static async Task<Results<Created<T>, Ok<T>, ProblemHttpResult>> PublishAsync<T>(
         HttpContext http, IArtifactStore store, long maxFileBytes, Func<string, string?> storageKeyFor, int maxFiles,
-        Func<MultipartUpload, Task<(IResult Result, bool Keep)>> publish)
+        Func<MultipartUpload, Task<Outcome<T>>> publish)
     {
         var (upload, status, problem) = await ReadAsync(http.Request, store, maxFileBytes, storageKeyFor, maxFiles);
         if (upload is null)
         {
-            return Errors.ApiErrors.Result(http, status, problem!);
+            return Errors.ApiErrors.Problem(http, status, problem!);
         }
 
-        (IResult Result, bool Keep) outcome;
+        Outcome<T> outcome;
         try
         {
             outcome = await publish(upload);
@@ -135,12 +137,17 @@ public static class MultipartUploadReader
             throw;
         }
 
-        if (!outcome.Keep)
+        if (outcome.Code != OutcomeCode.Created)
         {
             await DeleteAsync(upload.Files, store);
         }
 
-        return outcome.Result;
+        return outcome.Code switch
+        {
+            OutcomeCode.Created => TypedResults.Created((string?)null, outcome.Value),
+            OutcomeCode.Unchanged => TypedResults.Ok(outcome.Value),
+            _ => outcome.ToProblem(http),
+        };
     }
 
     /// <summary>

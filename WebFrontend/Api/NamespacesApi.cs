@@ -8,6 +8,8 @@ namespace OrleansRegistry.WebFrontend.Api;
 
 public sealed record CreateNamespaceRequest(string? Name);
 
+public sealed record NamespaceListResponse(ListingMeta Meta, NamespaceView[] Namespaces);
+
 public static class NamespacesApi
 {
     public static IEndpointRouteBuilder MapNamespacesApi(this IEndpointRouteBuilder app)
@@ -19,7 +21,7 @@ public static class NamespacesApi
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Created<NamespaceView>, ProblemHttpResult>> CreateAsync(HttpContext http, IGrainFactory grains)
     {
         var (request, problem) = await FrontendJson.ReadAsync<CreateNamespaceRequest>(http.Request);
         if (request is null)
@@ -41,10 +43,10 @@ public static class NamespacesApi
         var created = await grains.GetGrain<INamespaceGrain>(name).Create(http.Caller().AsActor());
         return created is null
             ? ApiErrors.Conflict(http, $"namespace '{name}' already exists")
-            : TypedResults.Json(created, FrontendJson.Options, statusCode: StatusCodes.Status201Created);
+            : TypedResults.Created($"/api/v1/namespaces/{name}", created);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<NamespaceListResponse>, ProblemHttpResult>> ListAsync(HttpContext http, IGrainFactory grains)
     {
         // Pages of up to 100 unless asked otherwise: a script that listed everything before lists were paged sees that much.
         if (!ListingPaging.TryRead(http, ListingPaging.MaxLimit, out var offset, out var limit, out var problem))
@@ -53,10 +55,10 @@ public static class NamespacesApi
         }
 
         var page = await grains.GetGrain<ICatalogGrain>(0).ListNamespaces(new NamespaceQuery(http.Caller().Namespaces, offset, limit));
-        return TypedResults.Json(new { meta = ListingPaging.Meta(http, offset, limit, page.HasMore), namespaces = page.Namespaces }, FrontendJson.Options);
+        return TypedResults.Ok(new NamespaceListResponse(ListingPaging.Meta(http, offset, limit, page.HasMore), page.Namespaces));
     }
 
-    private static async Task<IResult> GetAsync(string name, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<NamespaceView>, ProblemHttpResult>> GetAsync(string name, HttpContext http, IGrainFactory grains)
     {
         name = name.ToLowerInvariant();
         if (!Names.IsValidSegment(name))
@@ -70,6 +72,6 @@ public static class NamespacesApi
         }
 
         var view = await grains.GetGrain<INamespaceGrain>(name).Get();
-        return view is null ? ApiErrors.NotFound(http, $"namespace '{name}' not found") : TypedResults.Json(view, FrontendJson.Options);
+        return view is null ? ApiErrors.NotFound(http, $"namespace '{name}' not found") : TypedResults.Ok(view);
     }
 }

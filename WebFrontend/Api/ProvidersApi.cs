@@ -24,7 +24,8 @@ public static class ProvidersApi
         return app;
     }
 
-    private static Task<IResult> PublishAsync(HttpContext http, IGrainFactory grains, IArtifactStore store, IOptions<RegistryOptions> options)
+    private static Task<Results<Created<ProviderVersionResponse>, Ok<ProviderVersionResponse>, ProblemHttpResult>> PublishAsync(
+        HttpContext http, IGrainFactory grains, IArtifactStore store, IOptions<RegistryOptions> options)
     {
         var upload = Guid.NewGuid().ToString("N");
         return MultipartUploadReader.PublishAsync(http, store, options.Value.MaxProviderUploadBytes,
@@ -32,24 +33,36 @@ public static class ProvidersApi
             form => PublishFormAsync(http, grains, form));
     }
 
-    private static async Task<(IResult Result, bool Keep)> PublishFormAsync(HttpContext http, IGrainFactory grains, MultipartUpload form)
+    private static async Task<Outcome<ProviderVersionResponse>> PublishFormAsync(HttpContext http, IGrainFactory grains, MultipartUpload form)
     {
         form.Fields.TryGetValue("namespace", out var ns);
         form.Fields.TryGetValue("type", out var type);
-        var (address, error) = ProviderProtocolEndpoints.Resolve(http, ns ?? "", type ?? "", badRequest: true);
-        if (error is not null)
+        ns = (ns ?? "").ToLowerInvariant();
+        type = (type ?? "").ToLowerInvariant();
+        if ((Names.Problem("namespace", ns) ?? Names.Problem("type", type)) is { } problem)
         {
-            return (error, false);
+            return Outcome.Invalid(problem);
+        }
+
+        if (http.NamespaceRefusal(ns) is { } refusal)
+        {
+            return refusal;
         }
 
         if (!form.Fields.TryGetValue("version", out var version) || string.IsNullOrWhiteSpace(version))
         {
-            return (ApiErrors.BadRequest(http, "'version' is required"), false);
+            return Outcome.Invalid("'version' is required");
         }
 
+        var address = new ProviderAddress(ns, type);
         if (!await grains.GetGrain<INamespaceGrain>(address.Namespace).Exists())
         {
-            return (ApiErrors.NotFound(http, $"namespace '{address.Namespace}' does not exist; create it first (POST /api/v1/namespaces)"), false);
+            return Outcome.NotFound($"namespace '{address.Namespace}' does not exist; create it first (POST /api/v1/namespaces)");
+        }
+
+        if (form.Files.Count(f => f.FileName.Contains("_SHA256SUMS", StringComparison.Ordinal)) > 2)
+        {
+            return Outcome.Invalid("upload one SHA256SUMS file and one signature at most");
         }
 
         static ProviderFile File(UploadedFile f) => new(f.FileName, f.Artifact.Key, f.Artifact.Size, f.Artifact.Sha256);
@@ -61,22 +74,11 @@ public static class ProvidersApi
             form.Files.Where(f => f.FileName.EndsWith("_SHA256SUMS", StringComparison.Ordinal)).Select(File).FirstOrDefault(),
             form.Files.Where(f => f.FileName.EndsWith("_SHA256SUMS.sig", StringComparison.Ordinal)).Select(File).FirstOrDefault(),
             http.Caller().AsActor());
-        if (form.Files.Count(f => f.FileName.Contains("_SHA256SUMS", StringComparison.Ordinal)) > 2)
-        {
-            return (ApiErrors.BadRequest(http, "upload one SHA256SUMS file and one signature at most"), false);
-        }
-
-        var result = await grains.GetGrain<IProviderGrain>(address.Key).Publish(request);
-        return result.Status switch
-        {
-            PublishStatus.Created => (TypedResults.Json(ProviderViews.Of(address, result.Version!), FrontendJson.Options, statusCode: StatusCodes.Status201Created), true),
-            PublishStatus.Unchanged => (TypedResults.Json(ProviderViews.Of(address, result.Version!), FrontendJson.Options), false),
-            PublishStatus.VersionExists => (ApiErrors.Conflict(http, result.Error!), false),
-            _ => (ApiErrors.BadRequest(http, result.Error!), false),
-        };
+        var published = await grains.GetGrain<IProviderGrain>(address.Key).Publish(request);
+        return published.Map(v => ProviderVersionResponse.Of(address, v));
     }
 
-    private static async Task<IResult> GetAsync(string @namespace, string type, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<ProviderResponse>, ProblemHttpResult>> GetAsync(string @namespace, string type, HttpContext http, IGrainFactory grains)
     {
         var (address, error) = ProviderProtocolEndpoints.Resolve(http, @namespace, type);
         if (error is not null)
@@ -87,10 +89,10 @@ public static class ProvidersApi
         var versions = await grains.GetGrain<IProviderGrain>(address.Key).GetVersions();
         return versions.Length == 0
             ? ApiErrors.NotFound(http, $"provider {address.Key} not found")
-            : TypedResults.Json(new { @namespace = address.Namespace, type = address.Type, versions = versions.Select(v => ProviderViews.Of(address, v)) }, FrontendJson.Options);
+            : TypedResults.Ok(new ProviderResponse(address.Namespace, address.Type, [.. versions.Select(v => ProviderVersionResponse.Of(address, v))]));
     }
 
-    private static async Task<IResult> DeleteAsync(string @namespace, string type, string version, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string @namespace, string type, string version, HttpContext http, IGrainFactory grains)
     {
         var (address, error) = ProviderProtocolEndpoints.Resolve(http, @namespace, type);
         if (error is not null)
@@ -98,36 +100,24 @@ public static class ProvidersApi
             return error;
         }
 
-        var status = await grains.GetGrain<IProviderGrain>(address.Key).DeleteVersion(version, http.Caller().AsActor());
-        return status == ChangeStatus.Done ? TypedResults.NoContent() : ApiErrors.NotFound(http, $"version {version} of provider {address.Key} not found");
+        return (await grains.GetGrain<IProviderGrain>(address.Key).DeleteVersion(version, http.Caller().AsActor())).ToNoContent(http);
     }
 
-    private static async Task<IResult> DeprecateAsync(string @namespace, string type, string version, HttpContext http, IGrainFactory grains, TimeProvider clock)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeprecateAsync(string @namespace, string type, string version, HttpContext http, IGrainFactory grains, TimeProvider clock)
     {
-        DeprecateRequest request = new(null, null);
-        if (http.Request.ContentType is not null)
+        var (deprecation, problem) = await DeprecateRequest.ReadAsync(http, clock);
+        if (problem is not null)
         {
-            var (body, problem) = await FrontendJson.ReadAsync<DeprecateRequest>(http.Request);
-            if (body is null)
-            {
-                return ApiErrors.BadRequest(http, problem!);
-            }
-
-            request = body;
+            return problem;
         }
 
-        if (request.Problem() is { } invalid)
-        {
-            return ApiErrors.BadRequest(http, invalid);
-        }
-
-        return await ChangeAsync(@namespace, type, version, http, grains, new ModuleDeprecation(request.Reason, request.Link, clock.GetUtcNow()));
+        return await ChangeAsync(@namespace, type, version, http, grains, deprecation);
     }
 
-    private static Task<IResult> UndeprecateAsync(string @namespace, string type, string version, HttpContext http, IGrainFactory grains) =>
+    private static Task<Results<NoContent, ProblemHttpResult>> UndeprecateAsync(string @namespace, string type, string version, HttpContext http, IGrainFactory grains) =>
         ChangeAsync(@namespace, type, version, http, grains, null);
 
-    private static async Task<IResult> ChangeAsync(string ns, string type, string version, HttpContext http, IGrainFactory grains, ModuleDeprecation? deprecation)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ChangeAsync(string ns, string type, string version, HttpContext http, IGrainFactory grains, ModuleDeprecation? deprecation)
     {
         var (address, error) = ProviderProtocolEndpoints.Resolve(http, ns, type);
         if (error is not null)
@@ -135,8 +125,7 @@ public static class ProvidersApi
             return error;
         }
 
-        var status = await grains.GetGrain<IProviderGrain>(address.Key).SetDeprecation(version, deprecation, http.Caller().AsActor());
-        return status == ChangeStatus.Done ? TypedResults.NoContent() : ApiErrors.NotFound(http, $"version {version} of provider {address.Key} not found");
+        return (await grains.GetGrain<IProviderGrain>(address.Key).SetDeprecation(version, deprecation, http.Caller().AsActor())).ToNoContent(http);
     }
 
     private static bool IsReleaseFile(string name) =>
@@ -145,19 +134,38 @@ public static class ProvidersApi
         && (name.EndsWith(".zip", StringComparison.Ordinal) || name.EndsWith("_SHA256SUMS", StringComparison.Ordinal) || name.EndsWith("_SHA256SUMS.sig", StringComparison.Ordinal));
 }
 
+/// <summary>A provider and its versions, newest first.</summary>
+public sealed record ProviderResponse(string Namespace, string Type, ProviderVersionResponse[] Versions);
+
 /// <summary>The API's description of a provider version.</summary>
-public static class ProviderViews
+public sealed record ProviderVersionResponse(
+    string Namespace,
+    string Type,
+    string Version,
+    string[] Protocols,
+    ProviderPlatformResponse[] Platforms,
+    string KeyId,
+    bool RegistrySigned,
+    DateTimeOffset PublishedAt,
+    DeprecationResponse? Deprecation)
 {
-    public static object Of(ProviderAddress address, ProviderVersionView v) => new
-    {
-        @namespace = address.Namespace,
-        type = address.Type,
-        version = v.Version,
-        protocols = v.Protocols,
-        platforms = v.Platforms.Select(p => new { os = p.Os, arch = p.Arch, filename = p.FileName, shasum = p.Sha256, h1 = p.H1, size = p.Size }),
-        key_id = v.KeyId,
-        registry_signed = v.RegistrySigned,
-        published_at = v.PublishedAt,
-        deprecation = v.Deprecation is null ? null : new { reason = v.Deprecation.Reason, link = v.Deprecation.Link },
-    };
+    public static ProviderVersionResponse Of(ProviderAddress address, ProviderVersionView v) => new(
+        address.Namespace, address.Type, v.Version, v.Protocols,
+        [.. v.Platforms.Select(p => new ProviderPlatformResponse(p.Os, p.Arch, p.FileName, p.Sha256, p.H1, p.Size))],
+        v.KeyId, v.RegistrySigned, v.PublishedAt, DeprecationResponse.Of(v.Deprecation));
+}
+
+/// <summary>One platform's archive; <c>shasum</c> and <c>h1</c> are what Terraform's lock file records.</summary>
+public sealed record ProviderPlatformResponse(
+    string Os,
+    string Arch,
+    [property: System.Text.Json.Serialization.JsonPropertyName("filename")] string FileName,
+    [property: System.Text.Json.Serialization.JsonPropertyName("shasum")] string Sha256,
+    string H1,
+    long Size);
+
+/// <summary>Why a version is deprecated and where to read more.</summary>
+public sealed record DeprecationResponse(string? Reason, string? Link)
+{
+    public static DeprecationResponse? Of(ModuleDeprecation? deprecation) => deprecation is null ? null : new(deprecation.Reason, deprecation.Link);
 }

@@ -6,6 +6,8 @@ namespace OrleansRegistry.WebFrontend.Api;
 
 public sealed record AddSigningKeyRequest(string? AsciiArmor);
 
+public sealed record SigningKeyListResponse(SigningKeyView[] GpgKeys);
+
 /// <summary>A namespace's OpenPGP keys for provider signing: uploaded public keys and the registry-managed key.</summary>
 public static class SigningKeysApi
 {
@@ -21,7 +23,7 @@ public static class SigningKeysApi
         return app;
     }
 
-    private static async Task<IResult> AddAsync(string @namespace, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Created<SigningKeyView>, ProblemHttpResult>> AddAsync(string @namespace, HttpContext http, IGrainFactory grains)
     {
         if (Resolve(http, @namespace) is { } error)
         {
@@ -53,7 +55,7 @@ public static class SigningKeysApi
         return (body?.AsciiArmor, problem);
     }
 
-    private static async Task<IResult> ListAsync(string @namespace, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<SigningKeyListResponse>, ProblemHttpResult>> ListAsync(string @namespace, HttpContext http, IGrainFactory grains)
     {
         if (Resolve(http, @namespace) is { } error)
         {
@@ -62,22 +64,21 @@ public static class SigningKeysApi
 
         var ns = grains.GetGrain<INamespaceGrain>(@namespace.ToLowerInvariant());
         return await ns.Exists()
-            ? TypedResults.Json(new { gpg_keys = await ns.GetSigningKeys() }, FrontendJson.Options)
+            ? TypedResults.Ok(new SigningKeyListResponse(await ns.GetSigningKeys()))
             : ApiErrors.NotFound(http, $"namespace '{@namespace}' not found");
     }
 
-    private static async Task<IResult> RemoveAsync(string @namespace, string keyId, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(string @namespace, string keyId, HttpContext http, IGrainFactory grains)
     {
         if (Resolve(http, @namespace) is { } error)
         {
             return error;
         }
 
-        var status = await grains.GetGrain<INamespaceGrain>(@namespace.ToLowerInvariant()).RemoveSigningKey(keyId, http.Caller().AsActor());
-        return status == SigningKeyStatus.Done ? TypedResults.NoContent() : ApiErrors.NotFound(http, $"key '{keyId}' not found in namespace '{@namespace}'");
+        return (await grains.GetGrain<INamespaceGrain>(@namespace.ToLowerInvariant()).RemoveSigningKey(keyId, http.Caller().AsActor())).ToNoContent(http);
     }
 
-    private static async Task<IResult> CreateManagedAsync(string @namespace, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Created<SigningKeyView>, ProblemHttpResult>> CreateManagedAsync(string @namespace, HttpContext http, IGrainFactory grains)
     {
         if (Resolve(http, @namespace) is { } error)
         {
@@ -87,14 +88,9 @@ public static class SigningKeysApi
         return Answer(http, await grains.GetGrain<INamespaceGrain>(@namespace.ToLowerInvariant()).CreateManagedKey(http.Caller().AsActor()));
     }
 
-    private static IResult? Resolve(HttpContext http, string ns) =>
+    private static ProblemHttpResult? Resolve(HttpContext http, string ns) =>
         Names.IsValidSegment(ns.ToLowerInvariant()) ? http.ForbidUnlessNamespace(ns.ToLowerInvariant()) : ApiErrors.NotFound(http, $"namespace '{ns}' not found");
 
-    private static IResult Answer(HttpContext http, SigningKeyResult result) => result.Status switch
-    {
-        SigningKeyStatus.Done => TypedResults.Json(result.Key, FrontendJson.Options, statusCode: StatusCodes.Status201Created),
-        SigningKeyStatus.NamespaceMissing => ApiErrors.NotFound(http, result.Error!),
-        SigningKeyStatus.Exists => ApiErrors.Conflict(http, result.Error!),
-        _ => ApiErrors.BadRequest(http, result.Error!),
-    };
+    private static Results<Created<SigningKeyView>, ProblemHttpResult> Answer(HttpContext http, Outcome<SigningKeyView> added) =>
+        added.Succeeded ? TypedResults.Created((string?)null, added.Value) : added.ToProblem(http);
 }

@@ -3,6 +3,9 @@ using OrleansRegistry.WebFrontend.Errors;
 
 namespace OrleansRegistry.WebFrontend.Api;
 
+/// <summary>What became of a delivery: <see cref="Status"/> is "accepted" (a sync started or queued) or "ignored".</summary>
+public sealed record WebhookResponse(string Status, string Message);
+
 /// <summary>
 /// <c>POST /api/v1/webhooks/{id}</c>: Git hosts notify a source of pushes. No API key: each delivery is
 /// authenticated by the source's webhook secret (signature, token or basic auth), checked in the mirror grain.
@@ -14,11 +17,14 @@ public static class WebhooksApi
 
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/webhooks/{id}", ReceiveAsync).WithTags("Mirrors").DisableAntiforgery();
+        app.MapPost("/api/v1/webhooks/{id}", ReceiveAsync).WithTags("Mirrors").DisableAntiforgery()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return app;
     }
 
-    private static async Task<IResult> ReceiveAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Accepted<WebhookResponse>, Ok<WebhookResponse>, ProblemHttpResult>> ReceiveAsync(string id, HttpContext http, IGrainFactory grains)
     {
         id = id.ToLowerInvariant();
         if (!Names.IsValidSegment(id))
@@ -28,7 +34,7 @@ public static class WebhooksApi
 
         if (http.Request.ContentLength > MaxBodyBytes)
         {
-            return ApiErrors.Result(http, StatusCodes.Status413PayloadTooLarge, $"webhook bodies are limited to {MaxBodyBytes} bytes");
+            return ApiErrors.Problem(http, StatusCodes.Status413PayloadTooLarge, $"webhook bodies are limited to {MaxBodyBytes} bytes");
         }
 
         using var body = new MemoryStream();
@@ -38,7 +44,7 @@ public static class WebhooksApi
         {
             if (body.Length + read > MaxBodyBytes)
             {
-                return ApiErrors.Result(http, StatusCodes.Status413PayloadTooLarge, $"webhook bodies are limited to {MaxBodyBytes} bytes");
+                return ApiErrors.Problem(http, StatusCodes.Status413PayloadTooLarge, $"webhook bodies are limited to {MaxBodyBytes} bytes");
             }
 
             body.Write(buffer, 0, read);
@@ -50,13 +56,12 @@ public static class WebhooksApi
             .Where(h => h.Value.ToString().Length <= MaxHeaderBytes)
             .Take(64)
             .ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-        var result = await grains.GetGrain<IMirrorGrain>(id).ReceiveWebhook(new WebhookDelivery(headers, body.ToArray()));
-        return result.Status switch
+        var received = await grains.GetGrain<IMirrorGrain>(id).ReceiveWebhook(new WebhookDelivery(headers, body.ToArray()));
+        return received.Code switch
         {
-            WebhookStatus.Accepted => TypedResults.Json(new { status = "accepted", message = result.Message }, FrontendJson.Options, statusCode: StatusCodes.Status202Accepted),
-            WebhookStatus.Ignored => TypedResults.Json(new { status = "ignored", message = result.Message }, FrontendJson.Options),
-            WebhookStatus.Unauthorized => ApiErrors.Result(http, StatusCodes.Status401Unauthorized, result.Message),
-            _ => ApiErrors.NotFound(http, result.Message),
+            OutcomeCode.Accepted => TypedResults.Accepted((string?)null, new WebhookResponse("accepted", received.Reason!)),
+            OutcomeCode.Unchanged => TypedResults.Ok(new WebhookResponse("ignored", received.Reason!)),
+            _ => received.ToProblem(http),
         };
     }
 }

@@ -50,7 +50,7 @@ public sealed class ApiKeyAuthenticator(ApiKeyLeases leases, IOptions<RegistryOp
             http.Response.Headers.WWWAuthenticate = challenge;
         }
 
-        return (null, Errors.ApiErrors.Result(http, outcome.Status, outcome.Error!));
+        return (null, Errors.ApiErrors.Problem(http, outcome.Status, outcome.Error!));
     }
 
     private async ValueTask<AuthOutcome> AuthenticateCoreAsync(HttpContext http)

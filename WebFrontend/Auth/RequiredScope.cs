@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using OrleansRegistry.ApiKeys;
 using OrleansRegistry.WebFrontend.Errors;
 
@@ -9,15 +10,22 @@ public sealed record RequiredScope(string Scope);
 public static class RequiredScopeExtensions
 {
     /// <summary>Requires a key with <paramref name="scope"/> on every endpoint of the builder.</summary>
+    /// <remarks>The OpenAPI document learns the two refusals the check can answer with.</remarks>
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new RequiredScope(scope));
+        builder.WithMetadata(
+            new RequiredScope(scope),
+            new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ProblemDetails), ["application/problem+json"]),
+            new ProducesResponseTypeMetadata(StatusCodes.Status403Forbidden, typeof(ProblemDetails), ["application/problem+json"]));
 
     /// <summary>The principal <see cref="EndpointAccessMiddleware"/> authenticated.</summary>
     public static ApiKeyPrincipal Caller(this HttpContext http) =>
         http.Features.Get<AuthOutcome>()?.Principal
         ?? throw new InvalidOperationException("endpoint has no RequireScope");
 
+    /// <summary>Forbidden when the caller's key is limited to other namespaces; null when allowed.</summary>
+    public static Outcome? NamespaceRefusal(this HttpContext http, string ns) =>
+        http.Caller().CanAccessNamespace(ns) ? null : new(OutcomeCode.Forbidden, $"the API key may not access namespace '{ns}'");
+
     /// <summary>403 when the caller's key is limited to other namespaces; null when allowed.</summary>
-    public static IResult? ForbidUnlessNamespace(this HttpContext http, string ns) =>
-        http.Caller().CanAccessNamespace(ns) ? null : ApiErrors.Forbidden(http, $"the API key may not access namespace '{ns}'");
+    public static ProblemHttpResult? ForbidUnlessNamespace(this HttpContext http, string ns) => http.NamespaceRefusal(ns)?.ToProblem(http);
 }

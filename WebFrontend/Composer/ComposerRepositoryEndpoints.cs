@@ -88,12 +88,12 @@ public static class ComposerRepositoryEndpoints
             if (key is null && await MirroredAsync(package) is { } mirrored)
             {
                 var fetched = await FetchMirroredDistAsync(mirrored, version, reference, http.RequestAborted);
-                if (fetched.Status == DistStatus.Failed)
+                if (fetched.Code == OutcomeCode.Failed)
                 {
-                    return ApiErrors.Result(http, StatusCodes.Status502BadGateway, fetched.Error ?? "the upstream dist could not be fetched");
+                    return ApiErrors.Problem(http, StatusCodes.Status502BadGateway, fetched.Reason ?? "the upstream dist could not be fetched");
                 }
 
-                key = fetched.StorageKey;
+                key = fetched.Value;
             }
 
             if (key is null)
@@ -125,13 +125,13 @@ public static class ComposerRepositoryEndpoints
         }
 
         /// <summary>Waits for the mirror's first fetch of a dist, asking again while it is pending (up to five minutes).</summary>
-        private static async Task<DistResult> FetchMirroredDistAsync(IComposerMirrorPackageGrain mirrored, string version, string reference, CancellationToken cancellationToken)
+        private static async Task<Outcome<string>> FetchMirroredDistAsync(IComposerMirrorPackageGrain mirrored, string version, string reference, CancellationToken cancellationToken)
         {
             var deadline = DateTimeOffset.UtcNow.AddMinutes(5);
             while (true)
             {
                 var result = await mirrored.GetDist(version, reference);
-                if (result.Status != DistStatus.Pending || DateTimeOffset.UtcNow > deadline || cancellationToken.IsCancellationRequested)
+                if (result.Code != OutcomeCode.Pending || DateTimeOffset.UtcNow > deadline || cancellationToken.IsCancellationRequested)
                 {
                     return result;
                 }

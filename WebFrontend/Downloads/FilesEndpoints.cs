@@ -18,7 +18,7 @@ public static class FilesEndpoints
         var problem = signer.Verify(UrlSigner.FilesPrefix + key, http.Request.Query["exp"], http.Request.Query["sig"]);
         if (problem is not null)
         {
-            return ApiErrors.Result(http, StatusCodes.Status403Forbidden, problem);
+            return ApiErrors.Problem(http, StatusCodes.Status403Forbidden, problem);
         }
 
         var contentType = ContentTypeOf(key);

@@ -14,8 +14,6 @@ namespace OrleansRegistry.WebFrontend.Errors;
 /// </summary>
 public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
 {
-    private const string RetryAfterSeconds = "5";
-
     public async Task InvokeAsync(HttpContext http)
     {
         try
@@ -44,7 +42,7 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
             http.Response.Clear();
             if (status == StatusCodes.Status503ServiceUnavailable)
             {
-                http.Response.Headers.RetryAfter = RetryAfterSeconds;
+                http.Response.Headers.RetryAfter = OutcomeHttp.RetryAfterSeconds;
             }
 
             await ApiErrors.WriteAsync(http, status, message);

@@ -20,17 +20,15 @@ public static class ListingPaging
         return ok;
     }
 
-    public static object Meta(HttpContext http, int offset, int limit, bool hasMore)
+    public static ListingMeta Meta(HttpContext http, int offset, int limit, bool hasMore)
     {
         var next = hasMore ? offset + limit : (int?)null;
-        return new
-        {
+        return new ListingMeta(
             limit,
-            current_offset = offset,
-            next_offset = next,
-            prev_offset = offset > 0 ? Math.Max(0, offset - limit) : (int?)null,
-            next_url = next is null ? null : $"{http.Request.Path}?{PagedQuery(http, next.Value, limit)}",
-        };
+            offset,
+            next,
+            offset > 0 ? Math.Max(0, offset - limit) : null,
+            next is null ? null : $"{http.Request.Path}?{PagedQuery(http, next.Value, limit)}");
     }
 
     private static bool TryInt(string? text, int min, int max, int fallback, out int value)
@@ -45,3 +43,6 @@ public static class ListingPaging
         return string.Join('&', pairs.Append($"offset={offset}").Append($"limit={limit}"));
     }
 }
+
+/// <summary>The paging block of a listing, as the Terraform registry's listing API shapes it.</summary>
+public sealed record ListingMeta(int Limit, int CurrentOffset, int? NextOffset, int? PrevOffset, string? NextUrl);

@@ -15,7 +15,7 @@ public static class ModuleListingEndpoints
         var modules = app.MapGroup("/v1/modules").WithTags("Terraform modules").RequireScope(Scopes.ModulesRead);
         modules.MapGet("/", (HttpContext http, IGrainFactory grains) => ListAsync(http, grains, null, null, null));
         modules.MapGet("/search", (string? q, HttpContext http, IGrainFactory grains) =>
-            string.IsNullOrWhiteSpace(q) ? Task.FromResult(ApiErrors.BadRequest(http, "query parameter 'q' is required")) : ListAsync(http, grains, null, null, q.Trim()));
+            string.IsNullOrWhiteSpace(q) ? Task.FromResult<IResult>(ApiErrors.BadRequest(http, "query parameter 'q' is required")) : ListAsync(http, grains, null, null, q.Trim()));
         modules.MapGet("/{namespace}", (string @namespace, HttpContext http, IGrainFactory grains) => ListAsync(http, grains, @namespace.ToLowerInvariant(), null, null));
         modules.MapGet("/{namespace}/{name}", (string @namespace, string name, HttpContext http, IGrainFactory grains) =>
             ListAsync(http, grains, @namespace.ToLowerInvariant(), null, $"/{name.ToLowerInvariant()}/"));

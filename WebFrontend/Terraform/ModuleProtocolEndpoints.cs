@@ -20,7 +20,7 @@ public static class ModuleProtocolEndpoints
     }
 
     /// <summary>Validates the address and the key's namespace.</summary>
-    internal static (ModuleAddress Address, IResult? Error) Resolve(HttpContext http, string ns, string name, string system)
+    internal static (ModuleAddress Address, ProblemHttpResult? Error) Resolve(HttpContext http, string ns, string name, string system)
     {
         var address = ModuleAddress.TryCreate(ns, name, system, out var problem);
         if (address is null)

@@ -72,9 +72,9 @@ public static class NetworkMirrorEndpoints
             if (version is null && route is { PullThrough: true })
             {
                 var pulled = await PullThroughAsync(grains.GetGrain<IMirrorGrain>(route.MirrorId), address, requested, http.RequestAborted);
-                if (pulled.Status == PullThroughStatus.Failed)
+                if (pulled.Code == OutcomeCode.Failed)
                 {
-                    return ApiErrors.Result(http, StatusCodes.Status502BadGateway, $"pull-through of {hostname}/{address.Key} {requested} failed: {pulled.Error}");
+                    return ApiErrors.Problem(http, StatusCodes.Status502BadGateway, $"pull-through of {hostname}/{address.Key} {requested} failed: {pulled.Reason}");
                 }
 
                 version = await VersionOf(provider);
@@ -86,13 +86,13 @@ public static class NetworkMirrorEndpoints
         }
 
         /// <summary>Waits for the mirror's fetch of the version, asking again while it is pending (up to five minutes).</summary>
-        private static async Task<PullThroughResult> PullThroughAsync(IMirrorGrain mirror, ProviderAddress address, string version, CancellationToken cancellationToken)
+        private static async Task<Outcome> PullThroughAsync(IMirrorGrain mirror, ProviderAddress address, string version, CancellationToken cancellationToken)
         {
             var deadline = DateTimeOffset.UtcNow.AddMinutes(5);
             while (true)
             {
                 var result = await mirror.PullThrough(address.Namespace, address.Type, version);
-                if (result.Status != PullThroughStatus.Pending || DateTimeOffset.UtcNow > deadline || cancellationToken.IsCancellationRequested)
+                if (result.Code != OutcomeCode.Pending || DateTimeOffset.UtcNow > deadline || cancellationToken.IsCancellationRequested)
                 {
                     return result;
                 }

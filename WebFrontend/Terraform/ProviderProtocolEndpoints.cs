@@ -27,7 +27,7 @@ public static class ProviderProtocolEndpoints
     }
 
     /// <summary>Validates the address and the key's namespace (404, or 400 for form input).</summary>
-    internal static (ProviderAddress Address, IResult? Error) Resolve(HttpContext http, string ns, string type, bool badRequest = false)
+    internal static (ProviderAddress Address, ProblemHttpResult? Error) Resolve(HttpContext http, string ns, string type, bool badRequest = false)
     {
         ns = ns.ToLowerInvariant();
         type = type.ToLowerInvariant();

@@ -29,9 +29,12 @@ public sealed class BadInputTests(PostgresServer postgres) : IAsyncLifetime
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == expected, $"expected {expected}, got {response.StatusCode}: {body}");
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        // RFC 9457 problem details, keeping the "error" and "request_id" members clients of the earlier shape read.
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var json = JsonDocument.Parse(body);
         Assert.False(string.IsNullOrEmpty(json.RootElement.GetProperty("request_id").GetString()));
+        Assert.Equal((int)expected, json.RootElement.GetProperty("status").GetInt32());
+        Assert.Equal(json.RootElement.GetProperty("detail").GetString(), json.RootElement.GetProperty("error").GetString());
         return json.RootElement.GetProperty("error").GetString()!;
     }
 

@@ -71,8 +71,8 @@ public sealed class ModuleGrainClusterTests(PostgresServer postgres) : IAsyncLif
             _cluster.Client.GetGrain<IModuleGrain>(key).Publish(first),
             _cluster.Silos[1].ServiceProvider.GetRequiredService<IGrainFactory>().GetGrain<IModuleGrain>(key).Publish(second));
 
-        Assert.Single(results, r => r.Status == PublishStatus.Created);
-        Assert.Single(results, r => r.Status == PublishStatus.VersionExists);
+        Assert.Single(results, r => r.Code == OutcomeCode.Created);
+        Assert.Single(results, r => r.Code == OutcomeCode.Conflict);
     }
 
     [Fact]
@@ -80,9 +80,9 @@ public sealed class ModuleGrainClusterTests(PostgresServer postgres) : IAsyncLif
     {
         var key = "acme/persist/aws";
         var module = _cluster.Client.GetGrain<IModuleGrain>(key);
-        Assert.Equal(PublishStatus.Created, (await module.Publish(await UploadAsync("1.0.0"))).Status);
-        Assert.Equal(PublishStatus.Created, (await module.Publish(await UploadAsync("v1.1.0-rc.1"))).Status);
-        Assert.Equal(ChangeStatus.Done, await module.SetDeprecation("1.0.0", new ModuleDeprecation("use 1.1", null, DateTimeOffset.UtcNow), new Actor("t", "t")));
+        Assert.Equal(OutcomeCode.Created, (await module.Publish(await UploadAsync("1.0.0"))).Code);
+        Assert.Equal(OutcomeCode.Created, (await module.Publish(await UploadAsync("v1.1.0-rc.1"))).Code);
+        Assert.Equal(Outcome.Done, await module.SetDeprecation("1.0.0", new ModuleDeprecation("use 1.1", null, DateTimeOffset.UtcNow), new Actor("t", "t")));
 
         await _cluster.DeactivateAsync(module);
 

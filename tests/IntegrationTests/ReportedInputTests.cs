@@ -35,7 +35,7 @@ public sealed class ReportedInputTests(PostgresServer postgres) : IAsyncLifetime
         {
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == expected, $"expected {expected}, got {(int)response.StatusCode}: {body}");
-            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             return JsonDocument.Parse(body).RootElement.GetProperty("error").GetString()!;
         }
     }

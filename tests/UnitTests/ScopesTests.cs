@@ -22,9 +22,9 @@ public class ScopesTests
         var manager = new ApiKeyPrincipal("k1", "ci", [Scopes.ApiKeysManage, Scopes.ModulesRead], ["acme"]);
         var now = DateTimeOffset.UtcNow;
         Assert.Null(ApiKeyRules.Validate(new CreateApiKeyRequest("r", [Scopes.ModulesRead], ["acme"], null), manager, now));
-        Assert.StartsWith("forbidden:", ApiKeyRules.Validate(new CreateApiKeyRequest("w", [Scopes.ModulesWrite], ["acme"], null), manager, now));
-        Assert.StartsWith("forbidden:", ApiKeyRules.Validate(new CreateApiKeyRequest("all", [Scopes.ModulesRead], null, null), manager, now));
-        Assert.StartsWith("forbidden:", ApiKeyRules.Validate(new CreateApiKeyRequest("other", [Scopes.ModulesRead], ["globex"], null), manager, now));
+        Assert.Equal(OutcomeCode.Forbidden, ApiKeyRules.Validate(new CreateApiKeyRequest("w", [Scopes.ModulesWrite], ["acme"], null), manager, now)?.Code);
+        Assert.Equal(OutcomeCode.Forbidden, ApiKeyRules.Validate(new CreateApiKeyRequest("all", [Scopes.ModulesRead], null, null), manager, now)?.Code);
+        Assert.Equal(OutcomeCode.Forbidden, ApiKeyRules.Validate(new CreateApiKeyRequest("other", [Scopes.ModulesRead], ["globex"], null), manager, now)?.Code);
     }
 
     [Fact]
@@ -32,9 +32,9 @@ public class ScopesTests
     {
         var admin = new ApiKeyPrincipal("k1", "admin", [Scopes.Admin], null);
         var now = DateTimeOffset.UtcNow;
-        Assert.Contains("unknown scope", ApiKeyRules.Validate(new CreateApiKeyRequest("x", ["modules:delete"], null, null), admin, now), StringComparison.Ordinal);
-        Assert.Contains("expires_at", ApiKeyRules.Validate(new CreateApiKeyRequest("x", [Scopes.ModulesRead], null, now.AddMinutes(-1)), admin, now), StringComparison.Ordinal);
-        Assert.Contains("name", ApiKeyRules.Validate(new CreateApiKeyRequest(" ", [Scopes.ModulesRead], null, null), admin, now), StringComparison.Ordinal);
-        Assert.Contains("namespace", ApiKeyRules.Validate(new CreateApiKeyRequest("x", [Scopes.ModulesRead], ["../etc"], null), admin, now), StringComparison.Ordinal);
+        Assert.Contains("unknown scope", ApiKeyRules.Validate(new CreateApiKeyRequest("x", ["modules:delete"], null, null), admin, now)?.Reason, StringComparison.Ordinal);
+        Assert.Contains("expires_at", ApiKeyRules.Validate(new CreateApiKeyRequest("x", [Scopes.ModulesRead], null, now.AddMinutes(-1)), admin, now)?.Reason, StringComparison.Ordinal);
+        Assert.Contains("name", ApiKeyRules.Validate(new CreateApiKeyRequest(" ", [Scopes.ModulesRead], null, null), admin, now)?.Reason, StringComparison.Ordinal);
+        Assert.Contains("namespace", ApiKeyRules.Validate(new CreateApiKeyRequest("x", [Scopes.ModulesRead], ["../etc"], null), admin, now)?.Reason, StringComparison.Ordinal);
     }
 }

@@ -32,7 +32,7 @@ public sealed class ComposerMirrorPackageGrain(
     // Rendered p2 files per (dev, base URL): normally one or two entries (the HTTP and HTTPS addresses).
     private const int MaxRenderings = 8;
     private readonly Dictionary<(bool Dev, string BaseUrl), ProtocolDocument> _rendered = [];
-    private readonly Dictionary<string, Task<DistResult>> _fetches = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task<Outcome<string>>> _fetches = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _writes = new(1);
 
     private string MirrorId => this.GetPrimaryKeyString().Split('/')[0];
@@ -64,7 +64,7 @@ public sealed class ComposerMirrorPackageGrain(
         return document;
     }
 
-    public async Task<DistResult> GetDist(string versionNormalized, string reference)
+    public async Task<Outcome<string>> GetDist(string versionNormalized, string reference)
     {
         var key = $"{versionNormalized}@{reference}";
         if (!state.State.Dists.ContainsKey(key))
@@ -74,12 +74,12 @@ public sealed class ComposerMirrorPackageGrain(
 
         if (!state.State.Dists.TryGetValue(key, out var dist))
         {
-            return new(DistStatus.NotFound, null, $"{Package} has no dist {versionNormalized} with reference {reference}");
+            return Outcome.NotFound($"{Package} has no dist {versionNormalized} with reference {reference}");
         }
 
         if (dist.StorageKey is not null)
         {
-            return new(DistStatus.Ready, dist.StorageKey, null);
+            return Outcome.Of(OutcomeCode.Done, dist.StorageKey);
         }
 
         if (!_fetches.TryGetValue(key, out var fetch) || fetch.IsCompleted)
@@ -89,7 +89,7 @@ public sealed class ComposerMirrorPackageGrain(
         }
 
         var finished = await Task.WhenAny(fetch, Task.Delay(options.Value.PullThroughWait, clock));
-        return finished == fetch ? await fetch : new(DistStatus.Pending, null, null);
+        return finished == fetch ? await fetch : new Outcome(OutcomeCode.Pending, $"fetching {Package} {versionNormalized} from the upstream");
     }
 
     public void Dispose() => _writes.Dispose();
@@ -171,14 +171,14 @@ public sealed class ComposerMirrorPackageGrain(
         return file;
     }
 
-    private async Task<DistResult> FetchAsync(string versionNormalized, string reference, MirroredDist dist)
+    private async Task<Outcome<string>> FetchAsync(string versionNormalized, string reference, MirroredDist dist)
     {
         try
         {
             var upstream = await ConnectAsync();
             if (upstream is null)
             {
-                return new(DistStatus.NotFound, null, $"the mirror no longer serves {Package}");
+                return Outcome.NotFound($"the mirror no longer serves {Package}");
             }
 
             var key = $"mirrors/composer/{MirrorId}/{Package}/{versionNormalized}/{reference}.zip";
@@ -192,7 +192,7 @@ public sealed class ComposerMirrorPackageGrain(
             {
                 await store.DeleteAsync(key, CancellationToken.None);
                 MirrorMetrics.SyncErrors.WithLabels(MirrorId).Inc();
-                return new(DistStatus.Failed, null, $"{Package} {versionNormalized}: the dist's sha1 is {stored.Sha1}, the upstream lists {dist.Shasum}");
+                return new Outcome(OutcomeCode.Failed, $"{Package} {versionNormalized}: the dist's sha1 is {stored.Sha1}, the upstream lists {dist.Shasum}");
             }
 
             dist.StorageKey = key;
@@ -208,12 +208,12 @@ public sealed class ComposerMirrorPackageGrain(
                 throw;
             }
 
-            return new(DistStatus.Ready, key, null);
+            return Outcome.Of(OutcomeCode.Done, key);
         }
         catch (Exception e) when (e is UpstreamException or ArtifactTooLargeException or HttpRequestException or IOException)
         {
             MirrorMetrics.SyncErrors.WithLabels(MirrorId).Inc();
-            return new(DistStatus.Failed, null, $"{Package} {versionNormalized}: {e.Message}");
+            return new Outcome(OutcomeCode.Failed, $"{Package} {versionNormalized}: {e.Message}");
         }
         finally
         {

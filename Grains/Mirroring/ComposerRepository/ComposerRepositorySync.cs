@@ -61,21 +61,21 @@ public sealed class ComposerRepositorySync(IGrainFactory grains, IHttpClientFact
                     continue;
                 }
 
-                DistResult result;
+                Outcome<string> result;
                 do
                 {
                     token.ThrowIfCancellationRequested();
                     result = await proxy.GetDist(dist.VersionNormalized, dist.Reference);
                 }
-                while (result.Status == DistStatus.Pending);
+                while (result.Code == OutcomeCode.Pending);
 
-                if (result.Status == DistStatus.Ready)
+                if (result.Succeeded)
                 {
                     progress.Added(1, 0);
                 }
                 else
                 {
-                    progress.VersionFailed(result.Error ?? $"{package} {dist.VersionNormalized}: not available");
+                    progress.VersionFailed(result.Reason ?? $"{package} {dist.VersionNormalized}: not available");
                 }
             }
         });

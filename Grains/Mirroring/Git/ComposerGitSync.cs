@@ -96,12 +96,12 @@ public sealed partial class ComposerGitSync(GitSource source, IGrainFactory grai
         var package = grains.GetGrain<IComposerPackageGrain>(inspected.Name);
         var published = await package.Publish(new ComposerPublish(
             version, dist.Key, dist.Size, dist.Sha1, actor, inspected.ManifestJson!, defaultBranch, Reference: gitRef.Commit, ReplaceDev: !gitRef.IsTag));
-        return published.Status switch
+        return published.Code switch
         {
-            PublishStatus.Created => null,
+            OutcomeCode.Created or OutcomeCode.Unchanged => null,
             // Published by an earlier sync that stopped before recording it: the same commit is the same version.
-            PublishStatus.VersionExists when (await package.GetView())?.Versions.Any(v => v.Version == version && v.Reference == gitRef.Commit) == true => null,
-            _ => published.Error,
+            OutcomeCode.Conflict when (await package.GetView())?.Versions.Any(v => v.Version == version && v.Reference == gitRef.Commit) == true => null,
+            _ => published.Reason,
         };
     }
 

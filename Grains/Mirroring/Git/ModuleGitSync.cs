@@ -50,7 +50,7 @@ public sealed class ModuleGitSync(GitSource source, IGrainFactory grains, IArtif
 
             var archive = await source.ArchiveAsync(repository, plan, tag.Commit, "tar.gz", cancellationToken);
             var published = await module.Publish(new ModulePublish(version, archive.Key, archive.Size, archive.Sha256, ArchiveFormat.TarGz, actor));
-            if (published.Status == PublishStatus.Created)
+            if (published.Code == OutcomeCode.Created)
             {
                 progress.Added(1, 0);
                 progress.Refs[tag.Name] = tag.Commit;
@@ -58,7 +58,7 @@ public sealed class ModuleGitSync(GitSource source, IGrainFactory grains, IArtif
             }
 
             await store.DeleteAsync(archive.Key, CancellationToken.None);
-            if (published.Status == PublishStatus.VersionExists && known is null)
+            if (published.Code is OutcomeCode.Unchanged or OutcomeCode.Conflict && known is null)
             {
                 // Uploaded, or published by a sync that stopped before recording the tag: keep what is there.
                 progress.Refs[tag.Name] = tag.Commit;
@@ -66,7 +66,7 @@ public sealed class ModuleGitSync(GitSource source, IGrainFactory grains, IArtif
                 continue;
             }
 
-            progress.VersionFailed($"{tag.ShortName}: {published.Error}");
+            progress.VersionFailed($"{tag.ShortName}: {published.Reason}");
         }
     }
 

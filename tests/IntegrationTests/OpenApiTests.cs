@@ -1,0 +1,75 @@
+using System.Text.Json;
+using OrleansRegistry.IntegrationTests.Infrastructure;
+
+namespace OrleansRegistry.IntegrationTests;
+
+/// <summary>The admin API describes itself: every operation its answers, with the body each success carries.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class OpenApiTests(PostgresServer postgres) : IAsyncLifetime
+{
+    private RegistryInstance _registry = null!;
+
+    public async Task InitializeAsync() => _registry = await RegistryInstance.StartAsync(await postgres.CreateDatabaseAsync());
+
+    public async Task DisposeAsync() => await _registry.DisposeAsync();
+
+    [Fact]
+    public async Task Every_api_operation_documents_its_success_body_and_its_errors()
+    {
+        var document = await _registry.JsonAsync(HttpMethod.Get, "/api/v1/openapi.json", key: "");
+        var undocumented = new List<string>();
+        var operations = 0;
+        foreach (var path in document.GetProperty("paths").EnumerateObject().Where(p => p.Name.StartsWith("/api/v1/", StringComparison.Ordinal)))
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                operations++;
+                var name = $"{operation.Name.ToUpperInvariant()} {path.Name}";
+                if (!operation.Value.TryGetProperty("responses", out var responses))
+                {
+                    undocumented.Add($"{name}: no responses");
+                    continue;
+                }
+
+                var statuses = responses.EnumerateObject().ToDictionary(r => r.Name, r => r.Value);
+                var successes = statuses.Where(s => s.Key.StartsWith('2')).ToList();
+                if (successes.Count == 0)
+                {
+                    undocumented.Add($"{name}: no success status");
+                }
+
+                // A success other than 204 has a body, and the document must say what it is.
+                foreach (var (status, response) in successes.Where(s => s.Key != "204"))
+                {
+                    if (!response.TryGetProperty("content", out var content) || !content.EnumerateObject().Any(c => c.Value.TryGetProperty("schema", out _)))
+                    {
+                        undocumented.Add($"{name}: {status} has no body schema");
+                    }
+                }
+
+                if (!statuses.Keys.Any(s => s.StartsWith('4')))
+                {
+                    undocumented.Add($"{name}: no error status");
+                }
+            }
+        }
+
+        Assert.True(operations >= 30, $"only {operations} /api/v1 operations in the document");
+        Assert.True(undocumented.Count == 0, string.Join("\n", undocumented));
+    }
+
+    [Fact]
+    public async Task Errors_are_problem_details_with_the_members_clients_read()
+    {
+        using var response = await _registry.SendAsync(HttpMethod.Get, "/api/v1/namespaces/nope");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = problem.RootElement;
+        Assert.Equal(404, root.GetProperty("status").GetInt32());
+        Assert.Equal("Not Found", root.GetProperty("title").GetString());
+        Assert.Equal("namespace 'nope' not found", root.GetProperty("detail").GetString());
+        Assert.Equal(root.GetProperty("detail").GetString(), root.GetProperty("error").GetString());
+        Assert.False(string.IsNullOrEmpty(root.GetProperty("request_id").GetString()));
+    }
+}
