@@ -1,7 +1,24 @@
 namespace OrleansRegistry.WebFrontend.Caching;
 
 /// <summary>
-/// Which of a grain's documents: a kind (<c>versions</c>, <c>p2</c>, <c>download</c>) and what it varies by (an
-/// origin, a version and platform). Kept apart rather than joined into one string, so a cached read builds no name.
+/// Which of a grain's documents: its kind, and what it varies by — <see cref="Subject"/> (a version, the base URL
+/// dist links carry, a vendor list) and, for a download, the platform. Kept as fields rather than joined into one
+/// string, so a cached read builds no name.
 /// </summary>
-public readonly record struct DocumentKey(string Kind, string? A = null, string? B = null, string? C = null);
+public readonly record struct DocumentKey(string Kind, string? Subject = null, string? Os = null, string? Arch = null)
+{
+    /// <summary>A module's or provider's <c>versions</c> document.</summary>
+    public static readonly DocumentKey Versions = new("versions");
+
+    /// <summary>A provider platform's download document.</summary>
+    public static DocumentKey Download(string version, string os, string arch) => new("download", version, os, arch);
+
+    /// <summary>A provider version's network-mirror document (<c>{version}.json</c>).</summary>
+    public static DocumentKey MirrorVersion(string version) => new("mirror", version);
+
+    /// <summary>A Composer package's p2 file, tags or <c>~dev</c>, with dist URLs under <paramref name="baseUrl"/>.</summary>
+    public static DocumentKey ComposerMetadata(bool dev, string baseUrl) => new(dev ? "p2~dev" : "p2", baseUrl);
+
+    /// <summary>The Composer <c>packages.json</c> as a key limited to <paramref name="vendors"/> (comma-joined, sorted) sees it.</summary>
+    public static DocumentKey PackagesJson(string? vendors) => new("packages.json", vendors);
+}

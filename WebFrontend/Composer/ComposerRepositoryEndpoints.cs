@@ -48,7 +48,7 @@ public static class ComposerRepositoryEndpoints
         {
             // One packages.json per set of visible vendors.
             var vendors = http.Caller().Namespaces;
-            var key = new DocumentKey("packages.json", vendors is null ? null : string.Join(',', vendors.Order(StringComparer.Ordinal)));
+            var key = DocumentKey.PackagesJson(vendors is null ? null : string.Join(',', vendors.Order(StringComparer.Ordinal)));
             var document = await cache.GetAsync(grains.GetGrain<IComposerCatalogGrain>(0), key, vendors,
                 static async (catalog, vendors, h) => new ServedDocument(await catalog.GetPackagesJson(vendors, h)));
             return document!.Serve(http);
@@ -66,7 +66,7 @@ public static class ComposerRepositoryEndpoints
             }
 
             var baseUrl = options.Value.PublicUrl ?? RequestOrigin.Of(http.Request);
-            var document = await cache.GetAsync(grains.GetGrain<IComposerPackageGrain>(package), new DocumentKey(dev ? "p2~dev" : "p2", baseUrl), (dev, baseUrl),
+            var document = await cache.GetAsync(grains.GetGrain<IComposerPackageGrain>(package), DocumentKey.ComposerMetadata(dev, baseUrl), (dev, baseUrl),
                     static (own, arg, h) => ServedDocument.Of(own.GetMetadata(arg.dev, arg.baseUrl, h)))
                 ?? (await MirroredAsync(package) is { } mirrored && await mirrored.GetMetadata(dev, baseUrl) is { } found ? new ServedDocument(found) : null);
             return document is null ? ApiErrors.NotFound(http, $"package {package} has no {(dev ? "dev " : "")}versions") : document.Serve(http);

@@ -42,7 +42,7 @@ public static class ModuleProtocolEndpoints
                 return error;
             }
 
-            var document = await cache.GetAsync(grains.GetGrain<IModuleGrain>(address.Key), new DocumentKey("versions"),
+            var document = await cache.GetAsync(grains.GetGrain<IModuleGrain>(address.Key), DocumentKey.Versions,
                 static (module, h) => ServedDocument.Of(module.GetVersionsDocument(h)));
             return document is null ? ApiErrors.NotFound(http, $"module {address} not found") : document.Serve(http);
         }

@@ -65,7 +65,7 @@ public static class NetworkMirrorEndpoints
             }
 
             var requested = file[..^".json".Length];
-            var key = new DocumentKey("mirror", requested);
+            var key = DocumentKey.MirrorVersion(requested);
             ValueTask<SignedUrlTemplate?> VersionOf(IProviderGrain grain) =>
                 cache.GetAsync(grain, key, requested, static (g, requested, h) => g.GetMirrorVersionTemplate(requested, h));
             var version = await VersionOf(provider) ?? (await MirroredCopyAsync() is { } mirrored ? await VersionOf(mirrored) : null);

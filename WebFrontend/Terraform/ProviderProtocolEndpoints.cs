@@ -56,7 +56,7 @@ public static class ProviderProtocolEndpoints
             return document is null ? ApiErrors.NotFound(http, $"provider {address.Key} not found") : document.Serve(http);
 
             ValueTask<ServedDocument?> VersionsOf(IProviderGrain provider) =>
-                cache.GetAsync(provider, new DocumentKey("versions"), static (p, h) => ServedDocument.Of(p.GetVersionsDocument(h)));
+                cache.GetAsync(provider, DocumentKey.Versions, static (p, h) => ServedDocument.Of(p.GetVersionsDocument(h)));
         }
 
         public async ValueTask<IResult> DownloadAsync(string @namespace, string type, string version, string os, string arch, HttpContext http)
@@ -67,7 +67,7 @@ public static class ProviderProtocolEndpoints
                 return error;
             }
 
-            var key = new DocumentKey("download", version, os, arch);
+            var key = DocumentKey.Download(version, os, arch);
             var download = await DownloadOf(grains.GetGrain<IProviderGrain>(address.Key))
                 ?? (await MirroredAsync(address) is { } mirrored ? await DownloadOf(mirrored) : null);
             if (download is null)
@@ -79,7 +79,7 @@ public static class ProviderProtocolEndpoints
             return documents.Render(download, RequestOrigin.Of(http.Request));
 
             ValueTask<SignedUrlTemplate?> DownloadOf(IProviderGrain provider) =>
-                cache.GetAsync(provider, key, key, static (p, key, h) => p.GetDownloadTemplate(key.A!, key.B!, key.C!, h));
+                cache.GetAsync(provider, key, key, static (p, key, h) => p.GetDownloadTemplate(key.Subject!, key.Os!, key.Arch!, h));
         }
 
         /// <summary>No uploaded provider has this address: a mirror's copy of it, if a mirror covers it.</summary>
