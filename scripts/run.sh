@@ -59,8 +59,8 @@ log "migrating the database"
 dotnet "$SILO" migrate >&2 || die "migration failed"
 
 # Tiered JIT: start counting calls for tier-1 promotion at once. By default the runtime waits 100 ms after the last
-# tier-0 compilation (1 s when the process has one CPU) and a busy server keeps restarting that wait, so hot paths ran
-# unoptimized for minutes after a start (measured: 14k instead of 24k requests/s 40 s into a load).
+# tier-0 compilation (1 s when the process has one CPU) and a busy server keeps restarting that wait, so hot paths run
+# unoptimized for minutes after a start (see docs/performance.md#tiered-jit-at-start-up).
 export DOTNET_TC_CallCountingDelayMs=${DOTNET_TC_CallCountingDelayMs:-0}
 log "starting the registry"
 dotnet "$SILO" &

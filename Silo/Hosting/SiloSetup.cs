@@ -103,7 +103,8 @@ public static class SiloSetup
 
     /// <summary>
     /// Where other silos' grains live, cached per silo for <c>Registry:DirectoryCacheSize</c> grains (100,000; 0 turns
-    /// it off). Orleans' default of a million preallocates about 18 MB per silo, whatever the catalog's size.
+    /// it off). Orleans' default of a million entries preallocates its table, whatever the catalog's size (see
+    /// docs/performance.md#memory).
     /// </summary>
     private static void ConfigureDirectoryCache(GrainDirectoryOptions options, IConfiguration config)
     {

@@ -14,7 +14,7 @@ public readonly record struct LeaseUse(AuthResult Result, int Remaining, AuthGra
 /// This frontend's leases of API keys. A key's requests are authenticated and counted from its lease; when the lease
 /// runs out or expires, one grain call renews it for every request waiting on it, asking for about as many requests
 /// as the last lease served. The key's grain drops a lease through <see cref="Drop"/> before it answers a revoke or
-/// a change, so those take effect here at once.
+/// a change, so those take effect here at once (see docs/performance.md#key-leases).
 /// </summary>
 public sealed class ApiKeyLeases(IGrainFactory grains, TimeProvider clock) : IApiKeyLeaseHolder
 {

@@ -13,10 +13,9 @@ public sealed record PresentedKey(bool Presented, string? KeyId, byte[]? SecretH
 
 /// <summary>
 /// Reads the key from <c>Authorization: Bearer</c> (Terraform) or HTTP Basic with the key as password (Composer).
-/// Parsing, decoding and hashing the same header on every request of a keep-alive connection showed in profiles
-/// (the hash is an OpenSSL call), so an HTTP/1.1 connection keeps its last answer. Kestrel hands out the very same
-/// header string while the bytes repeat, so a reference comparison finds it: no secret is ever compared, and none
-/// is kept beyond its connection.
+/// An HTTP/1.1 connection keeps its last answer, so a keep-alive client's repeated header is not parsed, decoded and
+/// hashed again. Kestrel hands out the very same header string while the bytes repeat, so a reference comparison
+/// finds it: no secret is ever compared, and none is kept beyond its connection (see docs/performance.md#presented-key-cache).
 /// </summary>
 public static class PresentedKeys
 {

@@ -8,7 +8,7 @@ namespace OrleansRegistry.WebFrontend.Caching;
 /// Grains' protocol documents kept by this frontend for <see cref="DocumentCacheOptions.Duration"/>, so a hot read
 /// is served without a grain call. Reading through the cache registers this frontend with the grain, which drops
 /// the grain's documents here (<see cref="Drop"/>) before it acknowledges any change: a publish is visible on the
-/// next request. Only found documents are kept; a miss always asks the grain.
+/// next request. Only found documents are kept; a miss always asks the grain (see docs/performance.md#document-cache).
 /// </summary>
 public sealed class DocumentCache : IDocumentHolder, IDisposable
 {
@@ -61,8 +61,8 @@ public sealed class DocumentCache : IDocumentHolder, IDisposable
             return fetched;
         }
 
-        // An unchanged document keeps the object already here. Replacing it every duration made each hot document
-        // a medium-lived object: promoted by the GC, then dropped, which is what older-generation collections cost.
+        // An unchanged document keeps the object already here: a replaced one would be medium-lived garbage, promoted
+        // by the GC and then dropped (see docs/performance.md#document-cache).
         if (kept is not null && kept.Document.Equals(fetched))
         {
             kept.Until = now + _duration.Ticks;

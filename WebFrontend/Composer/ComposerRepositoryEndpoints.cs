@@ -38,7 +38,7 @@ public static class ComposerRepositoryEndpoints
 
     /// <summary>
     /// The handlers, holding their singletons: a handler parameter resolved from services makes every request create
-    /// a DI scope, which was a tenth of a cached read's allocations.
+    /// a DI scope (see docs/performance.md#per-request-allocations).
     /// </summary>
     private sealed class Handlers(IGrainFactory grains, DocumentCache cache, IArtifactStore store, IOptions<RegistryOptions> options)
     {

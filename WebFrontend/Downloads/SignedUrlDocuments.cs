@@ -8,7 +8,8 @@ namespace OrleansRegistry.WebFrontend.Downloads;
 /// <summary>
 /// Renders a grain's pre-rendered document with signed URLs spliced in (Terraform sends no token to those URLs, so
 /// each carries its own signature). Signed URLs are the same for a whole <see cref="UrlSigner.ExpiryStep"/>, so the
-/// finished bytes are kept with their template and rebuilt once per step (or per origin): a request pays no HMAC.
+/// finished bytes are kept with their template and rebuilt once per step (or per origin): a request pays no HMAC
+/// (see docs/performance.md#signed-url-documents).
 /// </summary>
 public sealed class SignedUrlDocuments(UrlSigner signer, IOptions<RegistryOptions> options)
 {

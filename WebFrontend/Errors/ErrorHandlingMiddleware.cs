@@ -9,8 +9,8 @@ namespace OrleansRegistry.WebFrontend.Errors;
 /// Turns what escapes an endpoint into the JSON error shape: client mistakes become 4xx, a dependency that is down
 /// (the cluster, the database) 503 with Retry-After, anything else a 500 without details (the details go to the log,
 /// never to the client). An error status that nothing wrote a body for (405 from routing, a 416 for a range past the
-/// end) gets the JSON shape too — here rather than in ASP.NET's status-code-pages middleware, which cost a middleware
-/// and a feature object on every request.
+/// end) gets the JSON shape too — here rather than in ASP.NET's status-code-pages middleware, which would add a
+/// middleware and a feature object to every request (see docs/performance.md#per-request-allocations).
 /// </summary>
 public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
 {

@@ -6,8 +6,8 @@ namespace OrleansRegistry.WebFrontend.Hosting;
 
 /// <summary>
 /// Remembers the Orleans interface type of each registry grain interface. Orleans works it out on every
-/// <c>GetGrain</c> by formatting the interface's type name (its convention), which measured about 5% of the CPU of a
-/// cached protocol read; the answer never changes, so it is computed once per interface here.
+/// <c>GetGrain</c> by formatting the interface's type name (its convention), a visible cost on a cached protocol
+/// read; the answer never changes, so it is computed once per interface here (see docs/performance.md#grain-interface-types).
 /// </summary>
 public sealed class GrainInterfaceTypeCache(IServiceProvider services) : IGrainInterfaceTypeProvider
 {

@@ -81,11 +81,10 @@ public static class RegistryFrontend
 
     /// <summary>
     /// prometheus-net mirrors System.Diagnostics.Metrics into /metrics. Kestrel, ASP.NET Core and Orleans record several
-    /// measurements per request and per grain call, and mirroring each one cost a large share of a request's CPU, so
-    /// only the polled instruments (gauges, observable counters: activations, connections, queue lengths, the runtime's
-    /// GC and JIT figures) are kept. Its event-counter listener is off too: to read counters it enabled ASP.NET Core's
-    /// and System.Net's event sources at Informational, which made every request write start and stop events (a
-    /// tenth of a cached read's allocations, measured); the runtime's meters carry the same figures.
+    /// measurements per request and per grain call, too costly to mirror each, so only the polled instruments (gauges,
+    /// observable counters: activations, connections, queue lengths, the runtime's GC and JIT figures) are kept. Its
+    /// event-counter listener is off too: it would enable ASP.NET Core's and System.Net's event sources, making every
+    /// request write start and stop events; the runtime's meters carry the same figures (see docs/performance.md#metrics-export).
     /// </summary>
     private static void ExportPolledMetersOnly()
     {
@@ -104,8 +103,8 @@ public static class RegistryFrontend
     private static int _metersConfigured;
 
     /// <summary>
-    /// The Orleans dashboard (REGISTRY_DASHBOARD), off unless asked for: it profiles every grain call, which cost about a
-    /// third of the requests/s of an authenticated read on one core (measured: 36k without, 23k with).
+    /// The Orleans dashboard (REGISTRY_DASHBOARD), off unless asked for: it profiles every grain call, which costs a
+    /// large share of an authenticated read's throughput (see docs/performance.md#orleans-dashboard).
     /// </summary>
     public static bool DashboardEnabled(IConfiguration configuration) => configuration.GetValue("Registry:Dashboard", false);
 

@@ -87,8 +87,8 @@ export Logging__LogLevel__Default=Warning
 unset REGISTRY_TLS_CERT REGISTRY_TLS_KEY
 dotnet "$SILO" migrate >&2 || die "migration failed"
 # Tiered JIT: start counting calls for tier-1 promotion at once. By default the runtime waits 100 ms after the last
-# tier-0 compilation (1 s when the process has one CPU) and a busy server keeps restarting that wait, so hot paths ran
-# unoptimized for minutes after a start (measured: 14k instead of 24k requests/s 40 s into a load).
+# tier-0 compilation (1 s when the process has one CPU) and a busy server keeps restarting that wait, so hot paths run
+# unoptimized for minutes after a start (see docs/performance.md#tiered-jit-at-start-up).
 export DOTNET_TC_CallCountingDelayMs=${DOTNET_TC_CallCountingDelayMs:-0}
 
 start_registry() { # [VAR=value ...]: extra environment for this start
@@ -268,7 +268,8 @@ result "{\"name\":\"rss\",\"phase\":\"after the runs (every package read)\",\"mb
 export PATH="$PATH:$HOME/.dotnet/tools"
 rss_after_full_gc() { # gcdump file, runtime memory file (both in $OUT): prints RSS once the GC has settled
   taskset -c 1 dotnet-gcdump collect -p "$registry_pid" -o "$OUT/$1" >/dev/null 2>&1 || log "dotnet-gcdump failed"
-  # Writing the dump lifts RSS (measured: +24 MB) until the tool lets go: wait until RSS stops falling (at most 30 s).
+  # Writing the dump lifts RSS until the tool lets go: wait until RSS stops falling, at most 30 s
+  # (see docs/performance.md#reading-the-results).
   local before now
   now=$(rss_mb)
   for _ in $(seq 1 15); do
@@ -293,7 +294,8 @@ if command -v dotnet-gcdump >/dev/null || dotnet tool install -g dotnet-gcdump >
     marginal=$(awk -v a="$second_rss" -v s="$gc_after" -v v="$versions" 'BEGIN { printf "%.2f", (a - s) * 1024 / v }')
     result "{\"name\":\"rss\",\"phase\":\"after a second catalog and a full GC\",\"mb\":$second_rss,\"marginal_per_version_kb\":$marginal}"
   fi
-  # Last, as writing a dump faults in every page the process had committed but not touched (measured: +150 MB RSS).
+  # Last, as writing a dump faults in every page the process had committed but not touched
+  # (see docs/performance.md#reading-the-results).
   heap_stat "$OUT/heap-by-type.txt"
   # The same catalog in a registry that served it but did not publish it, as after a deploy: restarted, every
   # document read once (every package activated from PostgreSQL), then a full GC. Free of the publishing paths' JIT

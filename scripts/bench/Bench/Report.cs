@@ -75,8 +75,8 @@ public static class Report
 
     /// <summary>
     /// The run with the median requests/s of an endpoint on a target (registry and nginx alternate in rounds), with
-    /// the median of the rounds' p99 as its p99: one run's p99 swings with a moment of host contention (measured:
-    /// 4.4, 14.3 and 4.0 ms in three rounds of the same build, with nginx at 38 ms in one of its own).
+    /// the median of the rounds' p99 as its p99: one run's p99 swings with a moment of host contention (see
+    /// docs/performance.md#reading-the-results).
     /// </summary>
     private static JsonObject? Median(List<JsonObject> runs, string endpoint, string target)
     {
