@@ -1,31 +1,25 @@
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Options;
-using OrleansRegistry.Archives;
 using OrleansRegistry.Caching;
 using OrleansRegistry.Catalog;
 using OrleansRegistry.Changes;
 using OrleansRegistry.Namespaces;
-using OrleansRegistry.Storage;
 using OrleansRegistry.Versions;
 
 namespace OrleansRegistry.Terraform;
 
 /// <summary>
-/// A Terraform provider (<c>namespace/type</c>): validates and records signed releases, and holds the precomputed
-/// provider-protocol and network-mirror documents.
+/// A Terraform provider (<c>namespace/type</c>): records signed releases (checked, or signed, by
+/// <see cref="ProviderReleaseVerifier"/>), and holds the precomputed provider-protocol and network-mirror documents.
 /// </summary>
 [GrainType("provider")]
 public sealed partial class ProviderGrain(
     [PersistentState("provider", RegistryStorage.Name)] IPersistentState<ProviderState> state,
-    IArtifactStore store,
     RegistryIndex index,
     StateChangeServices changes,
-    IOptions<ArchiveLimits> limits,
+    ProviderReleaseVerifier releases,
     TimeProvider clock,
     DocumentHolders holders) : Grain, IProviderGrain
 {
-    private const int MaxSumsBytes = 1 << 20;
-    private const int MaxSignatureBytes = 64 * 1024;
     private StateChanges<ProviderState>? _changes;
 
     private string Key => this.GetPrimaryKeyString();
@@ -90,44 +84,11 @@ public sealed partial class ProviderGrain(
         }
 
         version = existing?.Version ?? version;
-        var platforms = new List<ProviderPlatform>();
-        foreach (var zip in request.Zips)
+        var upload = new ProviderReleaseUpload(Namespace, Type, version, request.Zips, request.Sha256Sums, request.Signature, existing?.Platforms ?? []);
+        var check = await releases.VerifyAsync(upload, new NamespaceSigningKeys(GrainFactory.GetGrain<INamespaceGrain>(Namespace), request.PublishedBy), CancellationToken.None);
+        if (check.Value is not { } release)
         {
-            if (ProviderArchive.ParseZipName(zip.FileName, Type, version, out var nameProblem) is not var (os, arch))
-            {
-                return Invalid(nameProblem!);
-            }
-
-            if (platforms.Any(p => p.Os == os && p.Arch == arch) || existing?.Platforms.Any(p => p.Os == os && p.Arch == arch) == true)
-            {
-                return existing?.Platforms.Any(p => p.Os == os && p.Arch == arch) == true
-                    ? Outcome.Conflict($"platform {os}_{arch} of {Key} {version} already exists with other content")
-                    : Invalid($"platform {os}_{arch} is uploaded twice");
-            }
-
-            await using var content = await store.OpenReadAsync(zip.StorageKey, CancellationToken.None);
-            if (content is null)
-            {
-                return Invalid($"'{zip.FileName}' is missing from the artifact store");
-            }
-
-            try
-            {
-                var h1 = await ProviderArchive.HashAsync(content, limits.Value, CancellationToken.None);
-                platforms.Add(new ProviderPlatform(os, arch, zip.FileName, zip.StorageKey, zip.Sha256, h1, zip.Size));
-            }
-            catch (InvalidArchiveException e)
-            {
-                return Invalid($"{zip.FileName}: {e.Message}");
-            }
-        }
-
-        var release = request.Sha256Sums is null
-            ? await RegistrySignAsync(version, [.. existing?.Platforms ?? [], .. platforms], request)
-            : await VerifyReleaseAsync(version, platforms, request);
-        if (release.Error is not null)
-        {
-            return Invalid(release.Error);
+            return check.WithoutValue();
         }
 
         var now = clock.GetUtcNow();
@@ -138,10 +99,10 @@ public sealed partial class ProviderGrain(
             PublishedAt = existing?.PublishedAt ?? now,
             PublishedBy = existing?.PublishedBy ?? request.PublishedBy.KeyId,
             Deprecation = existing?.Deprecation,
-            Platforms = [.. existing?.Platforms ?? [], .. platforms],
-            Sha256SumsKey = release.SumsKey!,
-            SignatureKey = release.SignatureKey!,
-            KeyId = release.Key!.KeyId,
+            Platforms = [.. existing?.Platforms ?? [], .. release.Platforms],
+            Sha256SumsKey = release.Sha256SumsKey,
+            SignatureKey = release.SignatureKey,
+            KeyId = release.Key.KeyId,
             KeyArmor = SharedArmor(release.Key.AsciiArmor),
             RegistrySigned = request.Sha256Sums is null,
         };
@@ -149,7 +110,7 @@ public sealed partial class ProviderGrain(
         {
             s.ChangedAt = NextChange(now);
             s.Versions[version] = record;
-        }, AuditRecord.Of(request.PublishedBy, "provider.publish", $"{Key}@{version}", now, new { Platforms = string.Join(',', platforms.Select(p => $"{p.Os}_{p.Arch}")) }), release.Written);
+        }, AuditRecord.Of(request.PublishedBy, "provider.publish", $"{Key}@{version}", now, new { Platforms = string.Join(',', release.Platforms.Select(p => $"{p.Os}_{p.Arch}")) }), release.Written);
 
         if (existing is not null)
         {
@@ -160,61 +121,20 @@ public sealed partial class ProviderGrain(
         return Outcome.Of(OutcomeCode.Created, ViewOf(record));
     }
 
-    public async Task<int> Import(ProviderImport[] versions)
+    /// <summary>A publish that repeats what is stored: every zip already a platform of the version byte for byte, and the same SHA256SUMS.</summary>
+    private async Task<bool> IsRepeatAsync(ProviderVersionRecord existing, ProviderPublish request)
     {
-        // A sync offers what it has; only what is new is written (and only then are frontends told).
-        var added = versions.Sum(v => NewPlatforms(v).Length);
-        if (added == 0)
+        if (request.Zips.Any(z => !existing.Platforms.Any(p => p.FileName == z.FileName && p.Sha256 == z.Sha256)))
         {
-            return 0;
+            return false;
         }
 
-        var now = clock.GetUtcNow();
-        await Changes.CommitAsync(s =>
+        if (request.Sha256Sums is null)
         {
-            s.ChangedAt = NextChange(now);
-            foreach (var import in versions)
-            {
-                Import(s, import, now);
-            }
-        });
-        return added;
-    }
-
-    /// <summary>
-    /// The platforms an import adds: all of a new version's; of a stored one, those it lacks, if the SHA256SUMS is the
-    /// same file (platforms fetched by a later sync belong to the same signed release only then).
-    /// </summary>
-    private ProviderPlatform[] NewPlatforms(ProviderImport import) =>
-        state.State.Versions.GetValueOrDefault(import.Version) is not { } existing ? import.Platforms
-        : existing.Sha256SumsKey != import.Sha256SumsKey ? []
-        : [.. import.Platforms.Where(p => !existing.Platforms.Any(e => e.Os == p.Os && e.Arch == p.Arch))];
-
-    /// <summary>Adds a mirrored version, or the platforms a later sync fetched of it.</summary>
-    private void Import(ProviderState s, ProviderImport import, DateTimeOffset now)
-    {
-        var missing = NewPlatforms(import);
-        if (s.Versions.GetValueOrDefault(import.Version) is { } existing)
-        {
-            existing.Platforms.AddRange(missing);
-            return;
+            return existing.RegistrySigned && request.Signature is null;
         }
 
-        if (missing.Length > 0)
-        {
-            s.Versions[import.Version] = new ProviderVersionRecord
-            {
-                Version = import.Version,
-                Protocols = import.Protocols,
-                Platforms = [.. import.Platforms],
-                Sha256SumsKey = import.Sha256SumsKey,
-                SignatureKey = import.SignatureKey,
-                KeyId = import.KeyId,
-                KeyArmor = SharedArmor(import.KeyArmor),
-                PublishedAt = now,
-                PublishedBy = $"mirror:{import.MirrorId}",
-            };
-        }
+        return !existing.RegistrySigned && await releases.HoldsSha256SumsAsync(existing.Sha256SumsKey, request.Sha256Sums, CancellationToken.None);
     }
 
     public Task<ProviderVersionView?> GetVersion(string version) => Task.FromResult(Find(version) is { } r ? ViewOf(r) : null);

@@ -31,6 +31,7 @@ public static class SiloSetup
         builder.Services.Configure<OrleansRegistry.ApiKeys.ApiKeyLeaseOptions>(config.GetSection(OrleansRegistry.ApiKeys.ApiKeyLeaseOptions.Section));
         builder.Services.AddTransient<OrleansRegistry.Caching.DocumentHolders>();
         builder.Services.AddStateChanges();
+        builder.Services.AddSingleton<OrleansRegistry.Terraform.ProviderReleaseVerifier>();
         builder.Services.AddArtifactStore(config, dataDir);
         builder.Services.Configure<MirrorOptions>(config.GetSection(MirrorOptions.Section));
         builder.Services.PostConfigure<MirrorOptions>(o => o.GitCacheDirectory ??= Path.Combine(dataDir, "git-cache"));
