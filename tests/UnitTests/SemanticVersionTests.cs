@@ -40,4 +40,16 @@ public class SemanticVersionTests
         shuffled.Sort();
         Assert.Equal(ordered, shuffled.Select(v => v.ToString()));
     }
+
+    [Theory]
+    [InlineData("1.0.0-a.-0", "1.0.0-a.1", 1)] // "-0" holds a hyphen, so it is alphanumeric and ranks above numbers
+    [InlineData("1.0.0-a.99999999999999999999", "1.0.0-a.100000000000000000000", -1)] // numeric however long
+    [InlineData("1.0.0-rc.1+b.1", "1.0.0-rc.1+a.2", 0)]
+    public void Compares_pre_release_identifiers_as_the_spec_says_and_ignores_build_metadata(string text, string other, int expected)
+    {
+        Assert.True(SemanticVersion.TryParse(text, out var version, out _));
+        Assert.True(SemanticVersion.TryParse(other, out var otherVersion, out _));
+        Assert.Equal(expected, Math.Sign(version.CompareTo(otherVersion)));
+        Assert.Equal(-expected, Math.Sign(otherVersion.CompareTo(version)));
+    }
 }

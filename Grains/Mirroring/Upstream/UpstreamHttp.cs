@@ -1,15 +1,23 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
 
 namespace OrleansRegistry.Mirroring.Upstream;
 
 /// <summary>
 /// HTTP to one upstream: retries transient failures with exponential backoff, honours <c>Retry-After</c>, sends the
 /// credentials (Bearer token or Basic) only to the upstream's own host, and refuses plain http unless the mirror allows it.
+/// Retries run in a Polly.Core pipeline here rather than in an HttpClient resilience handler, because callers choose per
+/// call whether to retry and the client handed in may be a plain one.
 /// </summary>
 public sealed class UpstreamHttp(
     HttpClient http, Uri upstream, MirrorCredentials? credentials, bool allowInsecure, MirrorOptions options, TimeProvider clock, string? userAgent = null)
 {
+    private readonly ResiliencePipeline<HttpResponseMessage> _once = Pipeline(options, clock, retry: false);
+    private readonly ResiliencePipeline<HttpResponseMessage> _retrying = Pipeline(options, clock, retry: true);
+
     public Uri Upstream => upstream;
 
     /// <summary>
@@ -24,60 +32,44 @@ public sealed class UpstreamHttp(
             throw new UpstreamException($"{url} is not https (set allow_insecure to allow plain http)");
         }
 
-        for (var attempt = 0; ; attempt++)
+        var attempts = 0;
+        HttpResponseMessage response;
+        try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.IfModifiedSince = ifModifiedSince;
-            if (userAgent is not null)
-            {
-                request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
-            }
-
-            if (authenticated && credentials is { IsEmpty: false } && SameOrigin(url))
-            {
-                request.Headers.Authorization = string.IsNullOrEmpty(credentials.Token)
-                    ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{credentials.Username}:{credentials.Password}")))
-                    : new AuthenticationHeaderValue("Bearer", credentials.Token);
-            }
-
-            TimeSpan? retryAfter = null;
-            UpstreamException failure;
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(options.RequestTimeout);
-                var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-                if (response.IsSuccessStatusCode || (ifModifiedSince is not null && response.StatusCode == HttpStatusCode.NotModified))
+            response = await (retry ? _retrying : _once).ExecuteAsync(
+                async attemptCancellation =>
                 {
-                    return response;
-                }
+                    attempts++;
+                    using var request = Request(url, authenticated, ifModifiedSince);
+                    return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCancellation);
+                },
+                cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new UpstreamException($"GET {url} failed: {Describe(e)}", transient: true, e);
+        }
+        catch (Exception e) when (IsTimeout(e, cancellationToken))
+        {
+            throw new UpstreamException($"GET {url} timed out after {options.RequestTimeout.TotalSeconds:0} s", transient: true, e);
+        }
 
-                var status = (int)response.StatusCode;
-                var transient = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || status >= 500;
-                retryAfter = RetryAfter(response.Headers.RetryAfter);
-                failure = new UpstreamException($"GET {url} answered {status} {response.ReasonPhrase}", transient, status: status);
-                response.Dispose();
-            }
-            catch (HttpRequestException e)
+        if (response.IsSuccessStatusCode || (ifModifiedSince is not null && response.StatusCode == HttpStatusCode.NotModified))
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            var transient = IsTransient(response.StatusCode);
+            var refusal = $"GET {url} answered {status} {response.ReasonPhrase}";
+            if (transient && retry && attempts <= options.MaxRetries && RetryAfter(response, clock) is { } wait && wait > options.MaxRetryAfter)
             {
-                failure = new UpstreamException($"GET {url} failed: {Describe(e)}", transient: true, e);
-            }
-            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-            {
-                failure = new UpstreamException($"GET {url} timed out after {options.RequestTimeout.TotalSeconds:0} s", transient: true, e);
+                throw new UpstreamException($"{refusal}; it asks to wait {wait.TotalSeconds:0} s, longer than the {options.MaxRetryAfter.TotalSeconds:0} s allowed", transient: true);
             }
 
-            if (!failure.Transient || !retry || attempt >= options.MaxRetries)
-            {
-                throw failure;
-            }
-
-            if (retryAfter > options.MaxRetryAfter)
-            {
-                throw new UpstreamException($"{failure.Message}; it asks to wait {retryAfter.Value.TotalSeconds:0} s, longer than the {options.MaxRetryAfter.TotalSeconds:0} s allowed", transient: true);
-            }
-
-            await Task.Delay(retryAfter ?? Backoff(attempt), clock, cancellationToken);
+            throw new UpstreamException(refusal, transient, status: status);
         }
     }
 
@@ -107,13 +99,67 @@ public sealed class UpstreamHttp(
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// Each attempt bounded by the request timeout; when retrying, transient failures are tried again after the upstream's
+    /// <c>Retry-After</c> (unless longer than allowed) or an exponential backoff.
+    /// </summary>
+    private static ResiliencePipeline<HttpResponseMessage> Pipeline(MirrorOptions options, TimeProvider clock, bool retry)
+    {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = clock };
+
+        // Polly rejects zero retry attempts: with MaxRetries 0 every call is a single attempt.
+        if (retry && options.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+                {
+                    { Result: { } response } => IsTransient(response.StatusCode) && !(RetryAfter(response, clock) > options.MaxRetryAfter),
+                    { Exception: HttpRequestException } => true,
+                    { Exception: { } e } => IsTimeout(e, args.Context.CancellationToken),
+                    _ => false,
+                }),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(RetryAfter(args.Outcome.Result, clock) ?? Backoff(options.RetryDelay, args.AttemptNumber)),
+            });
+        }
+
+        return builder.AddTimeout(options.RequestTimeout).Build();
+    }
+
+    private HttpRequestMessage Request(Uri url, bool authenticated, DateTimeOffset? ifModifiedSince)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.IfModifiedSince = ifModifiedSince;
+        if (userAgent is not null)
+        {
+            request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+        }
+
+        if (authenticated && credentials is { IsEmpty: false } && SameOrigin(url))
+        {
+            request.Headers.Authorization = string.IsNullOrEmpty(credentials.Token)
+                ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{credentials.Username}:{credentials.Password}")))
+                : new AuthenticationHeaderValue("Bearer", credentials.Token);
+        }
+
+        return request;
+    }
+
     private bool SameOrigin(Uri url) =>
         Uri.Compare(url, upstream, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
-    private TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(options.RetryDelay.TotalMilliseconds * Math.Pow(2, attempt) * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+    private static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)status >= 500;
 
-    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
+    private static bool IsTimeout(Exception e, CancellationToken caller) =>
+        e is TimeoutRejectedException || (e is OperationCanceledException && !caller.IsCancellationRequested);
+
+    // Our own ±20% jitter: Polly's decorrelated jitter may make a later wait shorter than an earlier one.
+    private static TimeSpan Backoff(TimeSpan first, int attempt) =>
+        TimeSpan.FromMilliseconds(first.TotalMilliseconds * Math.Pow(2, attempt) * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeProvider clock) => response?.Headers.RetryAfter switch
     {
         { Delta: { } delta } => delta,
         { Date: { } date } => date - clock.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
