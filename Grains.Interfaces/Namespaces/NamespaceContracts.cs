@@ -44,8 +44,4 @@ public interface INamespaceGrain : IGrainWithStringKey
     /// <summary>Signs with the managed key, creating it first if the namespace has none.</summary>
     [Alias("sign")]
     Task<SignatureResult> Sign(byte[] data, Actor actor);
-
-    /// <summary>Verifies a detached signature of <paramref name="data"/> against the namespace's keys.</summary>
-    [Alias("verify"), Orleans.Concurrency.ReadOnly]
-    Task<SignatureResult> Verify(byte[] data, byte[] signature);
 }

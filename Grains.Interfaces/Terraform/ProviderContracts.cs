@@ -30,6 +30,13 @@ public sealed record ProviderPlatform(
     [property: Id(5)] string H1,
     [property: Id(6)] long Size);
 
+/// <summary>Why a provider version should not be used, and where to read more; Terraform shows it as a warning.</summary>
+[GenerateSerializer, Immutable, Alias("provider-deprecation")]
+public sealed record ProviderDeprecation(
+    [property: Id(0)] string? Reason,
+    [property: Id(1)] string? Link,
+    [property: Id(2)] DateTimeOffset At);
+
 [GenerateSerializer, Immutable, Alias("provider-version-view")]
 public sealed record ProviderVersionView(
     [property: Id(0)] string Version,
@@ -38,7 +45,7 @@ public sealed record ProviderVersionView(
     [property: Id(3)] string KeyId,
     [property: Id(4)] bool RegistrySigned,
     [property: Id(5)] DateTimeOffset PublishedAt,
-    [property: Id(6)] ModuleDeprecation? Deprecation);
+    [property: Id(6)] ProviderDeprecation? Deprecation);
 
 /// <summary>A version a mirror fetched and verified against its upstream's signing key; its files are already stored.</summary>
 [GenerateSerializer, Immutable, Alias("provider-import")]
@@ -89,7 +96,7 @@ public interface IProviderGrain : IGrainWithStringKey
     Task<Outcome> DeleteVersion(string version, Actor actor);
 
     [Alias("deprecate")]
-    Task<Outcome> SetDeprecation(string version, ModuleDeprecation? deprecation, Actor actor);
+    Task<Outcome> SetDeprecation(string version, ProviderDeprecation? deprecation, Actor actor);
 }
 
 /// <summary>

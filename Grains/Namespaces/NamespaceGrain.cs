@@ -161,25 +161,6 @@ public sealed class NamespaceGrain(
         return new(ViewOf(key), signature, null);
     }
 
-    public Task<SignatureResult> Verify(byte[] data, byte[] signature)
-    {
-        var keys = state.State.SigningKeys.Select(k => new OpenPgpPublicKey(k.KeyId, k.AsciiArmor)).ToList();
-        if (keys.Count == 0)
-        {
-            return Task.FromResult(new SignatureResult(null, null, $"namespace '{Name}' has no signing keys; upload the public key first (POST /api/v1/namespaces/{Name}/gpg-keys)"));
-        }
-
-        try
-        {
-            var (keyId, binary) = OpenPgp.Verify(data, signature, keys);
-            return Task.FromResult(new SignatureResult(ViewOf(state.State.SigningKeys.First(k => k.KeyId == keyId)), binary, null));
-        }
-        catch (InvalidOpenPgpDataException e)
-        {
-            return Task.FromResult(new SignatureResult(null, null, e.Message));
-        }
-    }
-
     private Task SyncReadModelAsync() =>
         state.State.CreatedAt is { } createdAt ? index.UpsertNamespaceAsync(Name, createdAt, state.State.CreatedBy) : Task.CompletedTask;
 

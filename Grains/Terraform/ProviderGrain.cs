@@ -160,7 +160,7 @@ public sealed partial class ProviderGrain(
         return Outcome.Done;
     }
 
-    public async Task<Outcome> SetDeprecation(string version, ModuleDeprecation? deprecation, Actor actor)
+    public async Task<Outcome> SetDeprecation(string version, ProviderDeprecation? deprecation, Actor actor)
     {
         if (Find(version) is not { } record)
         {

@@ -27,5 +27,5 @@ public sealed class ProviderVersionRecord
     public bool RegistrySigned { get; set; }
     public DateTimeOffset PublishedAt { get; set; }
     public string PublishedBy { get; set; } = "";
-    public ModuleDeprecation? Deprecation { get; set; }
+    public ProviderDeprecation? Deprecation { get; set; }
 }

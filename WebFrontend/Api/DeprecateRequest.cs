@@ -1,4 +1,3 @@
-using OrleansRegistry.Terraform;
 using OrleansRegistry.WebFrontend.Errors;
 
 namespace OrleansRegistry.WebFrontend.Api;
@@ -14,7 +13,7 @@ public sealed record DeprecateRequest(string? Reason, string? Link)
         : null;
 
     /// <summary>The deprecation a request asks for; the body is optional (a deprecation without reason or link).</summary>
-    public static async Task<(ModuleDeprecation? Deprecation, ProblemHttpResult? Problem)> ReadAsync(HttpContext http, TimeProvider clock)
+    public static async Task<(DeprecateRequest? Request, ProblemHttpResult? Problem)> ReadAsync(HttpContext http)
     {
         DeprecateRequest request = new(null, null);
         if (http.Request.ContentLength is > 0 || http.Request.ContentType is not null)
@@ -30,6 +29,6 @@ public sealed record DeprecateRequest(string? Reason, string? Link)
 
         return request.Problem() is { } invalid
             ? (null, ApiErrors.BadRequest(http, invalid))
-            : (new ModuleDeprecation(request.Reason, request.Link, clock.GetUtcNow()), null);
+            : (request, null);
     }
 }

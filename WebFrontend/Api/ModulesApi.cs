@@ -92,13 +92,13 @@ public static class ModulesApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeprecateAsync(string @namespace, string name, string system, string version, HttpContext http, IGrainFactory grains, TimeProvider clock)
     {
-        var (deprecation, problem) = await DeprecateRequest.ReadAsync(http, clock);
+        var (request, problem) = await DeprecateRequest.ReadAsync(http);
         if (problem is not null)
         {
             return problem;
         }
 
-        return await ChangeDeprecationAsync(@namespace, name, system, version, http, grains, deprecation);
+        return await ChangeDeprecationAsync(@namespace, name, system, version, http, grains, new ModuleDeprecation(request!.Reason, request.Link, clock.GetUtcNow()));
     }
 
     private static Task<Results<NoContent, ProblemHttpResult>> UndeprecateAsync(string @namespace, string name, string system, string version, HttpContext http, IGrainFactory grains) =>

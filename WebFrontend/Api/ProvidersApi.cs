@@ -105,19 +105,19 @@ public static class ProvidersApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeprecateAsync(string @namespace, string type, string version, HttpContext http, IGrainFactory grains, TimeProvider clock)
     {
-        var (deprecation, problem) = await DeprecateRequest.ReadAsync(http, clock);
+        var (request, problem) = await DeprecateRequest.ReadAsync(http);
         if (problem is not null)
         {
             return problem;
         }
 
-        return await ChangeAsync(@namespace, type, version, http, grains, deprecation);
+        return await ChangeAsync(@namespace, type, version, http, grains, new ProviderDeprecation(request!.Reason, request.Link, clock.GetUtcNow()));
     }
 
     private static Task<Results<NoContent, ProblemHttpResult>> UndeprecateAsync(string @namespace, string type, string version, HttpContext http, IGrainFactory grains) =>
         ChangeAsync(@namespace, type, version, http, grains, null);
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> ChangeAsync(string ns, string type, string version, HttpContext http, IGrainFactory grains, ModuleDeprecation? deprecation)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ChangeAsync(string ns, string type, string version, HttpContext http, IGrainFactory grains, ProviderDeprecation? deprecation)
     {
         var (address, error) = ProviderProtocolEndpoints.Resolve(http, ns, type);
         if (error is not null)
@@ -167,5 +167,5 @@ public sealed record ProviderPlatformResponse(
 /// <summary>Why a version is deprecated and where to read more.</summary>
 public sealed record DeprecationResponse(string? Reason, string? Link)
 {
-    public static DeprecationResponse? Of(ModuleDeprecation? deprecation) => deprecation is null ? null : new(deprecation.Reason, deprecation.Link);
+    public static DeprecationResponse? Of(ProviderDeprecation? deprecation) => deprecation is null ? null : new(deprecation.Reason, deprecation.Link);
 }
