@@ -56,9 +56,9 @@ public interface IComposerPackageGrain : IGrainWithStringKey
     [Alias("metadata")]
     Task<ProtocolDocument?> GetMetadata(bool dev, string baseUrl, IDocumentHolder? holder);
 
-    /// <summary>The storage key of a dist, when the reference matches.</summary>
-    [Alias("dist"), Orleans.Concurrency.ReadOnly]
-    Task<string?> GetDist(string versionNormalized, string reference);
+    /// <summary>The storage key of a dist, when the reference matches; <paramref name="holder"/> is told when it changes.</summary>
+    [Alias("dist")]
+    Task<string?> GetDist(string versionNormalized, string reference, IDocumentHolder? holder);
 
     [Alias("delete-version")]
     Task<Outcome> DeleteVersion(string version, Actor actor);
@@ -74,9 +74,12 @@ public interface IComposerPackageGrain : IGrainWithStringKey
     [Alias("count-installs"), Orleans.Concurrency.OneWay]
     Task CountInstall(string versionNormalized);
 
-    /// <summary>Whether the package has any version: a private package shadows a mirrored one of the same name.</summary>
-    [Alias("exists"), Orleans.Concurrency.ReadOnly]
-    Task<bool> Exists();
+    /// <summary>
+    /// Whether the package has any version: a private package shadows a mirrored one of the same name.
+    /// <paramref name="holder"/> is told when that may change (the package's first version, its last one deleted).
+    /// </summary>
+    [Alias("exists")]
+    Task<bool> Exists(IDocumentHolder? holder);
 }
 
 [GenerateSerializer, Immutable, Alias("composer-manifest")]

@@ -1,3 +1,4 @@
+using OrleansRegistry.Caching;
 namespace OrleansRegistry.Mirroring;
 
 /// <summary>
@@ -135,13 +136,16 @@ public sealed record ComposerUpstreamInfo(
 [Alias("composer-mirror-package")]
 public interface IComposerMirrorPackageGrain : IGrainWithStringKey
 {
-    /// <summary>Our p2 file (tags, or <c>~dev</c>); null when the upstream has no such package.</summary>
+    /// <summary>
+    /// Our p2 file (tags, or <c>~dev</c>); null when the upstream has no such package. <paramref name="holder"/> is told
+    /// when a revalidation finds the upstream changed.
+    /// </summary>
     [Alias("metadata")]
-    Task<ProtocolDocument?> GetMetadata(bool dev, string baseUrl);
+    Task<ProtocolDocument?> GetMetadata(bool dev, string baseUrl, IDocumentHolder? holder);
 
     /// <summary>The dist's storage key once stored (Done); Pending while fetching; NotFound; Failed with the upstream's error.</summary>
     [Alias("dist"), Orleans.Concurrency.AlwaysInterleave]
-    Task<Outcome<string>> GetDist(string versionNormalized, string reference);
+    Task<Outcome<string>> GetDist(string versionNormalized, string reference, IDocumentHolder? holder);
 
     /// <summary>The dists the cached metadata lists, and whether each is stored (eager mode fetches the rest).</summary>
     [Alias("dists"), Orleans.Concurrency.AlwaysInterleave]

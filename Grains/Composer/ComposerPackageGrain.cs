@@ -19,8 +19,7 @@ public sealed class ComposerPackageGrain(
     DocumentHolders holders) : Grain, IComposerPackageGrain
 {
     // Rendered p2 files per (dev, base URL): normally one or two entries (the HTTP and HTTPS addresses).
-    private const int MaxRenderings = 8;
-    private readonly Dictionary<(bool Dev, string BaseUrl), ProtocolDocument> _rendered = [];
+    private readonly RenderedDocuments<(bool Dev, string BaseUrl)> _documents = new(holders, capacity: 8);
     private StateChanges<ComposerPackageState>? _changes;
 
     private string Key => this.GetPrimaryKeyString();
@@ -124,35 +123,30 @@ public sealed class ComposerPackageGrain(
         return Outcome.Of(OutcomeCode.Created, new ComposerPublished(version, normalized, reference));
     }
 
-    public Task<ProtocolDocument?> GetMetadata(bool dev, string baseUrl, IDocumentHolder? holder)
+    public Task<ProtocolDocument?> GetMetadata(bool dev, string baseUrl, IDocumentHolder? holder) =>
+        Task.FromResult(_documents.GetOrRender((dev, baseUrl), holder, (Grain: this, Dev: dev, BaseUrl: baseUrl),
+            static arg => arg.Grain.RenderMetadata(arg.Dev, arg.BaseUrl)));
+
+    /// <summary>The p2 file of the tags or the branches, with dist URLs under <paramref name="baseUrl"/>; null when there are none.</summary>
+    private ProtocolDocument? RenderMetadata(bool dev, string baseUrl)
     {
-        if (_rendered.TryGetValue((dev, baseUrl), out var cached))
-        {
-            holders.Remember(holder);
-            return Task.FromResult<ProtocolDocument?>(cached);
-        }
-
         var versions = state.State.Versions.Values.Where(v => ComposerVersion.IsDev(v.VersionNormalized) == dev).ToList();
-        if (versions.Count == 0)
-        {
-            return Task.FromResult<ProtocolDocument?>(null);
-        }
-
-        if (_rendered.Count >= MaxRenderings)
-        {
-            _rendered.Clear();
-        }
-
-        var document = ComposerMetadata.Build(Key, Newest(versions).Select(v => Metadata(v, baseUrl)), dev ? state.State.DevChangedAt : state.State.TagsChangedAt);
-        _rendered[(dev, baseUrl)] = document;
-        holders.Remember(holder);
-        return Task.FromResult<ProtocolDocument?>(document);
+        return versions.Count == 0
+            ? null
+            : ComposerMetadata.Build(Key, Newest(versions).Select(v => Metadata(v, baseUrl)), dev ? state.State.DevChangedAt : state.State.TagsChangedAt);
     }
 
-    public Task<bool> Exists() => Task.FromResult(state.State.Versions.Count > 0);
+    public Task<bool> Exists(IDocumentHolder? holder)
+    {
+        _documents.Remember(holder);
+        return Task.FromResult(state.State.Versions.Count > 0);
+    }
 
-    public Task<string?> GetDist(string versionNormalized, string reference) =>
-        Task.FromResult(state.State.Versions.GetValueOrDefault(versionNormalized) is { } v && v.Reference == reference ? v.StorageKey : null);
+    public Task<string?> GetDist(string versionNormalized, string reference, IDocumentHolder? holder)
+    {
+        _documents.Remember(holder);
+        return Task.FromResult(state.State.Versions.GetValueOrDefault(versionNormalized) is { } v && v.Reference == reference ? v.StorageKey : null);
+    }
 
     public async Task<Outcome> DeleteVersion(string version, Actor actor)
     {
@@ -265,11 +259,7 @@ public sealed class ComposerPackageGrain(
         }
     }
 
-    private Task DropDocumentsAsync()
-    {
-        _rendered.Clear();
-        return holders.DropAsync(this.GetGrainId());
-    }
+    private Task DropDocumentsAsync() => _documents.DropAsync(this.GetGrainId());
 
     /// <summary>The catalog (which packages.json lists: first, Composer asks only for what it lists) and the listing row.</summary>
     private async Task SyncReadModelAsync()

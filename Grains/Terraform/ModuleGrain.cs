@@ -23,7 +23,8 @@ public sealed class ModuleGrain(
     TimeProvider clock,
     DocumentHolders holders) : Grain, IModuleGrain
 {
-    private ProtocolDocument? _versionsDocument;
+    private const string VersionsDocument = "versions";
+    private readonly RenderedDocuments<string> _documents = new(holders);
     private StateChanges<ModuleState>? _changes;
     private ModuleAddress? _address;
 
@@ -108,9 +109,7 @@ public sealed class ModuleGrain(
             return Task.FromResult<ProtocolDocument?>(null);
         }
 
-        holders.Remember(holder);
-        _versionsDocument ??= ModuleVersionsDocument.Build(Key, state.State.Versions.Values, ChangedAt());
-        return Task.FromResult<ProtocolDocument?>(_versionsDocument);
+        return Task.FromResult(_documents.GetOrRender(VersionsDocument, holder, this, static grain => grain.RenderVersions()));
     }
 
     public Task<ModuleDownload?> Download(string version)
@@ -179,12 +178,11 @@ public sealed class ModuleGrain(
         return Outcome.Done;
     }
 
-    private ModuleVersionRecord? Find(string version) => SemanticVersion.TryParse(version, out var parsed, out _) ? Find(parsed) : null;
+    private ModuleVersionRecord? Find(string version) => Precedence.Find(state.State.Versions, version);
 
-    /// <summary>The version of equal precedence: <c>1.0.0</c> finds <c>1.0.0+build.1</c>, since build metadata does not count.</summary>
-    private ModuleVersionRecord? Find(SemanticVersion version) =>
-        state.State.Versions.GetValueOrDefault(version.ToString())
-        ?? state.State.Versions.Values.FirstOrDefault(v => SemanticVersion.TryParse(v.Version, out var stored, out _) && stored.CompareTo(version) == 0);
+    private ModuleVersionRecord? Find(SemanticVersion version) => Precedence.Find(state.State.Versions, version);
+
+    private ProtocolDocument RenderVersions() => ModuleVersionsDocument.Build(Key, state.State.Versions.Values, ChangedAt());
 
     /// <summary>The versions document's Last-Modified; in state written before it was kept, the newest publish time it showed.</summary>
     private DateTimeOffset ChangedAt() => ChangeTimes.KeptOr(state.State.ChangedAt, state.State.Versions.Values.Select(v => v.PublishedAt));
@@ -194,11 +192,7 @@ public sealed class ModuleGrain(
 
     private AuditRecord Audit(Actor actor, string action, string version) => AuditRecord.Of(actor, action, $"{Key}@{version}", clock.GetUtcNow());
 
-    private Task DropDocumentsAsync()
-    {
-        _versionsDocument = null;
-        return holders.DropAsync(this.GetGrainId());
-    }
+    private Task DropDocumentsAsync() => _documents.DropAsync(this.GetGrainId());
 
     /// <summary>The listing row and the namespace's module list, as the state has them now.</summary>
     private async Task SyncReadModelAsync()

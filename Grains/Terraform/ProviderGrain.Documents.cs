@@ -8,12 +8,8 @@ namespace OrleansRegistry.Terraform;
 /// </summary>
 public sealed partial class ProviderGrain
 {
-    private ProtocolDocument? _versionsDocument;
-    private ProtocolDocument? _mirrorIndex;
-
-    // Download and mirror-version documents by "version/os/arch" or "version", rendered on first use.
-    private readonly Dictionary<string, SignedUrlTemplate> _templates = new(StringComparer.Ordinal);
     private readonly SharedSegments _signingKeyBlocks = new();
+
 
     public Task<ProtocolDocument?> GetVersionsDocument(IDocumentHolder? holder)
     {
@@ -22,9 +18,7 @@ public sealed partial class ProviderGrain
             return Task.FromResult<ProtocolDocument?>(null);
         }
 
-        holders.Remember(holder);
-        _versionsDocument ??= ProviderDocuments.Versions(Key, state.State.Versions.Values, ChangedAt());
-        return Task.FromResult<ProtocolDocument?>(_versionsDocument);
+        return Task.FromResult(_documents.GetOrRender(new("versions"), holder, this, static grain => grain.RenderVersions()));
     }
 
     public Task<ProtocolDocument?> GetMirrorIndex()
@@ -34,8 +28,7 @@ public sealed partial class ProviderGrain
             return Task.FromResult<ProtocolDocument?>(null);
         }
 
-        _mirrorIndex ??= ProviderDocuments.MirrorIndex(state.State.Versions.Values, ChangedAt());
-        return Task.FromResult<ProtocolDocument?>(_mirrorIndex);
+        return Task.FromResult(_documents.GetOrRender(new("mirror-index"), holder: null, this, static grain => grain.RenderMirrorIndex()));
     }
 
     public Task<SignedUrlTemplate?> GetDownloadTemplate(string version, string os, string arch, IDocumentHolder? holder)
@@ -47,16 +40,9 @@ public sealed partial class ProviderGrain
             return Task.FromResult<SignedUrlTemplate?>(null);
         }
 
-        var key = $"{record!.Version}/{os}/{arch}";
-        if (!_templates.TryGetValue(key, out var template))
-        {
-            template = SignedUrlTemplates.Download(record.Protocols, platform, record.Sha256SumsKey, record.SignatureKey, record.KeyId, record.KeyArmor,
-                record.RegistrySigned ? "OrleansRegistry" : Namespace, _signingKeyBlocks);
-            _templates[key] = template;
-        }
-
-        holders.Remember(holder);
-        return Task.FromResult<SignedUrlTemplate?>(template);
+        return Task.FromResult(_documents.GetOrRender(new("download", record!.Version, os, arch), holder, (Grain: this, Record: record, Platform: platform),
+            static arg => SignedUrlTemplates.Download(arg.Record.Protocols, arg.Platform, arg.Record.Sha256SumsKey, arg.Record.SignatureKey, arg.Record.KeyId,
+                arg.Record.KeyArmor, arg.Record.RegistrySigned ? "OrleansRegistry" : arg.Grain.Namespace, arg.Grain._signingKeyBlocks)));
     }
 
     public Task<SignedUrlTemplate?> GetMirrorVersionTemplate(string version, IDocumentHolder? holder)
@@ -66,23 +52,15 @@ public sealed partial class ProviderGrain
             return Task.FromResult<SignedUrlTemplate?>(null);
         }
 
-        if (!_templates.TryGetValue(record.Version, out var template))
-        {
-            template = SignedUrlTemplates.MirrorVersion(record.Platforms);
-            _templates[record.Version] = template;
-        }
-
-        holders.Remember(holder);
-        return Task.FromResult<SignedUrlTemplate?>(template);
+        return Task.FromResult(_documents.GetOrRender(new("mirror-version", record.Version), holder, record,
+            static record => SignedUrlTemplates.MirrorVersion(record.Platforms)));
     }
 
-    private Task DropDocumentsAsync()
-    {
-        _versionsDocument = null;
-        _templates.Clear();
-        _mirrorIndex = null;
-        return holders.DropAsync(this.GetGrainId());
-    }
+    private Task DropDocumentsAsync() => _documents.DropAsync(this.GetGrainId());
+
+    private ProtocolDocument RenderVersions() => ProviderDocuments.Versions(Key, state.State.Versions.Values, ChangedAt());
+
+    private ProtocolDocument RenderMirrorIndex() => ProviderDocuments.MirrorIndex(state.State.Versions.Values, ChangedAt());
 
     /// <summary>The documents' Last-Modified; in state written before it was kept, the newest publish time they showed.</summary>
     private DateTimeOffset ChangedAt() => ChangeTimes.KeptOr(state.State.ChangedAt, state.State.Versions.Values.Select(v => v.PublishedAt));
@@ -90,3 +68,6 @@ public sealed partial class ProviderGrain
     /// <summary>The Last-Modified of a change made now: later than any the documents carried (take it before changing the versions).</summary>
     private DateTimeOffset NextChange(DateTimeOffset now) => ChangeTimes.Next(ChangedAt(), now);
 }
+
+/// <summary>Which of a provider's rendered documents: a kind, and the version and platform it is of.</summary>
+internal readonly record struct ProviderDocumentKey(string Kind, string? Version = null, string? Os = null, string? Arch = null);

@@ -22,6 +22,9 @@ public sealed partial class ProviderGrain(
 {
     private StateChanges<ProviderState>? _changes;
 
+    // The versions document, the network mirror's index, and the download and mirror-version templates.
+    private readonly RenderedDocuments<ProviderDocumentKey> _documents = new(holders);
+
     private string Key => this.GetPrimaryKeyString();
 
     private string Namespace => Key.Split('/')[^2];
@@ -187,12 +190,9 @@ public sealed partial class ProviderGrain(
     /// <summary>A key armor (1.7 KB or more) equal to <paramref name="armor"/> that a version already holds, else <paramref name="armor"/>.</summary>
     private string SharedArmor(string armor) => state.State.Versions.Values.Select(v => v.KeyArmor).FirstOrDefault(a => a == armor) ?? armor;
 
-    private ProviderVersionRecord? Find(string version) => SemanticVersion.TryParse(version, out var parsed, out _) ? Find(parsed) : null;
+    private ProviderVersionRecord? Find(string version) => Precedence.Find(state.State.Versions, version);
 
-    /// <summary>The version of equal precedence: <c>1.0.0</c> finds <c>1.0.0+build.1</c>, since build metadata does not count.</summary>
-    private ProviderVersionRecord? Find(SemanticVersion version) =>
-        state.State.Versions.GetValueOrDefault(version.ToString())
-        ?? state.State.Versions.Values.FirstOrDefault(v => SemanticVersion.TryParse(v.Version, out var stored, out _) && stored.CompareTo(version) == 0);
+    private ProviderVersionRecord? Find(SemanticVersion version) => Precedence.Find(state.State.Versions, version);
 
     private static Outcome<ProviderVersionView> Invalid(string error) => Outcome.Invalid(error);
 

@@ -19,6 +19,12 @@ public readonly record struct DocumentKey(string Kind, string? Subject = null, s
     /// <summary>A Composer package's p2 file, tags or <c>~dev</c>, with dist URLs under <paramref name="baseUrl"/>.</summary>
     public static DocumentKey ComposerMetadata(bool dev, string baseUrl) => new(dev ? "p2~dev" : "p2", baseUrl);
 
+    /// <summary>Which grain serves a Composer package: its own, a mirror's, or none (<see cref="Composer.ComposerRoute"/>).</summary>
+    public static readonly DocumentKey ComposerRoute = new("route");
+
+    /// <summary>Where a Composer dist is stored.</summary>
+    public static DocumentKey ComposerDist(string version, string reference) => new("dist", version, reference);
+
     /// <summary>The Composer <c>packages.json</c> as a key limited to <paramref name="vendors"/> (comma-joined, sorted) sees it.</summary>
     public static DocumentKey PackagesJson(string? vendors) => new("packages.json", vendors);
 }

@@ -66,9 +66,15 @@ public static class ComposerRepositoryEndpoints
             }
 
             var baseUrl = options.Value.PublicUrl ?? RequestOrigin.Of(http.Request);
-            var document = await cache.GetAsync(grains.GetGrain<IComposerPackageGrain>(package), DocumentKey.ComposerMetadata(dev, baseUrl), (dev, baseUrl),
-                    static (own, arg, h) => ServedDocument.Of(own.GetMetadata(arg.dev, arg.baseUrl, h)))
-                ?? (await MirroredAsync(package) is { } mirrored && await mirrored.GetMetadata(dev, baseUrl) is { } found ? new ServedDocument(found) : null);
+            var own = grains.GetGrain<IComposerPackageGrain>(package);
+            var route = await ComposerRoute.ResolveAsync(cache, grains, own, package);
+            var key = DocumentKey.ComposerMetadata(dev, baseUrl);
+            var document = route!.Private
+                ? await cache.GetAsync(own, key, (dev, baseUrl), static (own, arg, h) => ServedDocument.Of(own.GetMetadata(arg.dev, arg.baseUrl, h)))
+                : route.MirrorPackage is { } mirrored
+                    ? await cache.GetAsync(grains.GetGrain<IComposerMirrorPackageGrain>(mirrored), key, (dev, baseUrl),
+                        static (proxy, arg, h) => ServedDocument.Of(proxy.GetMetadata(arg.dev, arg.baseUrl, h)))
+                    : null;
             return document is null ? ApiErrors.NotFound(http, $"package {package} has no {(dev ? "dev " : "")}versions") : document.Serve(http);
         }
 
@@ -84,16 +90,30 @@ public static class ComposerRepositoryEndpoints
             }
 
             var reference = file[..^".zip".Length];
-            var key = await grains.GetGrain<IComposerPackageGrain>(package).GetDist(version, reference);
-            if (key is null && await MirroredAsync(package) is { } mirrored)
+            var own = grains.GetGrain<IComposerPackageGrain>(package);
+            var route = await ComposerRoute.ResolveAsync(cache, grains, own, package);
+            var distKey = DocumentKey.ComposerDist(version, reference);
+            string? key = null;
+            if (route!.Private)
             {
-                var fetched = await FetchMirroredDistAsync(mirrored, version, reference, http.RequestAborted);
-                if (fetched.Code == OutcomeCode.Failed)
+                key = await cache.GetAsync(own, distKey, (version, reference), static (own, arg, h) => own.GetDist(arg.version, arg.reference, h));
+            }
+            else if (route.MirrorPackage is { } mirrored)
+            {
+                var proxy = grains.GetGrain<IComposerMirrorPackageGrain>(mirrored);
+                key = await cache.GetAsync(proxy, distKey, (version, reference), static async (proxy, arg, h) =>
+                    await proxy.GetDist(arg.version, arg.reference, h) is { Code: OutcomeCode.Done, Value: var stored } ? stored : null);
+                if (key is null)
                 {
-                    return ApiErrors.Problem(http, StatusCodes.Status502BadGateway, fetched.Reason ?? "the upstream dist could not be fetched");
-                }
+                    // Not stored yet: fetched from the upstream now (once, however many ask), then served from the store.
+                    var fetched = await FetchMirroredDistAsync(proxy, version, reference, http.RequestAborted);
+                    if (fetched.Code == OutcomeCode.Failed)
+                    {
+                        return ApiErrors.Problem(http, StatusCodes.Status502BadGateway, fetched.Reason ?? "the upstream dist could not be fetched");
+                    }
 
-                key = fetched.Value;
+                    key = fetched.Value;
+                }
             }
 
             if (key is null)
@@ -112,25 +132,13 @@ public static class ComposerRepositoryEndpoints
             return stream is null ? ApiErrors.NotFound(http, "the dist no longer exists") : TypedResults.Stream(stream, "application/zip");
         }
 
-        /// <summary>A mirrored package, unless a private package of that name exists (which shadows it).</summary>
-        private async Task<IComposerMirrorPackageGrain?> MirroredAsync(string package)
-        {
-            if (await grains.GetGrain<IComposerPackageGrain>(package).Exists())
-            {
-                return null;
-            }
-
-            var mirror = await grains.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key).RouteComposer(package);
-            return mirror is null ? null : grains.GetGrain<IComposerMirrorPackageGrain>($"{mirror}/{package}");
-        }
-
         /// <summary>Waits for the mirror's first fetch of a dist, asking again while it is pending (up to five minutes).</summary>
         private static async Task<Outcome<string>> FetchMirroredDistAsync(IComposerMirrorPackageGrain mirrored, string version, string reference, CancellationToken cancellationToken)
         {
             var deadline = DateTimeOffset.UtcNow.AddMinutes(5);
             while (true)
             {
-                var result = await mirrored.GetDist(version, reference);
+                var result = await mirrored.GetDist(version, reference, holder: null);
                 if (result.Code != OutcomeCode.Pending || DateTimeOffset.UtcNow > deadline || cancellationToken.IsCancellationRequested)
                 {
                     return result;

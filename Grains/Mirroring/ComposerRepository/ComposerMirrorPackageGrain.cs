@@ -27,11 +27,11 @@ public sealed class ComposerMirrorPackageGrain(
     SecretProtector secrets,
     IOptions<MirrorOptions> options,
     TimeProvider clock,
+    DocumentHolders holders,
     ILogger<ComposerMirrorPackageGrain> logger) : Grain, IComposerMirrorPackageGrain, IDisposable
 {
     // Rendered p2 files per (dev, base URL): normally one or two entries (the HTTP and HTTPS addresses).
-    private const int MaxRenderings = 8;
-    private readonly Dictionary<(bool Dev, string BaseUrl), ProtocolDocument> _rendered = [];
+    private readonly RenderedDocuments<(bool Dev, string BaseUrl)> _documents = new(holders, capacity: 8);
     private readonly Dictionary<string, Task<Outcome<string>>> _fetches = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _writes = new(1);
 
@@ -39,32 +39,22 @@ public sealed class ComposerMirrorPackageGrain(
 
     private string Package => this.GetPrimaryKeyString()[(MirrorId.Length + 1)..];
 
-    public async Task<ProtocolDocument?> GetMetadata(bool dev, string baseUrl)
+    public async Task<ProtocolDocument?> GetMetadata(bool dev, string baseUrl, IDocumentHolder? holder)
     {
         var file = await RefreshAsync(dev);
-        if (file?.Body is null)
-        {
-            return null;
-        }
-
-        if (!_rendered.TryGetValue((dev, baseUrl), out var document))
-        {
-            if (_rendered.Count >= MaxRenderings)
-            {
-                _rendered.Clear();
-            }
-
-            var changedAt = file.ChangedAt != default ? file.ChangedAt : file.LastModified ?? file.FetchedAt;
-            // A version with a dist this registry cannot serve (a branch name Git would refuse, say) is left out.
-            var served = MirroredVersions.Of(Package, file.Body).Where(v => v["dist"] is null || MirroredVersions.DistOf(v) is not null);
-            document = ComposerMetadata.Build(Package, served.Select(v => MirroredVersions.Rewrite(Package, v, baseUrl)), changedAt);
-            _rendered[(dev, baseUrl)] = document;
-        }
-
-        return document;
+        return file?.Body is null ? null : _documents.GetOrRender((dev, baseUrl), holder, (Package, File: file, BaseUrl: baseUrl), static arg => Render(arg.Package, arg.File, arg.BaseUrl));
     }
 
-    public async Task<Outcome<string>> GetDist(string versionNormalized, string reference)
+    /// <summary>Our p2 file from the upstream's: dist URLs of this registry, and only the versions whose dists it can serve.</summary>
+    private static ProtocolDocument Render(string package, MirroredMetadata file, string baseUrl)
+    {
+        var changedAt = file.ChangedAt != default ? file.ChangedAt : file.LastModified ?? file.FetchedAt;
+        // A version with a dist this registry cannot serve (a branch name Git would refuse, say) is left out.
+        var served = MirroredVersions.Of(package, file.Body!).Where(v => v["dist"] is null || MirroredVersions.DistOf(v) is not null);
+        return ComposerMetadata.Build(package, served.Select(v => MirroredVersions.Rewrite(package, v, baseUrl)), changedAt);
+    }
+
+    public async Task<Outcome<string>> GetDist(string versionNormalized, string reference, IDocumentHolder? holder)
     {
         var key = $"{versionNormalized}@{reference}";
         if (!state.State.Dists.ContainsKey(key))
@@ -79,6 +69,7 @@ public sealed class ComposerMirrorPackageGrain(
 
         if (dist.StorageKey is not null)
         {
+            _documents.Remember(holder);
             return Outcome.Of(OutcomeCode.Done, dist.StorageKey);
         }
 
@@ -148,7 +139,8 @@ public sealed class ComposerMirrorPackageGrain(
                 }
             }
 
-            _rendered.Clear();
+            // The frontends drop their copies; this call goes on without waiting for them.
+            _ = _documents.DropAsync(this.GetGrainId());
         }
 
         state.State.Files[name] = file;

@@ -45,8 +45,8 @@ public sealed class ComposerRepositorySync(IGrainFactory grains, IHttpClientFact
         await Parallel.ForEachAsync(packages, parallel, async (package, token) =>
         {
             var proxy = grains.GetGrain<IComposerMirrorPackageGrain>($"{plan.MirrorId}/{package}");
-            var tags = await proxy.GetMetadata(dev: false, "");
-            var dev = await proxy.GetMetadata(dev: true, "");
+            var tags = await proxy.GetMetadata(dev: false, "", holder: null);
+            var dev = await proxy.GetMetadata(dev: true, "", holder: null);
             if (tags is null && dev is null)
             {
                 progress.VersionFailed($"{package}: the upstream has no such package (or could not be reached and nothing is kept)");
@@ -65,7 +65,7 @@ public sealed class ComposerRepositorySync(IGrainFactory grains, IHttpClientFact
                 do
                 {
                     token.ThrowIfCancellationRequested();
-                    result = await proxy.GetDist(dist.VersionNormalized, dist.Reference);
+                    result = await proxy.GetDist(dist.VersionNormalized, dist.Reference, holder: null);
                 }
                 while (result.Code == OutcomeCode.Pending);
 
