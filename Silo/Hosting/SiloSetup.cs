@@ -18,39 +18,16 @@ namespace OrleansRegistry.Silo.Hosting;
 /// <summary>The silo's Orleans providers (clustering, grain state, reminders on PostgreSQL) and the services grains use.</summary>
 public static class SiloSetup
 {
+    /// <summary>
+    /// The registry silo of this process: its grains (<see cref="AddRegistryGrains"/>), clustered with the other silos
+    /// through PostgreSQL, with reminders there too, on the configured endpoints.
+    /// </summary>
     public static WebApplicationBuilder AddRegistrySilo(this WebApplicationBuilder builder, string connectionString)
     {
         var config = builder.Configuration;
-        var dataDir = Path.GetFullPath(config["Registry:DataDir"] ?? ".data");
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        builder.Services.AddSingleton<RegistryIndex>();
-        builder.Services.AddSingleton(new SecretProtector(Secrets.Key(config, "Registry:EncryptionKey", "REGISTRY_ENCRYPTION_KEY")));
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.Configure<ArchiveLimits>(config.GetSection(ArchiveLimits.Section));
-        builder.Services.Configure<OrleansRegistry.ApiKeys.RateLimitOptions>(config.GetSection(OrleansRegistry.ApiKeys.RateLimitOptions.Section));
-        builder.Services.Configure<OrleansRegistry.ApiKeys.ApiKeyLeaseOptions>(config.GetSection(OrleansRegistry.ApiKeys.ApiKeyLeaseOptions.Section));
-        builder.Services.AddTransient<OrleansRegistry.Caching.DocumentHolders>();
-        builder.Services.AddStateChanges();
-        builder.Services.AddSingleton<OrleansRegistry.Terraform.ProviderReleaseVerifier>();
-        builder.Services.AddArtifactStore(config, dataDir);
-        builder.Services.Configure<MirrorOptions>(config.GetSection(MirrorOptions.Section));
-        builder.Services.PostConfigure<MirrorOptions>(o => o.GitCacheDirectory ??= Path.Combine(dataDir, "git-cache"));
-        builder.Services.AddSingleton<ProviderMirrorSync>();
-        builder.Services.AddSingleton<GitSource>();
-        builder.Services.AddSingleton<IMirrorEngine>(sp => sp.GetRequiredService<ProviderMirrorSync>());
-        builder.Services.AddSingleton<IMirrorEngine, ComposerGitSync>();
-        builder.Services.AddSingleton<IMirrorEngine, ModuleGitSync>();
-        builder.Services.AddSingleton<IMirrorEngine, ComposerRepositorySync>();
-        // Upstream TLS is trusted through the system store, which SSL_CERT_FILE / SSL_CERT_DIR can point elsewhere.
-        builder.Services.AddHttpClient(ProviderMirrorSync.HttpClientName, c => c.Timeout = TimeSpan.FromMinutes(30))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                AutomaticDecompression = DecompressionMethods.All,
-            });
-
         builder.UseOrleans(silo =>
         {
+            silo.AddRegistryGrains(config, connectionString);
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = config["Orleans:ClusterId"] ?? "local";
@@ -63,27 +40,68 @@ public static class SiloSetup
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
             });
-            silo.AddAdoNetGrainStorage(RegistryStorage.Name, o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            });
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
             });
-            silo.UseSystemTextJsonGrainStorageSerializer();
-            silo.AddIncomingGrainCallFilter<DependencyFailureFilter>();
-            silo.Services.AddDatabaseExceptionTransport();
-            silo.Configure<GrainCollectionOptions>(o => ConfigureIdleDeactivation(o, config));
-            silo.Configure<GrainDirectoryOptions>(o => ConfigureDirectoryCache(o, config));
             if (RegistryFrontend.DashboardEnabled(config))
             {
                 silo.AddDashboard(o => o.HideTrace = true);
             }
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The registry's grains with everything they use: grain state in PostgreSQL, the read model, the artifact store,
+    /// mirror engines and the settings bound from <paramref name="config"/>. Clustering, endpoints and reminders are
+    /// the caller's, so a test cluster runs these same grains on its own.
+    /// </summary>
+    public static ISiloBuilder AddRegistryGrains(this ISiloBuilder silo, IConfiguration config, string connectionString)
+    {
+        var services = silo.Services;
+        var dataDir = Path.GetFullPath(config["Registry:DataDir"] ?? ".data");
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton<RegistryIndex>();
+        services.AddSingleton(new SecretProtector(Secrets.Key(config, "Registry:EncryptionKey", "REGISTRY_ENCRYPTION_KEY")));
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<ArchiveLimits>(config.GetSection(ArchiveLimits.Section));
+        services.Configure<OrleansRegistry.ApiKeys.RateLimitOptions>(config.GetSection(OrleansRegistry.ApiKeys.RateLimitOptions.Section));
+        services.Configure<OrleansRegistry.ApiKeys.ApiKeyLeaseOptions>(config.GetSection(OrleansRegistry.ApiKeys.ApiKeyLeaseOptions.Section));
+        services.AddTransient<OrleansRegistry.Caching.DocumentHolders>();
+        // Also bound by the host's AddRegistryHosting; here for silos that run without it (a test cluster).
+        services.Configure<OrleansRegistry.Caching.DocumentCacheOptions>(config.GetSection(OrleansRegistry.Caching.DocumentCacheOptions.Section));
+        services.AddStateChanges();
+        services.AddSingleton<OrleansRegistry.Terraform.ProviderReleaseVerifier>();
+        services.AddArtifactStore(config, dataDir);
+        services.Configure<MirrorOptions>(config.GetSection(MirrorOptions.Section));
+        services.PostConfigure<MirrorOptions>(o => o.GitCacheDirectory ??= Path.Combine(dataDir, "git-cache"));
+        services.AddSingleton<ProviderMirrorSync>();
+        services.AddSingleton<GitSource>();
+        services.AddSingleton<IMirrorEngine>(sp => sp.GetRequiredService<ProviderMirrorSync>());
+        services.AddSingleton<IMirrorEngine, ComposerGitSync>();
+        services.AddSingleton<IMirrorEngine, ModuleGitSync>();
+        services.AddSingleton<IMirrorEngine, ComposerRepositorySync>();
+        // Upstream TLS is trusted through the system store, which SSL_CERT_FILE / SSL_CERT_DIR can point elsewhere.
+        services.AddHttpClient(ProviderMirrorSync.HttpClientName, c => c.Timeout = TimeSpan.FromMinutes(30))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AutomaticDecompression = DecompressionMethods.All,
+            });
+
+        silo.AddAdoNetGrainStorage(RegistryStorage.Name, o =>
+        {
+            o.Invariant = "Npgsql";
+            o.ConnectionString = connectionString;
+        });
+        silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.AddIncomingGrainCallFilter<DependencyFailureFilter>();
+        services.AddDatabaseExceptionTransport();
+        silo.Configure<GrainCollectionOptions>(o => ConfigureIdleDeactivation(o, config));
+        silo.Configure<GrainDirectoryOptions>(o => ConfigureDirectoryCache(o, config));
+        return silo;
     }
 
     /// <summary>
