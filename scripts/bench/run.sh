@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The performance harness: a single-node registry (pinned to CPU 0) seeded with a realistic catalog, and nginx
 # serving the very same bytes (one worker, also on CPU 0) as the ceiling; wrk (on CPU 1, 32 connections) measures
-# both in the same run. Also RSS, 500 MB transfers and the cold path after a restart. Results go to
+# both in the same run. Also RSS, 500 MB transfers and the cold path after a restart. A lazy composer-repository
+# mirror of a generated upstream (static files, served by the same nginx on another port) is warmed from empty, timed,
+# and its p2 files and dists measured like the private ones. Results go to
 # bench-results/<timestamp>/summary.{json,md}; the table is printed at the end. Every process it starts is stopped.
 #   BENCH_DURATION (s per wrk run, default 10), BENCH_ROUNDS (3: registry and nginx alternate this many times per
 #   endpoint and the median run of each counts, since the machine's speed drifts), BENCH_CONNECTIONS (32), BENCH_TRANSFER_MB (500), BENCH_PORT_BASE (18000)
@@ -24,6 +26,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 TRANSFER_MB=${BENCH_TRANSFER_MB:-500}
 BASE=${BENCH_PORT_BASE:-18000}
 HTTP_PORT=$BASE NGINX_PORT=$((BASE + 1)) METRICS_PORT=$((BASE + 2)) PG_PORT=$((BASE + 3)) SILO_PORT=$((BASE + 4)) GATEWAY_PORT=$((BASE + 5))
+UPSTREAM_PORT=$((BASE + 7)) # nginx again, as the mirror's upstream Composer repository
 OUT=$ROOT/bench-results/$(date -u +%Y%m%dT%H%M%SZ)
 WORK=$(mktemp -d /tmp/orleansregistry-bench.XXXXXX)
 mkdir -p "$OUT"
@@ -161,7 +164,7 @@ BEARER="Bearer $KEY"
 BASIC="Basic $(printf 'token:%s' "$KEY" | base64 -w0)"
 
 log "starting nginx (one worker, CPU 0) on the same bytes"
-mkdir -p "$WORK/nginx-logs"
+mkdir -p "$WORK/nginx-logs" "$WORK/upstream"
 nginx_user=""; is_root && nginx_user="user $(id -un) $(id -gn);"
 cat > "$WORK/nginx.conf" <<NGINX
 $nginx_user
@@ -187,6 +190,10 @@ http {
   server {
     listen 127.0.0.1:$NGINX_PORT;
     root $OUT/ceiling;
+  }
+  server {
+    listen 127.0.0.1:$UPSTREAM_PORT;
+    root $WORK/upstream;
   }
 }
 NGINX
@@ -255,7 +262,25 @@ bench_selected() {
   selected mirror-version && bench mirror-version "$BEARER"
   selected revalidate && bench revalidate "$BASIC" "$(LC_ALL=C date -u '+%a, %d %b %Y %H:%M:%S GMT')"
   selected dist-1mb && bench dist-1mb "$BASIC"
+  [ -z "$mirror_ready" ] || bench_mirrored
   return 0
+}
+# The mirror is created and warmed after the memory figures (whose per-version costs count the private catalog only),
+# so the mirrored endpoints are measured from then on.
+mirror_ready=""
+mirrored_selected() { selected p2-mirrored || selected dist-mirrored; }
+bench_mirrored() {
+  selected p2-mirrored && bench p2-mirrored "$BASIC"
+  selected dist-mirrored && bench dist-mirrored "$BASIC"
+  return 0
+}
+warm_mirror() {
+  log "a lazy composer-repository mirror of a generated upstream (nginx, port $UPSTREAM_PORT): every package served once"
+  "${BENCH[@]}" upstream "$WORK/upstream" "http://127.0.0.1:$UPSTREAM_PORT"
+  "${BENCH[@]}" mirror "http://127.0.0.1:$HTTP_PORT" "$ADMIN" "http://127.0.0.1:$UPSTREAM_PORT" "$OUT"
+  mirror_ready=1
+  log "measuring the mirrored endpoints"
+  bench_mirrored
 }
 log "measuring ($DURATION s per run, $CONNECTIONS connections, wrk on CPU 1)"
 bench_selected
@@ -312,6 +337,8 @@ if command -v dotnet-gcdump >/dev/null || dotnet tool install -g dotnet-gcdump >
 else
   log "dotnet-gcdump is not installable: no RSS after a full GC"
 fi
+
+if mirrored_selected; then warm_mirror; fi
 
 if [ -n "${BENCH_VARIANTS:-}" ]; then
   IFS=';' read -ra variants <<<"$BENCH_VARIANTS"

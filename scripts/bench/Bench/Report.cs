@@ -17,6 +17,8 @@ public static class Report
         ["mirror-version"] = (0.5, 5),
         ["revalidate"] = (0.6, null),
         ["dist-1mb"] = (0.7, null),
+        ["p2-mirrored"] = (0.7, null),
+        ["dist-mirrored"] = (0.7, null),
     };
 
     public static int Run(string dir)
@@ -50,7 +52,7 @@ public static class Report
         }
 
         table.AppendLine();
-        foreach (var other in results.Where(r => (string?)r["name"] is "rss" or "cold" or "transfer" or "seed" or "seed-second" or "idle"))
+        foreach (var other in results.Where(r => (string?)r["name"] is "rss" or "cold" or "transfer" or "seed" or "seed-second" or "idle" or "mirror-warm-up"))
         {
             table.AppendLine(CultureInfo.InvariantCulture, $"- {Describe(other)}");
         }
@@ -102,6 +104,7 @@ public static class Report
         "transfer" => $"{r["direction"]} of {r["megabytes"]} MB: {(double)r["mb_per_s"]!:0} MB/s, peak RSS growth {(double)r["rss_growth_mb"]!:0.0} MB (target < 64 MB)",
         "seed" => $"seeding: {r["versions"]} versions of {r["packages"]} packages in {(double)r["seconds"]!:0} s",
         "idle" => $"idle deactivation (after the cold path, Registry:IdleDeactivationAfter 30 s): {r["activations_before"]} → {r["activations_after"]} activations in {r["seconds"]} s, RSS after a full GC {(double)r["rss_before_mb"]!:0} → {(double)r["rss_after_mb"]!:0} MB",
+        "mirror-warm-up" => $"mirror warm-up: {r["packages"]} packages served once (p2 file and one dist each, from an empty lazy mirror, {r["concurrency"]} at a time) in {(double)r["seconds"]!:0.0} s; per package p50 {(double)r["p50_ms"]!:0.0} ms, p99 {(double)r["p99_ms"]!:0.0} ms",
         "seed-second" => $"second catalog (seeded and read once, not benchmarked): {r["versions"]} versions in {(double)r["seconds"]!:0} s",
         _ => r.ToJsonString(),
     };

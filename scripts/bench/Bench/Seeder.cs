@@ -19,7 +19,8 @@ public static class Seeder
     private const int ModuleVersions = 5;
     // BENCH_SCALE (default 1) shrinks the catalog for quick profiling runs; the targets are judged at 1.
     private static readonly double Scale = double.TryParse(Environment.GetEnvironmentVariable("BENCH_SCALE"), System.Globalization.CultureInfo.InvariantCulture, out var s) && s is > 0 and <= 1 ? s : 1;
-    private static readonly int ComposerPackages = Math.Max(1, (int)(1000 * Scale));
+    /// <summary>The private Composer catalog's size, which the mirror's upstream repository matches.</summary>
+    public static readonly int ComposerPackages = Math.Max(1, (int)(1000 * Scale));
     private static readonly int Modules = Math.Max(1, (int)(1000 * Scale));
     private static readonly int Providers = Math.Max(1, (int)(100 * Scale));
     private const int ProviderVersions = 3;
