@@ -8,38 +8,10 @@ var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddRegi
 
 try
 {
-    return await RunAsync(args, configuration);
+    return await SiloCommands.RunAsync(args, configuration);
 }
 catch (ConfigurationException e)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
-}
-
-static async Task<int> RunAsync(string[] args, IConfiguration configuration)
-{
-    string ConnectionString() => RegistryDatabase.ConnectionString(configuration);
-    switch (args)
-    {
-        case ["migrate"]:
-            return await DatabaseCommands.MigrateAsync(ConnectionString());
-        case ["migrate", "status"]:
-            return await DatabaseCommands.StatusAsync(ConnectionString());
-        case ["check-db"]:
-            return await DatabaseCommands.CheckAsync(ConnectionString());
-        case ["apikey", "create", .. var rest]:
-            return await ApiKeyCommands.CreateAsync(rest, configuration, ConnectionString());
-        case [] or ["run", ..]:
-            if (await DatabaseCommands.ProblemAsync(ConnectionString()) is { } problem)
-            {
-                Console.Error.WriteLine($"error: {problem}");
-                return 1;
-            }
-
-            await RegistryHost.Build(args is ["run", .. var runArgs] ? runArgs : args).RunAsync();
-            return 0;
-        default:
-            Console.Error.WriteLine("usage: Silo [run] | migrate | migrate status | check-db | apikey create --name N --scopes a,b [--namespaces x,y] [--expires-at T]");
-            return 2;
-    }
 }

@@ -2,8 +2,8 @@ namespace OrleansRegistry.WebFrontend;
 
 /// <summary>
 /// A 200 with fixed bytes. Unlike <c>TypedResults.Bytes</c> it holds nothing per request, so one instance answers every
-/// read of the same bytes, and it resolves no logger from the request's services (which made each request create
-/// a DI scope).
+/// read of the same bytes, and it resolves no logger from the request's services (resolving one makes the request
+/// create a DI scope: see docs/performance.md#per-request-allocations).
 /// </summary>
 public sealed class BytesResult(byte[] body, string contentType) : IResult
 {

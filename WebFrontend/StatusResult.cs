@@ -2,7 +2,8 @@ namespace OrleansRegistry.WebFrontend;
 
 /// <summary>
 /// A status without a body, for answers whose headers are already set. Unlike <c>TypedResults.StatusCode</c> and
-/// <c>NoContent</c> it resolves no logger from the request's services (which made each request create a DI scope).
+/// <c>NoContent</c> it resolves no logger from the request's services (resolving one makes the request create a DI
+/// scope: see docs/performance.md#per-request-allocations).
 /// </summary>
 public sealed class StatusResult(int status) : IResult
 {

@@ -4,6 +4,10 @@ namespace OrleansRegistry.Caching;
 /// The frontends (observers) holding something a grain handed out, each until a time; when it changes, every holder
 /// that may still use it is told to drop it. In memory: a holder that is never told stops by itself at its time.
 /// </summary>
+/// <remarks>
+/// Not Orleans' <c>ObserverManager</c>: it tells observers one after another (a dead frontend would hold a change for
+/// a whole call timeout) and keeps them after telling; a change here reaches all holders at once and forgets them.
+/// </remarks>
 public sealed class HolderSet<THolder>(TimeProvider clock) where THolder : IGrainObserver
 {
     private static readonly TimeSpan DropTimeout = TimeSpan.FromSeconds(5);

@@ -1,0 +1,36 @@
+namespace OrleansRegistry.Silo.Commands;
+
+/// <summary>The silo's command line: run the registry (the default), or one of its maintenance commands.</summary>
+public static class SiloCommands
+{
+    public const string Usage =
+        "usage: Silo [run] | migrate | migrate status | check-db | apikey create --name N --scopes a,b [--namespaces x,y] [--expires-at T]";
+
+    public static async Task<int> RunAsync(string[] args, IConfiguration configuration)
+    {
+        string ConnectionString() => RegistryDatabase.ConnectionString(configuration);
+        switch (args)
+        {
+            case ["migrate"]:
+                return await DatabaseCommands.MigrateAsync(ConnectionString());
+            case ["migrate", "status"]:
+                return await DatabaseCommands.StatusAsync(ConnectionString());
+            case ["check-db"]:
+                return await DatabaseCommands.CheckAsync(ConnectionString());
+            case ["apikey", "create", .. var rest]:
+                return await ApiKeyCommands.CreateAsync(rest, configuration, ConnectionString());
+            case [] or ["run", ..]:
+                if (await DatabaseCommands.ProblemAsync(ConnectionString()) is { } problem)
+                {
+                    Console.Error.WriteLine($"error: {problem}");
+                    return 1;
+                }
+
+                await RegistryHost.Build(args is ["run", .. var runArgs] ? runArgs : args).RunAsync();
+                return 0;
+            default:
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
+    }
+}
