@@ -14,7 +14,7 @@ namespace OrleansRegistry.ApiKeys;
 [GrainType("apikey")]
 public sealed partial class ApiKeyGrain(
     [PersistentState("apikey", RegistryStorage.Name)] IPersistentState<ApiKeyState> state,
-    RegistryIndex index,
+    ReadModel readModel,
     StateChangeServices changes,
     IOptions<RateLimitOptions> rateLimits,
     IOptions<ApiKeyLeaseOptions> leases,
@@ -184,7 +184,7 @@ public sealed partial class ApiKeyGrain(
     /// <summary>The read model row and the expiry reminder, as the state has them now.</summary>
     private async Task SyncAsync()
     {
-        await index.UpsertApiKeyAsync(View());
+        await readModel.UpsertApiKeyAsync(View());
         await ScheduleExpiryAsync();
     }
 

@@ -6,18 +6,18 @@ namespace OrleansRegistry.Catalog;
 
 /// <summary>Answers listing and search from the read model; stateless, so it scales out on every silo.</summary>
 [StatelessWorker, GrainType("catalog")]
-public sealed class CatalogGrain(RegistryIndex index) : Grain, ICatalogGrain
+public sealed class CatalogGrain(ReadModelQueries queries, AuditLog audit) : Grain, ICatalogGrain
 {
-    public Task<ModulePage> ListModules(ModuleQuery query) => index.ListModulesAsync(query);
+    public Task<ModulePage> ListModules(ModuleQuery query) => queries.ListModulesAsync(query);
 
-    public Task<ProviderPage> ListProviders(ProviderQuery query) => index.ListProvidersAsync(query);
+    public Task<ProviderPage> ListProviders(ProviderQuery query) => queries.ListProvidersAsync(query);
 
-    public Task<NamespacePage> ListNamespaces(NamespaceQuery query) => index.ListNamespacesAsync(query);
+    public Task<NamespacePage> ListNamespaces(NamespaceQuery query) => queries.ListNamespacesAsync(query);
 
-    public Task<ApiKeyPage> ListApiKeys(ApiKeyQuery query) => index.ListApiKeysAsync(query);
+    public Task<ApiKeyPage> ListApiKeys(ApiKeyQuery query) => queries.ListApiKeysAsync(query);
 
-    public Task<AuditEntry[]> ListAudit(AuditQuery query) => index.ListAuditAsync(query);
+    public Task<AuditEntry[]> ListAudit(AuditQuery query) => audit.ListAsync(query);
 
     public Task<ComposerPackageList> ListComposerPackages(string[]? allowedVendors, string? pattern, int limit) =>
-        index.ListComposerPackagesAsync(allowedVendors, pattern, limit);
+        queries.ListComposerPackagesAsync(allowedVendors, pattern, limit);
 }

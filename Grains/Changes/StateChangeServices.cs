@@ -7,12 +7,12 @@ using OrleansRegistry.Storage;
 namespace OrleansRegistry.Changes;
 
 /// <summary>What every grain's <see cref="StateChanges{TState}"/> uses: one per silo.</summary>
-public sealed partial class StateChangeServices(IGrainStorageSerializer serializer, RegistryIndex index, IArtifactStore store, ILoggerFactory loggers)
+public sealed partial class StateChangeServices(IGrainStorageSerializer serializer, AuditLog audit, IArtifactStore store, ILoggerFactory loggers)
 {
     /// <summary>Storage's own serializer: a state put back after a failed write is exactly what a reload would give.</summary>
     public IGrainStorageSerializer Serializer { get; } = serializer;
 
-    public RegistryIndex Index { get; } = index;
+    public AuditLog Audit { get; } = audit;
 
     public IArtifactStore Store { get; } = store;
 

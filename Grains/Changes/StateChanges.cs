@@ -165,7 +165,7 @@ public sealed partial class StateChanges<TState>(
 
                 foreach (var entry in audit)
                 {
-                    await services.Index.AuditAsync(entry);
+                    await services.Audit.AddAsync(entry);
                     state.State.FollowUps.Audit.RemoveAll(a => a.Id == entry.Id);
                 }
             }

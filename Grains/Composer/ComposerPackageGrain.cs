@@ -13,7 +13,7 @@ namespace OrleansRegistry.Composer;
 [GrainType("composer-package")]
 public sealed class ComposerPackageGrain(
     [PersistentState("composer-package", RegistryStorage.Name)] IPersistentState<ComposerPackageState> state,
-    RegistryIndex index,
+    ReadModel readModel,
     StateChangeServices changes,
     TimeProvider clock,
     DocumentHolders holders) : Grain, IComposerPackageGrain
@@ -268,14 +268,14 @@ public sealed class ComposerPackageGrain(
         if (state.State.Versions.Count == 0)
         {
             await catalog.Remove(Key);
-            await index.DeleteComposerPackageAsync(Key);
+            await readModel.DeleteComposerPackageAsync(Key);
             return;
         }
 
         await catalog.Add(Key);
         var description = Newest(state.State.Versions.Values).Select(v => JsonNode.Parse(v.Metadata)?["description"]?.GetValue<string>()).FirstOrDefault();
         var abandoned = state.State.Abandoned ? state.State.Replacement ?? "" : null;
-        await index.UpsertComposerPackageAsync(Key, description, abandoned, state.State.Versions.Values.Sum(v => v.Installs));
+        await readModel.UpsertComposerPackageAsync(Key, description, abandoned, state.State.Versions.Values.Sum(v => v.Installs));
     }
 
     private static Outcome<ComposerPublished> Invalid(string error) => Outcome.Invalid(error);

@@ -29,7 +29,7 @@ public sealed class SigningKeyRecord
 [GrainType("namespace")]
 public sealed class NamespaceGrain(
     [PersistentState("namespace", RegistryStorage.Name)] IPersistentState<NamespaceState> state,
-    RegistryIndex index,
+    ReadModel readModel,
     StateChangeServices changes,
     SecretProtector secrets,
     TimeProvider clock) : Grain, INamespaceGrain
@@ -162,7 +162,7 @@ public sealed class NamespaceGrain(
     }
 
     private Task SyncReadModelAsync() =>
-        state.State.CreatedAt is { } createdAt ? index.UpsertNamespaceAsync(Name, createdAt, state.State.CreatedBy) : Task.CompletedTask;
+        state.State.CreatedAt is { } createdAt ? readModel.UpsertNamespaceAsync(Name, createdAt, state.State.CreatedBy) : Task.CompletedTask;
 
     private static SigningKeyView ViewOf(SigningKeyRecord k) => new(k.KeyId, k.AsciiArmor, k.Source, k.AddedAt);
 

@@ -17,7 +17,7 @@ namespace OrleansRegistry.Terraform;
 public sealed class ModuleGrain(
     [PersistentState("module", RegistryStorage.Name)] IPersistentState<ModuleState> state,
     IArtifactStore store,
-    RegistryIndex index,
+    ReadModel readModel,
     StateChangeServices changes,
     IOptions<ArchiveLimits> limits,
     TimeProvider clock,
@@ -202,14 +202,14 @@ public sealed class ModuleGrain(
         if (latest is null)
         {
             await ns.RemoveModule($"{Address.Name}/{Address.System}");
-            await index.DeleteModuleAsync(Address.Namespace, Address.Name, Address.System);
+            await readModel.DeleteModuleAsync(Address.Namespace, Address.Name, Address.System);
             return;
         }
 
         await ns.AddModule($"{Address.Name}/{Address.System}");
         var versions = ModuleVersionsDocument.Newest(state.State.Versions.Values).Select(v => v.Version).ToArray();
         var downloads = state.State.Versions.Values.Sum(v => v.Downloads);
-        await index.UpsertModuleAsync(new ModuleSummary(Address.Namespace, Address.Name, Address.System, latest.Version, latest.Description, latest.PublishedAt, downloads), versions);
+        await readModel.UpsertModuleAsync(new ModuleSummary(Address.Namespace, Address.Name, Address.System, latest.Version, latest.Description, latest.PublishedAt, downloads), versions);
     }
 
     private static Outcome<ModuleVersionView> Invalid(string error) => Outcome.Invalid(error);

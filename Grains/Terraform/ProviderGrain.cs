@@ -14,7 +14,7 @@ namespace OrleansRegistry.Terraform;
 [GrainType("provider")]
 public sealed partial class ProviderGrain(
     [PersistentState("provider", RegistryStorage.Name)] IPersistentState<ProviderState> state,
-    RegistryIndex index,
+    ReadModel readModel,
     StateChangeServices changes,
     ProviderReleaseVerifier releases,
     TimeProvider clock,
@@ -184,7 +184,7 @@ public sealed partial class ProviderGrain(
     {
         var newest = ProviderDocuments.Newest(state.State.Versions.Values).ToList();
         var hostname = IsMirrored ? Key.Split('/')[0] : "";
-        return index.UpsertProviderAsync(hostname, Namespace, Type, [.. newest.Select(v => v.Version)], newest.FirstOrDefault()?.Version ?? "", newest.FirstOrDefault()?.PublishedAt ?? default);
+        return readModel.UpsertProviderAsync(hostname, Namespace, Type, [.. newest.Select(v => v.Version)], newest.FirstOrDefault()?.Version ?? "", newest.FirstOrDefault()?.PublishedAt ?? default);
     }
 
     /// <summary>A key armor (1.7 KB or more) equal to <paramref name="armor"/> that a version already holds, else <paramref name="armor"/>.</summary>

@@ -63,7 +63,9 @@ public static class SiloSetup
         var services = silo.Services;
         var dataDir = Path.GetFullPath(config["Registry:DataDir"] ?? ".data");
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        services.AddSingleton<RegistryIndex>();
+        services.AddSingleton<ReadModel>();
+        services.AddSingleton<ReadModelQueries>();
+        services.AddSingleton<AuditLog>();
         services.AddSingleton(new SecretProtector(Secrets.Key(config, "Registry:EncryptionKey", "REGISTRY_ENCRYPTION_KEY")));
         services.AddSingleton(TimeProvider.System);
         services.Configure<ArchiveLimits>(config.GetSection(ArchiveLimits.Section));

@@ -1,13 +1,14 @@
+using Npgsql;
 using NpgsqlTypes;
 using OrleansRegistry.Changes;
 
 namespace OrleansRegistry.Catalog;
 
 /// <summary>The audit log: entries stored once by their grain's event id, listed newest first.</summary>
-public sealed partial class RegistryIndex
+public sealed class AuditLog(NpgsqlDataSource dataSource)
 {
     /// <summary>Stores an audit entry once: storing it again (a retried follow-up) adds nothing.</summary>
-    public async Task AuditAsync(AuditRecord entry, CancellationToken cancellationToken = default)
+    public async Task AddAsync(AuditRecord entry, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("""
             INSERT INTO registry_audit (event_id, at, actor_key_id, actor_name, action, target, details) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
@@ -23,7 +24,7 @@ public sealed partial class RegistryIndex
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<AuditEntry[]> ListAuditAsync(AuditQuery query, CancellationToken cancellationToken = default)
+    public async Task<AuditEntry[]> ListAsync(AuditQuery query, CancellationToken cancellationToken = default)
     {
         // A target is "ns", "ns/name/system@version" or a key id; namespace-limited readers see their namespaces' entries.
         await using var cmd = dataSource.CreateCommand("""
