@@ -10,8 +10,6 @@ public static class MirrorKinds
 
     public static readonly IReadOnlyList<string> All = [TerraformProviders, ComposerGit, TerraformModuleGit, ComposerRepository];
 
-    public static bool IsGit(string kind) => kind is ComposerGit or TerraformModuleGit;
-
     /// <summary>The namespaces a mirror writes into: who may see and manage it.</summary>
     public static IEnumerable<string> Namespaces(MirrorSettings s) => s.KindSettings.Namespaces();
 
