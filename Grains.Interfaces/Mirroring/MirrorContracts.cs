@@ -1,34 +1,6 @@
 using OrleansRegistry.Caching;
 namespace OrleansRegistry.Mirroring;
 
-/// <summary>
-/// What a mirror (or package source) copies and from where, as an administrator configures it. <see cref="Kind"/>
-/// selects the behaviour and which fields apply: <c>terraform-providers</c> (hostname, providers, versions,
-/// platforms, pull-through), <c>composer-git</c> (namespace, path), <c>terraform-module-git</c> (namespace,
-/// module name, system, path, tag pattern) and <c>composer-repository</c> (packages, mode, user agent). For Git
-/// sources <see cref="UpstreamUrl"/> is the repository URL.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("mirror-settings")]
-public sealed record MirrorSettings(
-    [property: Id(0)] string Kind,
-    [property: Id(1)] string Name,
-    [property: Id(2)] string UpstreamUrl,
-    [property: Id(3)] string Hostname,
-    [property: Id(4)] string[] Providers,
-    [property: Id(5)] string? Versions,
-    [property: Id(6)] string[] Platforms,
-    [property: Id(7)] int IntervalMinutes,
-    [property: Id(8)] bool PullThrough,
-    [property: Id(9)] bool AllowInsecure,
-    [property: Id(10)] string? Namespace = null,
-    [property: Id(11)] string? Path = null,
-    [property: Id(12)] string? ModuleName = null,
-    [property: Id(13)] string? System = null,
-    [property: Id(14)] string? TagPattern = null,
-    [property: Id(15)] string[]? Packages = null,
-    [property: Id(16)] string? Mode = null,
-    [property: Id(17)] string? UserAgent = null);
-
 /// <summary>Upstream credentials: a token, or a user name and password. Stored encrypted, never returned.</summary>
 [GenerateSerializer, Immutable, Alias("mirror-credentials")]
 public sealed record MirrorCredentials(

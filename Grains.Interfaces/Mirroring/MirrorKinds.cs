@@ -10,12 +10,18 @@ public static class MirrorKinds
 
     public static readonly IReadOnlyList<string> All = [TerraformProviders, ComposerGit, TerraformModuleGit, ComposerRepository];
 
-    public static bool IsGit(string kind) => kind is ComposerGit or TerraformModuleGit;
-
     /// <summary>The namespaces a mirror writes into: who may see and manage it.</summary>
-    public static IEnumerable<string> Namespaces(MirrorSettings s) => Namespaces(s.Kind, s.Namespace, s.Providers, s.Packages);
+    public static IEnumerable<string> Namespaces(MirrorSettings s) => s.KindSettings.Namespaces();
 
-    public static IEnumerable<string> Namespaces(MirrorSummary m) => Namespaces(m.Kind, m.Namespace, m.Providers, m.Packages);
+    public static IEnumerable<string> Namespaces(MirrorSummary m) => m.Kind switch
+    {
+        ComposerGit or TerraformModuleGit => [m.Namespace ?? ""],
+        ComposerRepository => NamespacesOfPackages(m.Packages),
+        _ => NamespacesOfProviders(m.Providers),
+    };
+
+    /// <summary>Why a kind is not one of <see cref="All"/>, in the words of the admin API.</summary>
+    public static string UnknownKind(string? kind) => $"'kind' must be one of {string.Join(", ", All)} (got '{kind}')";
 
     /// <summary>
     /// A mirror of a whole upstream (<see cref="EveryPackage"/>) writes into every namespace: it reports this name,
@@ -27,12 +33,11 @@ public static class MirrorKinds
     public const string EveryPackage = "*";
 
     // Called on settings as requested, before they are validated: entries may be null.
-    private static IEnumerable<string> Namespaces(string kind, string? ns, string?[]? providers, string?[]? packages) => kind switch
-    {
-        ComposerGit or TerraformModuleGit => [ns ?? ""],
-        ComposerRepository => (packages ?? []).Select(p => p == EveryPackage ? EveryNamespace : (p ?? "").Split('/')[0]).Distinct(),
-        _ => (providers ?? []).Select(p => (p ?? "").Split('/')[0]).Distinct(),
-    };
+    internal static IEnumerable<string> NamespacesOfProviders(string?[]? providers) =>
+        (providers ?? []).Select(p => (p ?? "").Split('/')[0]).Distinct();
+
+    internal static IEnumerable<string> NamespacesOfPackages(string?[]? packages) =>
+        (packages ?? []).Select(p => p == EveryPackage ? EveryNamespace : (p ?? "").Split('/')[0]).Distinct();
 
     /// <summary>Whether a Composer package name matches a pattern: <c>vendor/name</c>, <c>vendor/*</c> or <c>*</c>.</summary>
     public static bool PackageMatches(string pattern, string package) =>

@@ -53,7 +53,7 @@ public sealed class MirrorDirectoryGrain(
     public Task<MirrorRoute?> Route(string? hostname, string ns, string type)
     {
         var mirror = state.State.Mirrors.Values
-            .Where(m => m.Kind == MirrorSettingsRules.TerraformProviders)
+            .Where(m => m.Kind == MirrorKinds.TerraformProviders)
             .Where(m => hostname is null || string.Equals(m.Hostname, hostname, StringComparison.OrdinalIgnoreCase))
             .OrderBy(m => m.Name, StringComparer.Ordinal)
             .FirstOrDefault(m => ProviderPattern.AnyMatches(m.Providers, ns, type));

@@ -49,7 +49,7 @@ public sealed partial class MirrorGrain
         var clockStart = Stopwatch.GetTimestamp();
         try
         {
-            var kind = engines.Single(e => e.Kind == plan.Settings.Kind);
+            var kind = engines.Single(e => e.Syncs(plan.Settings.KindSettings));
             await Task.Run(() => kind.RunAsync(plan, progress, cancellationToken), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -70,8 +70,8 @@ public sealed partial class MirrorGrain
         var finished = running with { EndedAt = clock.GetUtcNow(), Result = progress.Result, Counts = progress.Counts, Errors = progress.Errors };
         MirrorMetrics.SyncDuration.WithLabels(Id, finished.Result).Observe(Stopwatch.GetElapsedTime(clockStart).TotalSeconds);
         logger.LogInformation("Mirror {Mirror}: sync {Number} {Result}: {Counts}", Id, running.Number, finished.Result, finished.Counts);
-        _upstreamVersions.Clear();
-        var refs = MirrorKinds.IsGit(plan.Settings.Kind) ? new Dictionary<string, string>(progress.Refs, StringComparer.Ordinal) : null;
+        ProviderPulls.ForgetUpstreamVersions();
+        var refs = plan.Settings.KindSettings is IGitSourceSettings ? new Dictionary<string, string>(progress.Refs, StringComparer.Ordinal) : null;
         try
         {
             await Changes.CommitAsync(s =>
@@ -99,6 +99,19 @@ public sealed partial class MirrorGrain
             _syncQueued = false;
             await BeginSyncAsync("webhook (queued while a sync ran)");
         }
+    }
+
+    /// <summary>Starts a sync, or when one is running has another follow it.</summary>
+    private async Task<Outcome> StartOrQueueSyncAsync(string trigger)
+    {
+        if (_sync is null)
+        {
+            await BeginSyncAsync(trigger);
+            return new(OutcomeCode.Accepted, $"sync {state.State.LastSyncNumber} started");
+        }
+
+        _syncQueued = true;
+        return new(OutcomeCode.Accepted, "a sync is running; another follows it");
     }
 
     private void StopKeepAlive()

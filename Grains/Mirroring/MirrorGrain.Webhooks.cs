@@ -1,8 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
-using Microsoft.Extensions.Logging;
 using OrleansRegistry.Changes;
-using OrleansRegistry.Mirroring.Webhooks;
 
 namespace OrleansRegistry.Mirroring;
 
@@ -19,48 +15,15 @@ public sealed partial class MirrorGrain
             return Outcome.NotFound(NotFoundReason);
         }
 
-        if (state.State.WebhookSecret is not { } encrypted)
+        var decision = _webhooks.Decide(Id, state.State.WebhookSecret, state.State.Deliveries, delivery);
+        if (decision.Webhook is not { } webhook)
         {
-            return new(OutcomeCode.Unauthorized, $"mirror '{Id}' has no webhook secret; create one with POST /api/v1/mirrors/{Id}/webhook-secret");
+            return decision.Answer!;
         }
 
-        var (webhook, error) = WebhookVerifier.Verify(delivery.Headers, delivery.Body, Encoding.UTF8.GetString(secrets.Unprotect(encrypted)));
-        if (webhook is null)
-        {
-            logger.LogWarning("Mirror {Mirror}: webhook refused: {Error}", Id, error);
-            return new(OutcomeCode.Unauthorized, error!);
-        }
-
-        (OutcomeCode Code, string Outcome) answer;
-        if (webhook.DeliveryId is { } deliveryId && state.State.Deliveries.Any(d => d.DeliveryId == deliveryId))
-        {
-            answer = (OutcomeCode.Unchanged, $"delivery {deliveryId} was received before");
-        }
-        else if (!webhook.ChangesRefs)
-        {
-            answer = (OutcomeCode.Unchanged, $"event '{webhook.Event}' does not change refs");
-        }
-        else if (_sync is null)
-        {
-            await BeginSyncAsync($"webhook ({webhook.Sender} {webhook.Event})");
-            answer = (OutcomeCode.Accepted, $"sync {state.State.LastSyncNumber} started");
-        }
-        else
-        {
-            _syncQueued = true;
-            answer = (OutcomeCode.Accepted, "a sync is running; another follows it");
-        }
-
-        var record = new WebhookRecord(clock.GetUtcNow(), webhook.Sender, webhook.Event, webhook.DeliveryId, answer.Outcome);
-        await Changes.CommitAsync(s =>
-        {
-            s.Deliveries.Insert(0, record);
-            if (s.Deliveries.Count > options.Value.HistoryLength)
-            {
-                s.Deliveries.RemoveRange(options.Value.HistoryLength, s.Deliveries.Count - options.Value.HistoryLength);
-            }
-        });
-        return new(answer.Code, answer.Outcome);
+        var answer = decision.AsksForSync ? await StartOrQueueSyncAsync($"webhook ({webhook.Sender} {webhook.Event})") : decision.Answer!;
+        await Changes.CommitAsync(s => _webhooks.Remember(s.Deliveries, webhook, answer));
+        return answer;
     }
 
     public async Task<string?> RotateWebhookSecret(Actor actor)
@@ -70,15 +33,8 @@ public sealed partial class MirrorGrain
             return null;
         }
 
-        var (secret, encrypted) = NewWebhookSecret();
+        var (secret, encrypted) = _webhooks.NewSecret();
         await Changes.CommitAsync(s => s.WebhookSecret = encrypted, AuditRecord.Of(actor, "mirror.rotate-webhook-secret", Id, clock.GetUtcNow()));
         return secret;
-    }
-
-    /// <summary>A new random secret, and the form state keeps it in (encrypted: HMAC verification needs it back); returned once.</summary>
-    private (string Secret, byte[] Encrypted) NewWebhookSecret()
-    {
-        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        return (secret, secrets.Protect(Encoding.UTF8.GetBytes(secret)));
     }
 }

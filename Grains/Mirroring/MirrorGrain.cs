@@ -3,15 +3,17 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.Catalog;
 using OrleansRegistry.Changes;
+using OrleansRegistry.Mirroring.Webhooks;
 using OrleansRegistry.Signing;
-using OrleansRegistry.Terraform;
 
 namespace OrleansRegistry.Mirroring;
 
 /// <summary>
-/// A mirror of an upstream Terraform provider registry. The "sync" reminder schedules syncs; the single activation
-/// means one sync at a time cluster-wide. A sync runs in the background of the activation and is recorded in state
-/// when it starts, so if its silo dies the next activation (the "resume" reminder forces one) resumes it.
+/// A mirror of an upstream registry, or a package source: its settings, credentials, schedule and sync history. The
+/// "sync" reminder schedules syncs; the single activation means one sync at a time cluster-wide. A sync runs in the
+/// background of the activation (by the engine of the mirror's kind) and is recorded in state when it starts, so if
+/// its silo dies the next activation (the "resume" reminder forces one) resumes it. Webhooks and pull-through are
+/// handled by their collaborators, <see cref="MirrorWebhooks"/> and <see cref="ProviderPullThrough"/>.
 /// </summary>
 [GrainType("mirror")]
 public sealed partial class MirrorGrain(
@@ -26,13 +28,17 @@ public sealed partial class MirrorGrain(
 {
     private const string SyncReminder = "sync";
     private const string ResumeReminder = "resume";
+    private readonly MirrorWebhooks _webhooks = new(secrets, clock, options.Value.HistoryLength, logger);
     private StateChanges<MirrorState>? _changes;
+    private ProviderPullThrough? _pullThrough;
 
     private string Id => this.GetPrimaryKeyString();
 
     private string NotFoundReason => $"mirror '{Id}' not found";
 
     private MirrorSettings? Settings => state.State.Settings;
+
+    private ProviderPullThrough ProviderPulls => _pullThrough ??= new(engine, GrainFactory, options.Value, clock, logger);
 
     // Every change is followed by the directory's summary of the mirror (which routes requests to it).
     private StateChanges<MirrorState> Changes => _changes ??= changes.For(this, state, static () => Task.CompletedTask, PublishSummaryAsync);
@@ -74,7 +80,7 @@ public sealed partial class MirrorGrain(
 
         // The reminder first: one left behind by a create that was not stored finds no mirror and unregisters itself.
         await this.RegisterOrUpdateReminder(SyncReminder, options.Value.FirstSyncDelay, TimeSpan.FromMinutes(settings.IntervalMinutes));
-        var (webhookSecret, encryptedSecret) = NewWebhookSecret();
+        var (webhookSecret, encryptedSecret) = _webhooks.NewSecret();
         var now = clock.GetUtcNow();
         await Changes.CommitAsync(s =>
         {
@@ -122,7 +128,7 @@ public sealed partial class MirrorGrain(
                 s.NextSyncAt = now + period;
             }
         }, AuditRecord.Of(change.Actor, "mirror.update", Id, now));
-        _upstreamVersions.Clear();
+        ProviderPulls.ForgetUpstreamVersions();
         return Outcome.Of(OutcomeCode.Done, View());
     }
 
@@ -217,9 +223,15 @@ public sealed partial class MirrorGrain(
     public void Dispose() => _cancel?.Dispose();
 
     public Task<ComposerUpstreamInfo?> GetComposerUpstream() =>
-        Task.FromResult(Settings is { Kind: MirrorKinds.ComposerRepository } s
-            ? new ComposerUpstreamInfo(s.UpstreamUrl, state.State.Credentials, s.UserAgent, s.AllowInsecure, s.Packages ?? [])
+        Task.FromResult(Settings is { KindSettings: ComposerRepositoryMirrorSettings repository } s
+            ? new ComposerUpstreamInfo(s.UpstreamUrl, state.State.Credentials, repository.UserAgent, s.AllowInsecure, repository.Packages ?? [])
             : null);
+
+    public Task<ProtocolDocument?> GetPullThroughIndex(string ns, string type) =>
+        Settings is null ? Task.FromResult<ProtocolDocument?>(null) : ProviderPulls.IndexAsync(Plan(), ns, type);
+
+    public Task<Outcome> PullThrough(string ns, string type, string version) =>
+        Settings is null ? Task.FromResult(Outcome.NotFound($"mirror '{Id}' does not pull {ns}/{type} through")) : ProviderPulls.PullAsync(Plan(), ns, type, version);
 
     /// <summary>The settings as stored: normalized, valid, and under a name no other mirror has.</summary>
     private async Task<Outcome<MirrorSettings>> ValidateAsync(MirrorSettings requested)
@@ -247,11 +259,17 @@ public sealed partial class MirrorGrain(
     private Task PublishSummaryAsync()
     {
         var directory = GrainFactory.GetGrain<IMirrorDirectoryGrain>(IMirrorDirectoryGrain.Key);
-        return Settings is null
-            ? directory.Remove(Id)
-            : directory.Upsert(new MirrorSummary(
-                Id, Settings.Name, Settings.Kind, Settings.Hostname, Settings.Providers, Settings.PullThrough, Settings.UpstreamUrl,
-                state.State.History.FirstOrDefault(), state.State.Running is not null, Settings.Namespace, Settings.Packages));
+        return Settings is null ? directory.Remove(Id) : directory.Upsert(Summary(Settings));
+    }
+
+    // The directory's fields of every kind: those of other kinds are empty, as the summary has always had them.
+    private MirrorSummary Summary(MirrorSettings settings)
+    {
+        var providers = settings.KindSettings as ProviderMirrorSettings;
+        return new MirrorSummary(
+            Id, settings.Name, settings.Kind, providers?.Hostname ?? "", providers?.Providers ?? [], providers?.PullThrough ?? false, settings.UpstreamUrl,
+            state.State.History.FirstOrDefault(), state.State.Running is not null, (settings.KindSettings as IGitSourceSettings)?.Namespace,
+            (settings.KindSettings as ComposerRepositoryMirrorSettings)?.Packages);
     }
 
     private MirrorView View() =>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using OrleansRegistry.Changes;
 
 namespace OrleansRegistry.Mirroring;
@@ -5,6 +6,7 @@ namespace OrleansRegistry.Mirroring;
 /// <summary>Persisted state of a mirror: settings, the encrypted upstream token, the sync in progress and past syncs.</summary>
 public sealed class MirrorState : IHasFollowUps
 {
+    [JsonConverter(typeof(MirrorSettingsJson))]
     public MirrorSettings? Settings { get; set; }
 
     /// <summary>Upstream credentials (JSON), AES-256-GCM under the configured encryption key; never returned by the API.</summary>

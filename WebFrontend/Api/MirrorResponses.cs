@@ -37,26 +37,28 @@ public sealed record MirrorResponse(
     public static MirrorResponse Of(HttpContext http, MirrorView m)
     {
         var s = m.Settings;
-        var git = MirrorKinds.IsGit(s.Kind);
-        var providers = s.Kind == MirrorKinds.TerraformProviders;
+        var git = s.KindSettings as IGitSourceSettings;
+        var module = s.KindSettings as ModuleGitSourceSettings;
+        var providers = s.KindSettings as ProviderMirrorSettings;
+        var repository = s.KindSettings as ComposerRepositoryMirrorSettings;
         return new(
             m.Id,
             s.Kind,
-            s.Kind == MirrorKinds.TerraformModuleGit ? s.ModuleName : s.Name,
-            git ? null : s.UpstreamUrl,
-            git ? s.UpstreamUrl : null,
-            providers ? s.Hostname : null,
-            providers ? s.Providers : null,
-            providers ? s.Versions : null,
-            providers ? s.Platforms : null,
-            providers ? s.PullThrough : null,
-            s.Packages,
-            s.Mode,
-            s.UserAgent,
-            s.Namespace,
-            s.Path,
-            s.System,
-            s.TagPattern,
+            module is null ? s.Name : module.ModuleName,
+            git is null ? s.UpstreamUrl : null,
+            git is null ? null : s.UpstreamUrl,
+            providers?.Hostname,
+            providers?.Providers,
+            providers?.Versions,
+            providers?.Platforms,
+            providers?.PullThrough,
+            repository?.Packages,
+            repository?.Mode,
+            repository?.UserAgent,
+            git?.Namespace,
+            git?.Path,
+            module?.System,
+            module?.TagPattern,
             s.IntervalMinutes,
             s.AllowInsecure,
             m.HasCredentials,

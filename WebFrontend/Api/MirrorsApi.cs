@@ -30,15 +30,20 @@ public static class MirrorsApi
             return ApiErrors.BadRequest(http, problem!);
         }
 
-        var settings = request.ToSettings(null);
+        var (settings, invalid) = request.ToSettings(null);
+        if (settings is null)
+        {
+            return Outcome.Invalid(invalid!).ToProblem(http);
+        }
+
         if (Forbidden(http, settings) is { } forbidden)
         {
             return forbidden;
         }
 
-        if (MirrorKinds.IsGit(settings.Kind) && Names.IsValidSegment(settings.Namespace) && !await grains.GetGrain<INamespaceGrain>(settings.Namespace!).Exists())
+        if (settings.KindSettings is IGitSourceSettings { Namespace: var ns } && Names.IsValidSegment(ns) && !await grains.GetGrain<INamespaceGrain>(ns!).Exists())
         {
-            return ApiErrors.NotFound(http, $"namespace '{settings.Namespace}' does not exist; create it first (POST /api/v1/namespaces)");
+            return ApiErrors.NotFound(http, $"namespace '{ns}' does not exist; create it first (POST /api/v1/namespaces)");
         }
 
         var id = Guid.NewGuid().ToString("N")[..12];
@@ -78,7 +83,12 @@ public static class MirrorsApi
             return error;
         }
 
-        var settings = request.ToSettings(view!.Settings);
+        var (settings, invalid) = request.ToSettings(view!.Settings);
+        if (settings is null)
+        {
+            return Outcome.Invalid(invalid!).ToProblem(http);
+        }
+
         if (Forbidden(http, settings) is { } forbidden)
         {
             return forbidden;

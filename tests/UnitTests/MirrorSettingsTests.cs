@@ -1,11 +1,17 @@
 using OrleansRegistry.Mirroring;
+using OrleansRegistry.WebFrontend.Api;
 
 namespace OrleansRegistry.UnitTests;
 
 public class MirrorSettingsTests
 {
-    private static readonly MirrorSettings Valid = new(
-        "terraform-providers", " hashicorp ", "https://registry.terraform.io/", "", ["hashicorp/null", "HashiCorp/*"], ">= 3.0", ["linux_amd64"], 0, true, false);
+    private static readonly ProviderMirrorSettings ValidProviders = new("", ["hashicorp/null", "HashiCorp/*"], ">= 3.0", ["linux_amd64"], true);
+
+    private static readonly MirrorSettings Valid = new(" hashicorp ", "https://registry.terraform.io/", 0, false, ValidProviders);
+
+    private static MirrorSettings With(ProviderMirrorSettings providers) => Valid with { KindSettings = providers };
+
+    private static ProviderMirrorSettings ProvidersOf(MirrorSettings? settings) => Assert.IsType<ProviderMirrorSettings>(settings?.KindSettings);
 
     [Fact]
     public void Normalizes_names_urls_defaults_and_case()
@@ -14,25 +20,24 @@ public class MirrorSettingsTests
         Assert.Null(error);
         Assert.Equal("hashicorp", settings!.Name);
         Assert.Equal("https://registry.terraform.io", settings.UpstreamUrl);
-        Assert.Equal("registry.terraform.io", settings.Hostname);
-        Assert.Equal(["hashicorp/null", "hashicorp/*"], settings.Providers);
+        Assert.Equal("registry.terraform.io", ProvidersOf(settings).Hostname);
+        Assert.Equal(["hashicorp/null", "hashicorp/*"], ProvidersOf(settings).Providers);
         Assert.Equal(MirrorSettingsRules.DefaultIntervalMinutes, settings.IntervalMinutes);
     }
 
     public static TheoryData<MirrorSettings, string> Invalid => new()
     {
-        { Valid with { Kind = "composer" }, "'kind'" },
         { Valid with { Name = "" }, "'name'" },
         { Valid with { UpstreamUrl = "registry.terraform.io" }, "'upstream_url'" },
         { Valid with { UpstreamUrl = "https://user:pw@registry.terraform.io" }, "without credentials" },
         { Valid with { UpstreamUrl = "http://registry.internal" }, "allow_insecure" },
-        { Valid with { Hostname = "not a host" }, "'hostname'" },
-        { Valid with { Providers = [] }, "'providers'" },
-        { Valid with { Providers = ["hashicorp"] }, "'hashicorp'" },
-        { Valid with { Providers = ["*/*"] }, "'*/*'" },
-        { Valid with { Versions = "newest" }, "'versions'" },
-        { Valid with { Platforms = ["linux-amd64"] }, "'linux-amd64'" },
-        { Valid with { Platforms = ["plan9_amd64"] }, "'plan9_amd64'" },
+        { With(ValidProviders with { Hostname = "not a host" }), "'hostname'" },
+        { With(ValidProviders with { Providers = [] }), "'providers'" },
+        { With(ValidProviders with { Providers = ["hashicorp"] }), "'hashicorp'" },
+        { With(ValidProviders with { Providers = ["*/*"] }), "'*/*'" },
+        { With(ValidProviders with { Versions = "newest" }), "'versions'" },
+        { With(ValidProviders with { Platforms = ["linux-amd64"] }), "'linux-amd64'" },
+        { With(ValidProviders with { Platforms = ["plan9_amd64"] }), "'plan9_amd64'" },
         { Valid with { IntervalMinutes = -5 }, "'interval_minutes'" },
         { Valid with { IntervalMinutes = 100_000 }, "'interval_minutes'" },
     };
@@ -51,7 +56,17 @@ public class MirrorSettingsTests
     {
         var (settings, error) = MirrorSettingsRules.Normalize(Valid with { UpstreamUrl = "http://registry.internal:8080", AllowInsecure = true });
         Assert.Null(error);
-        Assert.Equal("registry.internal", settings!.Hostname);
+        Assert.Equal("registry.internal", ProvidersOf(settings).Hostname);
+    }
+
+    [Fact]
+    public void A_request_of_an_unknown_kind_is_rejected_with_the_field_named()
+    {
+        var request = new MirrorRequest(
+            "composer", "packagist", "https://repo.packagist.org", null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        var (settings, error) = request.ToSettings(null);
+        Assert.Null(settings);
+        Assert.Contains("'kind'", error, StringComparison.Ordinal);
     }
 
     [Theory]

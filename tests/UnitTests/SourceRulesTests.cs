@@ -26,8 +26,8 @@ public class SourceRulesTests
     public void Branches_become_dev_versions_the_way_composer_names_them(string branch, string expected) =>
         Assert.Equal(expected, ComposerGitSync.BranchVersion(branch));
 
-    private static MirrorSettings Source(string kind, string url) =>
-        new(kind, "", url, "", [], null, [], 0, false, false, Namespace: "acme", ModuleName: "net", System: "aws");
+    private static MirrorSettings ModuleSource(string url) =>
+        new("", url, 0, false, new ModuleGitSourceSettings("acme", "net", "aws", null, null));
 
     [Theory]
     [InlineData("https://git.acme.test/infra.git", null)]
@@ -39,7 +39,7 @@ public class SourceRulesTests
     [InlineData("ftp://git.acme.test/infra.git", "'url'")]
     public void Git_urls_are_https_ssh_or_file(string url, string? error)
     {
-        var (settings, problem) = MirrorSettingsRules.Normalize(Source(MirrorKinds.TerraformModuleGit, url));
+        var (settings, problem) = MirrorSettingsRules.Normalize(ModuleSource(url));
         Assert.Equal(error is null, settings is not null);
         if (error is not null)
         {
@@ -48,7 +48,7 @@ public class SourceRulesTests
         else
         {
             Assert.Equal("acme/net/aws", settings!.Name);
-            Assert.Equal("v*", settings.TagPattern);
+            Assert.Equal("v*", Assert.IsType<ModuleGitSourceSettings>(settings.KindSettings).TagPattern);
         }
     }
 
@@ -64,7 +64,7 @@ public class SourceRulesTests
     public void Composer_repositories_take_package_patterns_and_a_mode(string[] packages, string mode, string? error)
     {
         var (settings, problem) = MirrorSettingsRules.Normalize(
-            new MirrorSettings(MirrorKinds.ComposerRepository, "packagist", "https://repo.packagist.org", "", [], null, [], 0, false, false, Packages: packages, Mode: mode));
+            new MirrorSettings("packagist", "https://repo.packagist.org", 0, false, new ComposerRepositoryMirrorSettings(packages, mode, null)));
         Assert.Equal(error is null, settings is not null);
         if (error is not null)
         {
@@ -73,7 +73,7 @@ public class SourceRulesTests
         else if (packages.Contains("*"))
         {
             // Every package of the upstream: the other entries add nothing, and only keys for every namespace manage it.
-            Assert.Equal(["*"], settings!.Packages!);
+            Assert.Equal(["*"], Assert.IsType<ComposerRepositoryMirrorSettings>(settings!.KindSettings).Packages!);
             Assert.Equal(["*"], MirrorKinds.Namespaces(settings));
         }
     }

@@ -8,22 +8,20 @@ namespace OrleansRegistry.Mirroring.ComposerRepository;
 /// eager ones fetch both p2 files and every dist of every selected package (vendor/* through the upstream's list
 /// API), so installs never wait on the upstream.
 /// </summary>
-public sealed class ComposerRepositorySync(IGrainFactory grains, IHttpClientFactory clients, IOptions<MirrorOptions> options, TimeProvider clock) : IMirrorEngine
+public sealed class ComposerRepositorySync(IGrainFactory grains, IHttpClientFactory clients, IOptions<MirrorOptions> options, TimeProvider clock) : MirrorEngine<ComposerRepositoryMirrorSettings>
 {
-    public string Kind => MirrorKinds.ComposerRepository;
-
-    public async Task RunAsync(MirrorPlan plan, SyncProgress progress, CancellationToken cancellationToken)
+    protected override async Task RunAsync(MirrorPlan plan, ComposerRepositoryMirrorSettings settings, SyncProgress progress, CancellationToken cancellationToken)
     {
-        if (plan.Settings.Mode != "eager")
+        if (settings.Mode != "eager")
         {
             return;
         }
 
         var upstream = new ComposerUpstream(new UpstreamHttp(
             clients.CreateClient(ProviderMirrorSync.HttpClientName), new Uri(plan.Settings.UpstreamUrl), plan.Credentials, plan.Settings.AllowInsecure,
-            options.Value, clock, plan.Settings.UserAgent));
+            options.Value, clock, settings.UserAgent));
         var packages = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var pattern in plan.Settings.Packages ?? [])
+        foreach (var pattern in settings.Packages ?? [])
         {
             if (!pattern.EndsWith("/*", StringComparison.Ordinal))
             {

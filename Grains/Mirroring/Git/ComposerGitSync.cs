@@ -9,11 +9,9 @@ namespace OrleansRegistry.Mirroring.Git;
 /// A Composer package from a Git repository: every tag that is a valid version, and every branch as a dev version,
 /// each read from its own commit (composer.json included) and published with the commit as reference.
 /// </summary>
-public sealed partial class ComposerGitSync(GitSource source, IGrainFactory grains, IArtifactStore store) : IMirrorEngine
+public sealed partial class ComposerGitSync(GitSource source, IGrainFactory grains, IArtifactStore store) : MirrorEngine<ComposerGitSourceSettings>
 {
-    public string Kind => MirrorSettingsRules.ComposerGit;
-
-    public async Task RunAsync(MirrorPlan plan, SyncProgress progress, CancellationToken cancellationToken)
+    protected override async Task RunAsync(MirrorPlan plan, ComposerGitSourceSettings settings, SyncProgress progress, CancellationToken cancellationToken)
     {
         foreach (var (name, commit) in plan.KnownRefs)
         {
@@ -49,7 +47,7 @@ public sealed partial class ComposerGitSync(GitSource source, IGrainFactory grai
                 continue;
             }
 
-            var problem = await PublishAsync(plan, repository, gitRef, version, gitRef.ShortName == defaultBranch, actor, cancellationToken);
+            var problem = await PublishAsync(plan, settings, repository, gitRef, version, gitRef.ShortName == defaultBranch, actor, cancellationToken);
             if (problem is null)
             {
                 progress.Added(1, 0);
@@ -62,16 +60,16 @@ public sealed partial class ComposerGitSync(GitSource source, IGrainFactory grai
         }
     }
 
-    private async Task<string?> PublishAsync(MirrorPlan plan, GitRepository repository, GitRef gitRef, string version, bool defaultBranch, Actor actor, CancellationToken cancellationToken)
+    private async Task<string?> PublishAsync(MirrorPlan plan, ComposerGitSourceSettings settings, GitRepository repository, GitRef gitRef, string version, bool defaultBranch, Actor actor, CancellationToken cancellationToken)
     {
-        var manifestPath = string.IsNullOrEmpty(plan.Settings.Path) ? "composer.json" : $"{plan.Settings.Path}/composer.json";
+        var manifestPath = string.IsNullOrEmpty(settings.Path) ? "composer.json" : $"{settings.Path}/composer.json";
         if (await repository.ReadFileAsync(gitRef.Commit, manifestPath, cancellationToken) is null)
         {
             return $"no {manifestPath} at {gitRef.Commit[..12]}";
         }
 
-        var dist = await source.ArchiveAsync(repository, plan, gitRef.Commit, "zip", cancellationToken);
-        var problem = await PublishDistAsync(plan, gitRef, version, defaultBranch, actor, dist);
+        var dist = await source.ArchiveAsync(repository, plan, settings, gitRef.Commit, "zip", cancellationToken);
+        var problem = await PublishDistAsync(plan, settings, gitRef, version, defaultBranch, actor, dist);
         if (problem is not null)
         {
             await store.DeleteAsync(dist.Key, CancellationToken.None);
@@ -80,7 +78,7 @@ public sealed partial class ComposerGitSync(GitSource source, IGrainFactory grai
         return problem;
     }
 
-    private async Task<string?> PublishDistAsync(MirrorPlan plan, GitRef gitRef, string version, bool defaultBranch, Actor actor, StoredArtifact dist)
+    private async Task<string?> PublishDistAsync(MirrorPlan plan, ComposerGitSourceSettings settings, GitRef gitRef, string version, bool defaultBranch, Actor actor, StoredArtifact dist)
     {
         var inspected = await grains.GetGrain<IComposerArchiveGrain>(0).Inspect(dist.Key);
         if (inspected.Error is not null)
@@ -88,9 +86,9 @@ public sealed partial class ComposerGitSync(GitSource source, IGrainFactory grai
             return inspected.Error;
         }
 
-        if (inspected.Name!.Split('/')[0] != plan.Settings.Namespace)
+        if (inspected.Name!.Split('/')[0] != settings.Namespace)
         {
-            return $"composer.json names '{inspected.Name}', which is not in this source's namespace '{plan.Settings.Namespace}'";
+            return $"composer.json names '{inspected.Name}', which is not in this source's namespace '{settings.Namespace}'";
         }
 
         var package = grains.GetGrain<IComposerPackageGrain>(inspected.Name);

@@ -26,16 +26,16 @@ public sealed class GitSource(IArtifactStore store, IOptions<MirrorOptions> opti
     /// The archive of a commit (at the source's path), built once under a key derived from the commit, so a
     /// published version's bytes, sha and reference never change.
     /// </summary>
-    public async Task<StoredArtifact> ArchiveAsync(GitRepository repository, MirrorPlan plan, string commit, string format, CancellationToken cancellationToken)
+    public async Task<StoredArtifact> ArchiveAsync(GitRepository repository, MirrorPlan plan, IGitSourceSettings settings, string commit, string format, CancellationToken cancellationToken)
     {
         var extension = format == "zip" ? "zip" : "tar.gz";
-        var key = $"sources/{plan.MirrorId}/{commit}/{GitRepository.PathTag(plan.Settings.Path)}.{extension}";
+        var key = $"sources/{plan.MirrorId}/{commit}/{GitRepository.PathTag(settings.Path)}.{extension}";
         var scratch = Path.Combine(Options.GitCacheDirectory!, $"{plan.MirrorId}-{Guid.NewGuid():N}.{extension}");
         try
         {
             await using (var file = File.Create(scratch))
             {
-                await repository.ArchiveAsync(commit, plan.Settings.Path, format, file, cancellationToken);
+                await repository.ArchiveAsync(commit, settings.Path, format, file, cancellationToken);
             }
 
             await using var content = File.OpenRead(scratch);

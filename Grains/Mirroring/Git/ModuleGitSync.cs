@@ -8,11 +8,9 @@ namespace OrleansRegistry.Mirroring.Git;
 /// A Terraform module from a Git repository: every tag matching the tag pattern whose remainder is a semantic
 /// version (<c>v1.2.0</c> → 1.2.0) becomes that version, archived from the tag's own commit.
 /// </summary>
-public sealed class ModuleGitSync(GitSource source, IGrainFactory grains, IArtifactStore store) : IMirrorEngine
+public sealed class ModuleGitSync(GitSource source, IGrainFactory grains, IArtifactStore store) : MirrorEngine<ModuleGitSourceSettings>
 {
-    public string Kind => MirrorSettingsRules.TerraformModuleGit;
-
-    public async Task RunAsync(MirrorPlan plan, SyncProgress progress, CancellationToken cancellationToken)
+    protected override async Task RunAsync(MirrorPlan plan, ModuleGitSourceSettings settings, SyncProgress progress, CancellationToken cancellationToken)
     {
         foreach (var (name, commit) in plan.KnownRefs)
         {
@@ -25,9 +23,8 @@ public sealed class ModuleGitSync(GitSource source, IGrainFactory grains, IArtif
             return;
         }
 
-        var settings = plan.Settings;
         var module = grains.GetGrain<IModuleGrain>($"{settings.Namespace}/{settings.ModuleName}/{settings.System}");
-        var actor = new Actor($"mirror:{plan.MirrorId}", settings.Name);
+        var actor = new Actor($"mirror:{plan.MirrorId}", plan.Settings.Name);
         foreach (var tag in (await repository.RefsAsync(cancellationToken)).Where(r => r.IsTag))
         {
             if (VersionOf(tag.ShortName, settings.TagPattern ?? "v*") is not { } version)
@@ -48,7 +45,7 @@ public sealed class ModuleGitSync(GitSource source, IGrainFactory grains, IArtif
                 continue;
             }
 
-            var archive = await source.ArchiveAsync(repository, plan, tag.Commit, "tar.gz", cancellationToken);
+            var archive = await source.ArchiveAsync(repository, plan, settings, tag.Commit, "tar.gz", cancellationToken);
             var published = await module.Publish(new ModulePublish(version, archive.Key, archive.Size, archive.Sha256, ArchiveFormat.TarGz, actor));
             if (published.Code == OutcomeCode.Created)
             {
