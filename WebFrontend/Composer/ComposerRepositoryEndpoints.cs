@@ -7,6 +7,7 @@ using OrleansRegistry.Storage;
 using OrleansRegistry.WebFrontend.Api;
 using OrleansRegistry.WebFrontend.Auth;
 using OrleansRegistry.WebFrontend.Caching;
+using OrleansRegistry.WebFrontend.Downloads;
 using OrleansRegistry.WebFrontend.Errors;
 using OrleansRegistry.WebFrontend.Hosting;
 
@@ -40,7 +41,7 @@ public static class ComposerRepositoryEndpoints
     /// The handlers, holding their singletons: a handler parameter resolved from services makes every request create
     /// a DI scope (see docs/performance.md#per-request-allocations).
     /// </summary>
-    private sealed class Handlers(IGrainFactory grains, DocumentCache cache, IArtifactStore store, IOptions<RegistryOptions> options)
+    private sealed class Handlers(IGrainFactory grains, DocumentCache cache, IArtifactStore store, DistContents contents, IOptions<RegistryOptions> options)
     {
         private const int MaxListed = 10_000;
 
@@ -78,7 +79,7 @@ public static class ComposerRepositoryEndpoints
             return document is null ? ApiErrors.NotFound(http, $"package {package} has no {(dev ? "dev " : "")}versions") : document.Serve(http);
         }
 
-        public async Task<IResult> DistAsync(string vendor, string name, string versionAndFile, HttpContext http)
+        public async ValueTask<IResult> DistAsync(string vendor, string name, string versionAndFile, HttpContext http)
         {
             var package = $"{vendor}/{name}".ToLowerInvariant();
             var slash = versionAndFile.LastIndexOf('/');
@@ -93,17 +94,18 @@ public static class ComposerRepositoryEndpoints
             var own = grains.GetGrain<IComposerPackageGrain>(package);
             var route = await ComposerRoute.ResolveAsync(cache, grains, own, package);
             var distKey = DocumentKey.ComposerDist(version, reference);
-            string? key = null;
+            var arg = (Version: version, Reference: reference, Store: store);
+            DistFile? dist = null;
             if (route!.Private)
             {
-                key = await cache.GetAsync(own, distKey, (version, reference), static (own, arg, h) => own.GetDist(arg.version, arg.reference, h));
+                dist = await cache.GetAsync(own, distKey, arg, static async (own, arg, h) => await DistFile.LoadAsync(arg.Store, await own.GetDist(arg.Version, arg.Reference, h)));
             }
             else if (route.MirrorPackage is { } mirrored)
             {
                 var proxy = grains.GetGrain<IComposerMirrorPackageGrain>(mirrored);
-                key = await cache.GetAsync(proxy, distKey, (version, reference), static async (proxy, arg, h) =>
-                    await proxy.GetDist(arg.version, arg.reference, h) is { Code: OutcomeCode.Done, Value: var stored } ? stored : null);
-                if (key is null)
+                dist = await cache.GetAsync(proxy, distKey, arg, static async (proxy, arg, h) =>
+                    await proxy.GetDist(arg.Version, arg.Reference, h) is { Code: OutcomeCode.Done, Value: var stored } ? await DistFile.LoadAsync(arg.Store, stored) : null);
+                if (dist is null)
                 {
                     // Not stored yet: fetched from the upstream now (once, however many ask), then served from the store.
                     var fetched = await FetchMirroredDistAsync(proxy, version, reference, http.RequestAborted);
@@ -112,24 +114,11 @@ public static class ComposerRepositoryEndpoints
                         return ApiErrors.Problem(http, StatusCodes.Status502BadGateway, fetched.Reason ?? "the upstream dist could not be fetched");
                     }
 
-                    key = fetched.Value;
+                    dist = await DistFile.LoadAsync(store, fetched.Value);
                 }
             }
 
-            if (key is null)
-            {
-                return ApiErrors.NotFound(http, $"no dist {file} for {package} {version}");
-            }
-
-            var path = store.TryGetLocalPath(key);
-
-            if (path is not null)
-            {
-                return TypedResults.PhysicalFile(path, "application/zip", enableRangeProcessing: true);
-            }
-
-            var stream = await store.OpenReadAsync(key, http.RequestAborted);
-            return stream is null ? ApiErrors.NotFound(http, "the dist no longer exists") : TypedResults.Stream(stream, "application/zip");
+            return dist is null ? ApiErrors.NotFound(http, $"no dist {file} for {package} {version}") : await dist.ServeAsync(http, store, contents);
         }
 
         /// <summary>Waits for the mirror's first fetch of a dist, asking again while it is pending (up to five minutes).</summary>
