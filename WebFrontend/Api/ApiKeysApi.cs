@@ -20,12 +20,12 @@ public static class ApiKeysApi
 {
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/apikeys").WithTags("API keys").RequireScope(Scopes.ApiKeysManage);
-        api.MapPost("/", CreateAsync);
-        api.MapGet("/", ListAsync);
-        api.MapGet("/{id}", GetAsync);
-        api.MapPut("/{id}", UpdateAsync);
-        api.MapDelete("/{id}", RevokeAsync);
+        var api = app.MapGroup("/api/v1/apikeys").WithTags("API keys").RequireScope(Scopes.ApiKeysManage).ProducesDependencyProblems();
+        api.MapPost("/", CreateAsync).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
+        api.MapGet("/", ListAsync).ProducesProblems(StatusCodes.Status400BadRequest);
+        api.MapGet("/{id}", GetAsync).ProducesProblems(StatusCodes.Status404NotFound);
+        api.MapPut("/{id}", UpdateAsync).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        api.MapDelete("/{id}", RevokeAsync).ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
 

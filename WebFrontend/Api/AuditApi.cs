@@ -14,7 +14,7 @@ public static class AuditApi
 
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/audit", ListAsync).WithTags("Audit").RequireScope(Scopes.AuditRead);
+        app.MapGet("/api/v1/audit", ListAsync).WithTags("Audit").RequireScope(Scopes.AuditRead).ProducesDependencyProblems().ProducesProblems(StatusCodes.Status400BadRequest);
         return app;
     }
 

@@ -10,15 +10,15 @@ public static class MirrorsApi
 {
     public static IEndpointRouteBuilder MapMirrorsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/mirrors").WithTags("Mirrors");
-        api.MapPost("/", CreateAsync).RequireScope(Scopes.MirrorsManage);
+        var api = app.MapGroup("/api/v1/mirrors").WithTags("Mirrors").ProducesDependencyProblems();
+        api.MapPost("/", CreateAsync).RequireScope(Scopes.MirrorsManage).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         api.MapGet("/", ListAsync).RequireScope(Scopes.MirrorsRead);
-        api.MapGet("/{id}", GetAsync).RequireScope(Scopes.MirrorsRead);
-        api.MapPut("/{id}", UpdateAsync).RequireScope(Scopes.MirrorsManage);
-        api.MapDelete("/{id}", DeleteAsync).RequireScope(Scopes.MirrorsManage);
-        api.MapPost("/{id}/sync", SyncAsync).RequireScope(Scopes.MirrorsManage);
-        api.MapGet("/{id}/history", HistoryAsync).RequireScope(Scopes.MirrorsRead);
-        api.MapPost("/{id}/webhook-secret", RotateWebhookSecretAsync).RequireScope(Scopes.MirrorsManage);
+        api.MapGet("/{id}", GetAsync).RequireScope(Scopes.MirrorsRead).ProducesProblems(StatusCodes.Status404NotFound);
+        api.MapPut("/{id}", UpdateAsync).RequireScope(Scopes.MirrorsManage).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        api.MapDelete("/{id}", DeleteAsync).RequireScope(Scopes.MirrorsManage).ProducesProblems(StatusCodes.Status404NotFound);
+        api.MapPost("/{id}/sync", SyncAsync).RequireScope(Scopes.MirrorsManage).ProducesProblems(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/history", HistoryAsync).RequireScope(Scopes.MirrorsRead).ProducesProblems(StatusCodes.Status404NotFound);
+        api.MapPost("/{id}/webhook-secret", RotateWebhookSecretAsync).RequireScope(Scopes.MirrorsManage).ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
 

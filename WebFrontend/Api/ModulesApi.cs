@@ -17,11 +17,11 @@ public static class ModulesApi
 {
     public static IEndpointRouteBuilder MapModulesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/modules").WithTags("Terraform modules").RequireScope(Scopes.ModulesWrite);
-        api.MapPost("/", PublishAsync).DisableAntiforgery();
-        api.MapDelete("/{namespace}/{name}/{system}/versions/{version}", DeleteAsync);
-        api.MapPost("/{namespace}/{name}/{system}/versions/{version}/deprecate", DeprecateAsync);
-        api.MapDelete("/{namespace}/{name}/{system}/versions/{version}/deprecate", UndeprecateAsync);
+        var api = app.MapGroup("/api/v1/modules").WithTags("Terraform modules").RequireScope(Scopes.ModulesWrite).ProducesDependencyProblems();
+        api.MapPost("/", PublishAsync).DisableAntiforgery().ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
+        api.MapDelete("/{namespace}/{name}/{system}/versions/{version}", DeleteAsync).ProducesProblems(StatusCodes.Status404NotFound);
+        api.MapPost("/{namespace}/{name}/{system}/versions/{version}/deprecate", DeprecateAsync).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        api.MapDelete("/{namespace}/{name}/{system}/versions/{version}/deprecate", UndeprecateAsync).ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
 

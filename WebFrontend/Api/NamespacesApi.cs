@@ -14,10 +14,10 @@ public static class NamespacesApi
 {
     public static IEndpointRouteBuilder MapNamespacesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/namespaces").WithTags("Namespaces");
-        api.MapPost("/", CreateAsync).RequireScope(Scopes.NamespacesWrite);
-        api.MapGet("/", ListAsync).RequireScope(Scopes.NamespacesRead);
-        api.MapGet("/{name}", GetAsync).RequireScope(Scopes.NamespacesRead);
+        var api = app.MapGroup("/api/v1/namespaces").WithTags("Namespaces").ProducesDependencyProblems();
+        api.MapPost("/", CreateAsync).RequireScope(Scopes.NamespacesWrite).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
+        api.MapGet("/", ListAsync).RequireScope(Scopes.NamespacesRead).ProducesProblems(StatusCodes.Status400BadRequest);
+        api.MapGet("/{name}", GetAsync).RequireScope(Scopes.NamespacesRead).ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -15,12 +15,12 @@ public static class ProvidersApi
 
     public static IEndpointRouteBuilder MapProvidersApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/providers").WithTags("Terraform providers");
-        api.MapPost("/", PublishAsync).RequireScope(Scopes.ProvidersWrite).DisableAntiforgery();
-        api.MapGet("/{namespace}/{type}", GetAsync).RequireScope(Scopes.ProvidersRead);
-        api.MapDelete("/{namespace}/{type}/versions/{version}", DeleteAsync).RequireScope(Scopes.ProvidersWrite);
-        api.MapPost("/{namespace}/{type}/versions/{version}/deprecate", DeprecateAsync).RequireScope(Scopes.ProvidersWrite);
-        api.MapDelete("/{namespace}/{type}/versions/{version}/deprecate", UndeprecateAsync).RequireScope(Scopes.ProvidersWrite);
+        var api = app.MapGroup("/api/v1/providers").WithTags("Terraform providers").ProducesDependencyProblems();
+        api.MapPost("/", PublishAsync).RequireScope(Scopes.ProvidersWrite).DisableAntiforgery().ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
+        api.MapGet("/{namespace}/{type}", GetAsync).RequireScope(Scopes.ProvidersRead).ProducesProblems(StatusCodes.Status404NotFound);
+        api.MapDelete("/{namespace}/{type}/versions/{version}", DeleteAsync).RequireScope(Scopes.ProvidersWrite).ProducesProblems(StatusCodes.Status404NotFound);
+        api.MapPost("/{namespace}/{type}/versions/{version}/deprecate", DeprecateAsync).RequireScope(Scopes.ProvidersWrite).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        api.MapDelete("/{namespace}/{type}/versions/{version}/deprecate", UndeprecateAsync).RequireScope(Scopes.ProvidersWrite).ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
 

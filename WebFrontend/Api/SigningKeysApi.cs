@@ -15,11 +15,11 @@ public static class SigningKeysApi
 
     public static IEndpointRouteBuilder MapSigningKeysApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/namespaces/{namespace}").WithTags("Signing keys");
-        api.MapPost("/gpg-keys", AddAsync).RequireScope(Scopes.NamespacesWrite);
-        api.MapGet("/gpg-keys", ListAsync).RequireScope(Scopes.NamespacesRead);
-        api.MapDelete("/gpg-keys/{keyId}", RemoveAsync).RequireScope(Scopes.NamespacesWrite);
-        api.MapPost("/signing-key", CreateManagedAsync).RequireScope(Scopes.NamespacesWrite);
+        var api = app.MapGroup("/api/v1/namespaces/{namespace}").WithTags("Signing keys").ProducesDependencyProblems();
+        api.MapPost("/gpg-keys", AddAsync).RequireScope(Scopes.NamespacesWrite).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        api.MapGet("/gpg-keys", ListAsync).RequireScope(Scopes.NamespacesRead).ProducesProblems(StatusCodes.Status404NotFound);
+        api.MapDelete("/gpg-keys/{keyId}", RemoveAsync).RequireScope(Scopes.NamespacesWrite).ProducesProblems(StatusCodes.Status404NotFound);
+        api.MapPost("/signing-key", CreateManagedAsync).RequireScope(Scopes.NamespacesWrite).ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return app;
     }
 

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
 using OrleansRegistry.ApiKeys;
 using OrleansRegistry.WebFrontend.Errors;
 
@@ -12,10 +11,7 @@ public static class RequiredScopeExtensions
     /// <summary>Requires a key with <paramref name="scope"/> on every endpoint of the builder.</summary>
     /// <remarks>The OpenAPI document learns the two refusals the check can answer with.</remarks>
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(
-            new RequiredScope(scope),
-            new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ProblemDetails), ["application/problem+json"]),
-            new ProducesResponseTypeMetadata(StatusCodes.Status403Forbidden, typeof(ProblemDetails), ["application/problem+json"]));
+        builder.WithMetadata(new RequiredScope(scope)).ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
 
     /// <summary>The principal <see cref="EndpointAccessMiddleware"/> authenticated.</summary>
     public static ApiKeyPrincipal Caller(this HttpContext http) =>

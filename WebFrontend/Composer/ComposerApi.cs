@@ -18,12 +18,13 @@ public static class ComposerApi
 {
     public static IEndpointRouteBuilder MapComposerApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/composer/packages").WithTags("Composer").RequireScope(Scopes.PackagesWrite);
-        api.MapPost("/", PublishAsync).DisableAntiforgery();
-        app.MapGet("/api/v1/composer/packages/{vendor}/{name}", GetAsync).WithTags("Composer").RequireScope(Scopes.PackagesRead);
-        api.MapDelete("/{vendor}/{name}/versions/{version}", DeleteAsync);
-        api.MapPost("/{vendor}/{name}/abandon", AbandonAsync);
-        api.MapDelete("/{vendor}/{name}/abandon", UnabandonAsync);
+        var api = app.MapGroup("/api/v1/composer/packages").WithTags("Composer").RequireScope(Scopes.PackagesWrite).ProducesDependencyProblems();
+        api.MapPost("/", PublishAsync).DisableAntiforgery().ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
+        app.MapGet("/api/v1/composer/packages/{vendor}/{name}", GetAsync).WithTags("Composer").RequireScope(Scopes.PackagesRead)
+            .ProducesDependencyProblems().ProducesProblems(StatusCodes.Status404NotFound);
+        api.MapDelete("/{vendor}/{name}/versions/{version}", DeleteAsync).ProducesProblems(StatusCodes.Status404NotFound);
+        api.MapPost("/{vendor}/{name}/abandon", AbandonAsync).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        api.MapDelete("/{vendor}/{name}/abandon", UnabandonAsync).ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
 

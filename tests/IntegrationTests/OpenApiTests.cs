@@ -51,6 +51,18 @@ public sealed class OpenApiTests(PostgresServer postgres) : IAsyncLifetime
                 {
                     undocumented.Add($"{name}: no error status");
                 }
+
+                // Any operation may find a dependency down; clients must know to retry.
+                if (!statuses.ContainsKey("503"))
+                {
+                    undocumented.Add($"{name}: no 503");
+                }
+
+                // A path with a parameter names something that may not exist.
+                if (path.Name.Contains('{', StringComparison.Ordinal) && !statuses.ContainsKey("404"))
+                {
+                    undocumented.Add($"{name}: no 404 for a path naming something");
+                }
             }
         }
 
