@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Net.Http.Headers;
 using OrleansRegistry.Storage;
 
 namespace OrleansRegistry.WebFrontend.Downloads;
 
 /// <summary>
 /// Small dists' bytes, kept in memory by storage key within a budget, so a hot dist is answered without a file system
-/// or store round trip. Stored artifacts never change under their key (new content gets a new key), so a kept copy
-/// needs no invalidation; the least recently used go when the budget is full, and any after an idle while.
+/// or store round trip. A key's content does not change while it is stored (new content gets a new key, and a key
+/// reused for the same commit or reference holds the same bytes); a kept copy whose size no longer matches the store
+/// is read again. The least recently used go when the budget is full, and any after an idle while.
 /// </summary>
 public sealed class DistContents : IDisposable
 {
@@ -17,26 +19,49 @@ public sealed class DistContents : IDisposable
     private static readonly TimeSpan IdleFor = TimeSpan.FromMinutes(1);
     private readonly MemoryCache _kept = new(new MemoryCacheOptions { SizeLimit = BudgetBytes });
 
-    /// <summary>The dist under <paramref name="storageKey"/> as a ready answer; null when it is not in the store (any more).</summary>
-    public async ValueTask<BytesResult?> GetAsync(string storageKey, long size, IArtifactStore store, CancellationToken cancellationToken)
+    /// <summary>The dist <paramref name="stored"/> as a ready answer; null when the store holds other bytes than expected.</summary>
+    public async ValueTask<IResult?> GetAsync(ArtifactInfo stored, IArtifactStore store, CancellationToken cancellationToken)
     {
-        if (_kept.TryGetValue(storageKey, out BytesResult? kept))
+        if (_kept.TryGetValue(stored.Key, out KeptDist? kept) && kept!.Length == stored.Size)
         {
             return kept;
         }
 
-        await using var stream = await store.OpenReadAsync(storageKey, cancellationToken);
+        await using var stream = await store.OpenReadAsync(stored.Key, cancellationToken);
         if (stream is null)
         {
             return null;
         }
 
-        var content = new byte[size];
-        await stream.ReadExactlyAsync(content, cancellationToken);
-        var answer = new BytesResult(content, DistFile.ContentType);
-        _kept.Set(storageKey, answer, new MemoryCacheEntryOptions { Size = size, SlidingExpiration = IdleFor });
-        return answer;
+        var content = new byte[stored.Size];
+        if (await stream.ReadAtLeastAsync(content, content.Length, throwOnEndOfStream: false, cancellationToken) != content.Length)
+        {
+            return null;
+        }
+
+        kept = new KeptDist(content, stored.LastModified);
+        _kept.Set(stored.Key, kept, new MemoryCacheEntryOptions { Size = content.Length, SlidingExpiration = IdleFor });
+        return kept;
     }
 
     public void Dispose() => _kept.Dispose();
+
+    /// <summary>A small dist's answer, made once: its bytes with the headers a file answer has (Last-Modified, no ETag).</summary>
+    private sealed class KeptDist(byte[] content, DateTimeOffset lastModified) : IResult
+    {
+        private readonly string _lastModified = HeaderUtilities.FormatDate(lastModified);
+
+        public int Length => content.Length;
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = DistFile.ContentType;
+            response.ContentLength = content.Length;
+            response.Headers.AcceptRanges = "bytes";
+            response.Headers.LastModified = _lastModified;
+            return response.Body.WriteAsync(content).AsTask();
+        }
+    }
 }

@@ -167,8 +167,26 @@ public sealed class ComposerEndToEndTests(PostgresServer postgres) : IAsyncLifet
         await _registry.JsonAsync(HttpMethod.Post, "/api/v1/composer/packages/acme/old/abandon", new { replacement = "acme/lib" }, expectedStatus: 204);
         var old = await _registry.JsonAsync(HttpMethod.Get, "/p2/acme/old.json", key: key);
         Assert.Equal("acme/lib", old.GetProperty("packages").GetProperty("acme/old")[0].GetProperty("abandoned").GetString());
+        var oldDist = new Uri(old.GetProperty("packages").GetProperty("acme/old")[0].GetProperty("dist").GetProperty("url").GetString()!).PathAndQuery;
+        using (var served = await _registry.SendAsync(HttpMethod.Get, oldDist, key))
+        {
+            // Served from memory (a small dist), with the headers a file answer has.
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+            Assert.Equal("application/zip", served.Content.Headers.ContentType?.MediaType);
+            Assert.NotNull(served.Content.Headers.LastModified);
+            var conditional = _registry.Request(HttpMethod.Get, oldDist, key);
+            conditional.Headers.IfModifiedSince = served.Content.Headers.LastModified;
+            using var notModified = await _registry.Client.SendAsync(conditional);
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        }
+
         await _registry.JsonAsync(HttpMethod.Delete, "/api/v1/composer/packages/acme/old/versions/1.0.0", expectedStatus: 204);
         await _registry.JsonAsync(HttpMethod.Get, "/p2/acme/old.json", key: key, expectedStatus: 404);
+        using (var deleted = await _registry.SendAsync(HttpMethod.Get, oldDist, key))
+        {
+            // The frontend's copy of where the dist was went with the version.
+            Assert.Equal(HttpStatusCode.NotFound, deleted.StatusCode);
+        }
 
         var request = _registry.Request(HttpMethod.Get, "/packages.json", key);
         request.Headers.UserAgent.ParseAdd("Composer/1.10.26");

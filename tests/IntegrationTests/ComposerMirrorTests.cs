@@ -23,6 +23,7 @@ public sealed class ComposerMirrorTests(PostgresServer postgres)
             ["Mirrors:ComposerMetadataTtl"] = "00:00:01",
             ["Mirrors:RetryDelay"] = "00:00:00.100",
         });
+        var lazyId = "";
         try
         {
             foreach (var vendor in new[] { "monolog", "symfony", "acme" })
@@ -49,6 +50,7 @@ public sealed class ComposerMirrorTests(PostgresServer postgres)
                 user_agent = "OrleansRegistry-test",
             }, expectedStatus: 201);
             Assert.Equal("lazy", lazy.GetProperty("mode").GetString());
+            lazyId = lazy.GetProperty("id").GetString()!;
             Assert.True(lazy.GetProperty("has_credentials").GetBoolean());
             var eager = await mirror.JsonAsync(HttpMethod.Post, "/api/v1/mirrors", new
             {
@@ -98,11 +100,17 @@ public sealed class ComposerMirrorTests(PostgresServer postgres)
         Assert.True(again.ExitCode == 0, again.Output);
         Assert.Contains("symfony/console (7.0.0)", again.Output, StringComparison.Ordinal);
 
-        // A dist never fetched cannot come from a missing upstream: a clear 502, not a hang.
+        // A dist never fetched cannot come from a missing upstream: a clear 502, not a hang. The failure is remembered
+        // a while: asked again at once, the mirror answers without trying the upstream again.
         var metadata = await mirror.JsonAsync(HttpMethod.Get, "/p2/monolog/monolog.json", key: key);
         var old = metadata.GetProperty("packages").GetProperty("monolog/monolog").EnumerateArray().Last();
-        using var missing = await mirror.Client.SendAsync(mirror.Request(HttpMethod.Get, new Uri(old.GetProperty("dist").GetProperty("url").GetString()!).PathAndQuery, key));
+        var distPath = new Uri(old.GetProperty("dist").GetProperty("url").GetString()!).PathAndQuery;
+        var failuresBefore = await SyncErrorsAsync(mirror, lazyId);
+        using var missing = await mirror.Client.SendAsync(mirror.Request(HttpMethod.Get, distPath, key));
         Assert.Equal(HttpStatusCode.BadGateway, missing.StatusCode);
+        using var stillMissing = await mirror.Client.SendAsync(mirror.Request(HttpMethod.Get, distPath, key));
+        Assert.Equal(HttpStatusCode.BadGateway, stillMissing.StatusCode);
+        Assert.Equal(failuresBefore + 1, await SyncErrorsAsync(mirror, lazyId));
     }
 
     [Fact]
@@ -153,5 +161,13 @@ public sealed class ComposerMirrorTests(PostgresServer postgres)
     {
         using var response = await registry.PublishComposerAsync(zip, version);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The mirror's <c>mirror_sync_errors_total</c>: one per item it could not fetch.</summary>
+    private static async Task<double> SyncErrorsAsync(RegistryInstance registry, string mirrorId)
+    {
+        var metrics = await registry.MetricsClient.GetStringAsync("/metrics");
+        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith($"mirror_sync_errors_total{{mirror=\"{mirrorId}\"}}", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -32,7 +32,11 @@ public sealed class ComposerMirrorPackageGrain(
 {
     // Rendered p2 files per (dev, base URL): normally one or two entries (the HTTP and HTTPS addresses).
     private readonly RenderedDocuments<(bool Dev, string BaseUrl)> _documents = new(holders, capacity: 8);
+    // A failed fetch is remembered for a while: every client of a broken dist, and the frontend asking again after a
+    // failure, gets the same answer without another download from the upstream.
+    private static readonly TimeSpan FailureMemory = TimeSpan.FromSeconds(30);
     private readonly Dictionary<string, Task<Outcome<string>>> _fetches = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Outcome<string> Failure, DateTimeOffset Until)> _failures = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _writes = new(1);
 
     private string MirrorId => this.GetPrimaryKeyString().Split('/')[0];
@@ -73,9 +77,14 @@ public sealed class ComposerMirrorPackageGrain(
             return Outcome.Of(OutcomeCode.Done, dist.StorageKey);
         }
 
+        if (_failures.TryGetValue(key, out var failed) && clock.GetUtcNow() < failed.Until)
+        {
+            return failed.Failure;
+        }
+
         if (!_fetches.TryGetValue(key, out var fetch) || fetch.IsCompleted)
         {
-            fetch = FetchAsync(versionNormalized, reference, dist);
+            fetch = FetchAndRememberFailureAsync(key, versionNormalized, reference, dist);
             _fetches[key] = fetch;
         }
 
@@ -140,7 +149,7 @@ public sealed class ComposerMirrorPackageGrain(
             }
 
             // The frontends drop their copies; this call goes on without waiting for them.
-            _ = _documents.DropAsync(this.GetGrainId());
+            _documents.DropAsync(this.GetGrainId()).Ignore();
         }
 
         state.State.Files[name] = file;
@@ -161,6 +170,21 @@ public sealed class ComposerMirrorPackageGrain(
         }
 
         return file;
+    }
+
+    private async Task<Outcome<string>> FetchAndRememberFailureAsync(string key, string versionNormalized, string reference, MirroredDist dist)
+    {
+        var fetched = await FetchAsync(versionNormalized, reference, dist);
+        if (fetched.Code == OutcomeCode.Failed)
+        {
+            _failures[key] = (fetched, clock.GetUtcNow() + FailureMemory);
+        }
+        else
+        {
+            _failures.Remove(key);
+        }
+
+        return fetched;
     }
 
     private async Task<Outcome<string>> FetchAsync(string versionNormalized, string reference, MirroredDist dist)
