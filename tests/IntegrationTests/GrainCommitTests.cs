@@ -53,8 +53,10 @@ public sealed class GrainCommitTests(PostgresServer postgres) : IAsyncLifetime
 
         await _grains.ExecuteAsync("ALTER TABLE registry_modules_away RENAME TO registry_modules");
 
+        // The read model row and the audit entry are two follow-ups, done one after the other: wait for both.
         var deadline = DateTime.UtcNow + RetryDeadline;
-        while (await LatestModuleVersionAsync("acme", "retry", "aws") is null && DateTime.UtcNow < deadline)
+        while ((await LatestModuleVersionAsync("acme", "retry", "aws") is null || await AuditCountAsync("module.publish", "acme/retry/aws@1.0.0") == 0)
+            && DateTime.UtcNow < deadline)
         {
             await Task.Delay(200);
         }
