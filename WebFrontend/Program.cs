@@ -1,3 +1,4 @@
+using OrleansRegistry.Storage;
 using OrleansRegistry.WebFrontend.Hosting;
 
 // The separate, stateless frontend of cluster mode: an Orleans client of the silos found in PostgreSQL.
@@ -9,5 +10,12 @@ builder.Configuration.AddRegistryEnvironment();
 builder.AddRegistryClusterClient().AddRegistryHosting().AddRegistryFrontend();
 
 var app = builder.Build();
+if (await ArtifactStoreProbe.ProblemAsync(app.Services.GetRequiredService<IArtifactStore>(), CancellationToken.None) is { } storeProblem)
+{
+    Console.Error.WriteLine($"error: the artifact store failed its start-up check: {storeProblem}");
+    return 1;
+}
+
 app.UseRegistryHosting().MapRegistryFrontend();
-app.Run();
+await app.RunAsync();
+return 0;

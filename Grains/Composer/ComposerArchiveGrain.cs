@@ -10,7 +10,7 @@ public sealed class ComposerArchiveGrain(IArtifactStore store, IOptions<ArchiveL
 {
     public async Task<ComposerManifestResult> Inspect(string storageKey)
     {
-        await using var zip = await store.OpenReadAsync(storageKey, CancellationToken.None);
+        await using var zip = await store.OpenSeekableAsync(storageKey, CancellationToken.None);
         if (zip is null)
         {
             return new(null, null, "the upload is missing from the artifact store");

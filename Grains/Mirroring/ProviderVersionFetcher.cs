@@ -136,7 +136,7 @@ public sealed class ProviderVersionFetcher(IArtifactStore store, MirrorOptions o
             }
 
             string h1;
-            await using (var zip = await store.OpenReadAsync(zipKey, cancellationToken) ?? throw new UpstreamException($"{zipKey} vanished from the artifact store"))
+            await using (var zip = await store.OpenSeekableAsync(zipKey, cancellationToken) ?? throw new UpstreamException($"{zipKey} vanished from the artifact store"))
             {
                 try
                 {

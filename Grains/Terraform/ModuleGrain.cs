@@ -54,7 +54,7 @@ public sealed class ModuleGrain(
         }
 
         ModuleArchiveFacts facts;
-        await using (var archive = await store.OpenReadAsync(request.StorageKey, CancellationToken.None))
+        await using (var archive = await store.OpenSeekableAsync(request.StorageKey, CancellationToken.None))
         {
             if (archive is null)
             {

@@ -63,7 +63,7 @@ public sealed class ProviderReleaseVerifier(IArtifactStore store, IOptions<Archi
             return (null, Outcome.Invalid($"platform {os}_{arch} is uploaded twice"));
         }
 
-        await using var content = await store.OpenReadAsync(zip.StorageKey, cancellationToken);
+        await using var content = await store.OpenSeekableAsync(zip.StorageKey, cancellationToken);
         if (content is null)
         {
             return (null, Outcome.Invalid($"'{zip.FileName}' is missing from the artifact store"));

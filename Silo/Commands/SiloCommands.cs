@@ -1,3 +1,5 @@
+using OrleansRegistry.Storage;
+
 namespace OrleansRegistry.Silo.Commands;
 
 /// <summary>The silo's command line: run the registry (the default), or one of its maintenance commands.</summary>
@@ -26,7 +28,14 @@ public static class SiloCommands
                     return 1;
                 }
 
-                await RegistryHost.Build(args is ["run", .. var runArgs] ? runArgs : args).RunAsync();
+                var host = RegistryHost.Build(args is ["run", .. var runArgs] ? runArgs : args);
+                if (await ArtifactStoreProbe.ProblemAsync(host.Services.GetRequiredService<IArtifactStore>(), CancellationToken.None) is { } storeProblem)
+                {
+                    Console.Error.WriteLine($"error: the artifact store failed its start-up check: {storeProblem}");
+                    return 1;
+                }
+
+                await host.RunAsync();
                 return 0;
             default:
                 Console.Error.WriteLine(Usage);

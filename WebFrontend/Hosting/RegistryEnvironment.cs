@@ -36,12 +36,31 @@ public static class RegistryEnvironment
         ("REGISTRY_DASHBOARD", "Registry:Dashboard"),
     ];
 
+    /// <summary>
+    /// Storage settings by family: <c>REGISTRY_STORAGE_KIND</c> → <c>Registry:Storage:Kind</c>,
+    /// <c>REGISTRY_STORAGE_S3_FORCE_PATH_STYLE</c> → <c>Registry:Storage:S3:FORCEPATHSTYLE</c> (keys bind case-insensitively).
+    /// </summary>
+    private static readonly (string Prefix, string Section)[] Families =
+    [
+        ("REGISTRY_STORAGE_S3_", "Registry:Storage:S3"),
+        ("REGISTRY_STORAGE_", "Registry:Storage"),
+    ];
+
     public static IConfigurationBuilder AddRegistryEnvironment(this IConfigurationBuilder configuration)
     {
         var values = Map
             .Select(m => (m.Key, Value: Environment.GetEnvironmentVariable(m.Variable)))
             .Where(m => !string.IsNullOrEmpty(m.Value))
             .ToDictionary(m => m.Key, m => m.Value);
+        foreach (var variable in Environment.GetEnvironmentVariables().Keys.OfType<string>())
+        {
+            if (Families.FirstOrDefault(f => variable.StartsWith(f.Prefix, StringComparison.Ordinal)) is { Prefix: not null } family
+                && Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value)
+            {
+                values[$"{family.Section}:{variable[family.Prefix.Length..].Replace("_", "", StringComparison.Ordinal)}"] = value;
+            }
+        }
+
         return configuration.AddInMemoryCollection(values);
     }
 }

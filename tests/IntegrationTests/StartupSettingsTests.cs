@@ -11,20 +11,8 @@ public sealed class StartupSettingsTests(PostgresServer postgres)
     [InlineData("Registry__DirectoryCacheSize", "-1", "Registry:DirectoryCacheSize must be 0 or more")]
     public async Task A_silo_with_an_unusable_setting_exits_naming_it(string name, string value, string message)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["REGISTRY_DB"] = await postgres.CreateDatabaseAsync(),
-            ["REGISTRY_DATA_DIR"] = Path.Combine(Path.GetTempPath(), $"registry-settings-{Guid.NewGuid():N}"),
-            ["REGISTRY_URL_SIGNING_KEY"] = Convert.ToBase64String(new byte[32]),
-            ["REGISTRY_ENCRYPTION_KEY"] = Convert.ToBase64String(new byte[32]),
-            ["REGISTRY_LISTEN_ADDRESS"] = "127.0.0.1",
-            ["REGISTRY_ROLE"] = "silo",
-            ["REGISTRY_HTTP_PORT"] = $"{PostgresServer.FreePort()}",
-            ["REGISTRY_METRICS_PORT"] = $"{PostgresServer.FreePort()}",
-            ["REGISTRY_SILO_PORT"] = $"{PostgresServer.FreePort()}",
-            ["REGISTRY_GATEWAY_PORT"] = $"{PostgresServer.FreePort()}",
-            [name] = value,
-        };
+        var environment = RegistryProcess.SiloEnvironment(await postgres.CreateDatabaseAsync());
+        environment[name] = value;
 
         await using var silo = RegistryProcess.Start("Silo.dll", environment);
 

@@ -25,6 +25,21 @@ public sealed class RegistryProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>What a silo-only process needs to start against <paramref name="connectionString"/>, on free loopback ports.</summary>
+    public static Dictionary<string, string> SiloEnvironment(string connectionString) => new()
+    {
+        ["REGISTRY_DB"] = connectionString,
+        ["REGISTRY_DATA_DIR"] = Path.Combine(Path.GetTempPath(), $"registry-process-{Guid.NewGuid():N}"),
+        ["REGISTRY_URL_SIGNING_KEY"] = Convert.ToBase64String(new byte[32]),
+        ["REGISTRY_ENCRYPTION_KEY"] = Convert.ToBase64String(new byte[32]),
+        ["REGISTRY_LISTEN_ADDRESS"] = "127.0.0.1",
+        ["REGISTRY_ROLE"] = "silo",
+        ["REGISTRY_HTTP_PORT"] = $"{PostgresServer.FreePort()}",
+        ["REGISTRY_METRICS_PORT"] = $"{PostgresServer.FreePort()}",
+        ["REGISTRY_SILO_PORT"] = $"{PostgresServer.FreePort()}",
+        ["REGISTRY_GATEWAY_PORT"] = $"{PostgresServer.FreePort()}",
+    };
+
     public static RegistryProcess Start(string assembly, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, assembly)])

@@ -1,0 +1,29 @@
+namespace OrleansRegistry.Storage;
+
+/// <summary>
+/// The start-up check of the artifact store: a probe object under <c>health/</c> is written, read back and deleted,
+/// so a process with an unusable store stops at once with the store's reason, rather than failing its first upload.
+/// </summary>
+public static class ArtifactStoreProbe
+{
+    /// <summary>Null when the store took, gave back and deleted the probe; else what went wrong, in words an operator can act on.</summary>
+    public static async Task<string?> ProblemAsync(IArtifactStore store, CancellationToken cancellationToken)
+    {
+        var key = $"health/probe-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        try
+        {
+            using (var probe = new MemoryStream("probe"u8.ToArray(), writable: false))
+            {
+                await store.WriteAsync(key, probe, 16, cancellationToken);
+            }
+
+            var found = await store.GetInfoAsync(key, cancellationToken);
+            await store.DeleteAsync(key, cancellationToken);
+            return found is null ? "a probe written to the artifact store could not be found again" : null;
+        }
+        catch (Exception e) when (e is ArtifactStoreUnavailableException or IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using System.Buffers;
+using System.Net;
+using System.Security.Cryptography;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace OrleansRegistry.Storage.S3;
+
+/// <summary>
+/// Artifacts as objects of one S3 bucket, under a key prefix. An upload streams through one part buffer (a single
+/// PUT when it fits, a multipart upload otherwise) while hashing, so memory stays bounded whatever the size; the
+/// object appears only when the upload completes, and a failed one is aborted. Each part is in memory and signed
+/// whole, without aws-chunked encoding, which not every S3-compatible server decodes.
+/// </summary>
+public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) : IArtifactStore
+{
+    /// <summary>S3 parts are 5 MiB at least (but the last); 8 MiB keeps a 500 MB upload to about 60 parts.</summary>
+    public const int PartSize = 8 * 1024 * 1024;
+
+    public async Task<StoredArtifact> WriteAsync(string key, Stream content, long maxBytes, CancellationToken cancellationToken)
+    {
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        var buffer = ArrayPool<byte>.Shared.Rent(PartSize);
+        string? uploadId = null;
+        long size = 0;
+        try
+        {
+            var parts = new List<PartETag>();
+            while (true)
+            {
+                var filled = await FillAsync(content, buffer, cancellationToken);
+                size += filled;
+                if (size > maxBytes)
+                {
+                    throw new ArtifactTooLargeException(maxBytes);
+                }
+
+                sha256.AppendData(buffer, 0, filled);
+                sha1.AppendData(buffer, 0, filled);
+                var last = filled < PartSize;
+                if (last && uploadId is null)
+                {
+                    await Guard(key, () => s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = ObjectKey(key), InputStream = new MemoryStream(buffer, 0, filled, writable: false), AutoCloseStream = false, UseChunkEncoding = false }, cancellationToken));
+                    break;
+                }
+
+                uploadId ??= (await Guard(key, () => s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = ObjectKey(key) }, cancellationToken))).UploadId;
+                if (filled > 0 || parts.Count == 0)
+                {
+                    var part = await Guard(key, () => s3.UploadPartAsync(new UploadPartRequest
+                    {
+                        BucketName = bucket, Key = ObjectKey(key), UploadId = uploadId, PartNumber = parts.Count + 1,
+                        InputStream = new MemoryStream(buffer, 0, filled, writable: false), PartSize = filled, UseChunkEncoding = false,
+                    }, cancellationToken));
+                    parts.Add(new PartETag(parts.Count + 1, part.ETag));
+                }
+
+                if (last)
+                {
+                    await Guard(key, () => s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = ObjectKey(key), UploadId = uploadId, PartETags = parts }, cancellationToken));
+                    uploadId = null;
+                    break;
+                }
+            }
+        }
+        catch when (uploadId is not null)
+        {
+            await AbortAsync(key, uploadId);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return new StoredArtifact(key, size, Convert.ToHexStringLower(sha256.GetHashAndReset()), Convert.ToHexStringLower(sha1.GetHashAndReset()));
+    }
+
+    public async Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = ObjectKey(key) }, cancellationToken);
+            return response.ResponseStream;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            throw Unavailable(key, e);
+        }
+    }
+
+    public async Task<ArtifactInfo?> GetInfoAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var metadata = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = ObjectKey(key) }, cancellationToken);
+            return new ArtifactInfo(key, metadata.ContentLength, metadata.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime()) : DateTimeOffset.UnixEpoch);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            throw Unavailable(key, e);
+        }
+    }
+
+    /// <summary>Objects are not files of this machine.</summary>
+    public string? TryGetLocalPath(string key) => null;
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
+        Guard(key, () => s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = ObjectKey(key) }, cancellationToken));
+
+    private string ObjectKey(string key)
+    {
+        ArtifactKeys.Validate(key);
+        return prefix + key;
+    }
+
+    /// <summary>Reads until the buffer is full or the content ends.</summary>
+    private static async Task<int> FillAsync(Stream content, byte[] buffer, CancellationToken cancellationToken)
+    {
+        var filled = 0;
+        int read;
+        while (filled < PartSize && (read = await content.ReadAsync(buffer.AsMemory(filled, PartSize - filled), cancellationToken)) > 0)
+        {
+            filled += read;
+        }
+
+        return filled;
+    }
+
+    private async Task AbortAsync(string key, string uploadId)
+    {
+        try
+        {
+            await s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = bucket, Key = ObjectKey(key), UploadId = uploadId }, CancellationToken.None);
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            // The bucket's lifecycle rule for incomplete uploads removes what is left.
+        }
+    }
+
+    private async Task<T> Guard<T>(string key, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            throw Unavailable(key, e);
+        }
+    }
+
+    /// <summary>Failures of the store, as opposed to the content's stream or a cancelled request.</summary>
+    private static bool IsStoreFailure(Exception e) => e is AmazonServiceException or AmazonClientException or HttpRequestException;
+
+    private ArtifactStoreUnavailableException Unavailable(string key, Exception e) =>
+        new($"S3 bucket '{bucket}' failed on '{prefix}{key}': {Describe(e)}", e);
+
+    /// <summary>The S3 error in words that say which setting or permission to look at.</summary>
+    private static string Describe(Exception e) => (e as AmazonS3Exception)?.ErrorCode switch
+    {
+        "NoSuchBucket" => $"the bucket does not exist (REGISTRY_STORAGE_S3_BUCKET, and REGISTRY_STORAGE_S3_REGION or _ENDPOINT); the registry does not create buckets",
+        "AccessDenied" or "AllAccessDisabled" => "access denied: the registry needs s3:GetObject, s3:PutObject, s3:DeleteObject and s3:ListBucket on the bucket (and its prefix)",
+        "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "ExpiredToken" or "InvalidToken" =>
+            $"the credentials were refused ({e.Message}): check REGISTRY_STORAGE_S3_ACCESS_KEY_ID and _SECRET_ACCESS_KEY with REGISTRY_STORAGE_S3_AUTH_METHOD=static, or the SDK's default chain (environment, profile, IRSA, instance role)",
+        "PermanentRedirect" or "AuthorizationHeaderMalformed" => $"the bucket is in another region ({e.Message}): set REGISTRY_STORAGE_S3_REGION",
+        _ => e.Message,
+    };
+}

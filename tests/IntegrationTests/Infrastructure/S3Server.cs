@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace OrleansRegistry.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A real S3 server for the tests: s3rver from npm (scripts/test.sh installs it and exports REGISTRY_TEST_S3RVER, the
+/// path of its s3rver.js), on a free loopback port, with the bucket <see cref="Bucket"/> created at start.
+/// </summary>
+public sealed class S3Server : IAsyncDisposable
+{
+    public const string Bucket = "registry";
+
+    /// <summary>s3rver accepts any well-formed signature made with these.</summary>
+    public const string AccessKeyId = "S3RVER";
+    public const string SecretAccessKey = "S3RVER";
+
+    private readonly Process _process;
+    private readonly string _directory;
+
+    private S3Server(Process process, string directory, int port) => (_process, _directory, Port) = (process, directory, port);
+
+    public int Port { get; }
+
+    public string Endpoint => $"http://127.0.0.1:{Port}";
+
+    /// <summary>The registry's settings for this server, as REGISTRY_STORAGE_* would give them.</summary>
+    public Dictionary<string, string?> RegistrySettings(string? prefix = null) => new()
+    {
+        ["Registry:Storage:Kind"] = "s3",
+        ["Registry:Storage:Prefix"] = prefix,
+        ["Registry:Storage:S3:Bucket"] = Bucket,
+        ["Registry:Storage:S3:Endpoint"] = Endpoint,
+        ["Registry:Storage:S3:ForcePathStyle"] = "true",
+        ["Registry:Storage:S3:AuthMethod"] = "static",
+        ["Registry:Storage:S3:AccessKeyId"] = AccessKeyId,
+        ["Registry:Storage:S3:SecretAccessKey"] = SecretAccessKey,
+    };
+
+    public static async Task<S3Server> StartAsync()
+    {
+        var script = Environment.GetEnvironmentVariable("REGISTRY_TEST_S3RVER") is { Length: > 0 } path && File.Exists(path)
+            ? path
+            : throw new InvalidOperationException("REGISTRY_TEST_S3RVER must name s3rver's bin/s3rver.js (scripts/test.sh installs s3rver from npm and sets it)");
+        var directory = Path.Combine(Path.GetTempPath(), $"s3rver-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        var port = PostgresServer.FreePort();
+        var process = Process.Start(new ProcessStartInfo("node", [script, "-d", directory, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-s", "--configure-bucket", Bucket]))
+            ?? throw new InvalidOperationException("node is not installed");
+        var server = new S3Server(process, directory, port);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync("127.0.0.1", port);
+                return server;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
