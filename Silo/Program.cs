@@ -2,7 +2,7 @@ using OrleansRegistry.Silo;
 using OrleansRegistry.Silo.Commands;
 using OrleansRegistry.WebFrontend.Hosting;
 
-// Silo [run] | migrate | migrate status | check-db | apikey create ...
+// Silo [run] | migrate | migrate status | check-db | storage check | apikey create ...
 InlineSocketCompletions.EnableUnlessSet();
 var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddRegistryEnvironment().Build();
 

@@ -21,12 +21,12 @@ public static class StorageServiceCollectionExtensions
         {
             case "local":
                 var options = configuration.GetSection(LocalFileSystemOptions.Section).Get<LocalFileSystemOptions>() ?? new();
-                services.AddSingleton<IArtifactStore>(new LocalFileSystemArtifactStore(Path.Combine(options.Root ?? Path.Combine(dataDir, "artifacts"), prefix)));
+                services.AddSingleton<IArtifactStore>(new MeasuredArtifactStore(new LocalFileSystemArtifactStore(Path.Combine(options.Root ?? Path.Combine(dataDir, "artifacts"), prefix)), "local"));
                 return services;
             case "s3":
                 var s3 = configuration.GetSection(S3StorageOptions.Section).Get<S3StorageOptions>() ?? new();
                 var bucket = s3.Bucket is { Length: > 0 } b ? b : throw new InvalidOperationException("REGISTRY_STORAGE_S3_BUCKET (Registry:Storage:S3:Bucket) is required with REGISTRY_STORAGE_KIND=s3");
-                services.AddSingleton<IArtifactStore>(new S3ArtifactStore(CreateClient(s3), bucket, prefix));
+                services.AddSingleton<IArtifactStore>(new MeasuredArtifactStore(new S3ArtifactStore(CreateClient(s3), bucket, prefix), "s3"));
                 return services;
             case var kind:
                 throw new InvalidOperationException($"REGISTRY_STORAGE_KIND (Registry:Storage:Kind) '{kind}' is not supported; use local or s3");

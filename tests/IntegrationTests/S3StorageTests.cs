@@ -75,28 +75,39 @@ public sealed class S3StorageTests(PostgresServer postgres) : IAsyncLifetime
     [InlineData("REGISTRY_STORAGE_S3_ACCESS_KEY_ID", "WRONG", "the credentials were refused")]
     public async Task A_silo_whose_bucket_cannot_be_used_exits_saying_why(string name, string value, string message)
     {
-        var environment = RegistryProcess.SiloEnvironment(await postgres.CreateDatabaseAsync());
-        foreach (var (key, setting) in new Dictionary<string, string>
-        {
-            ["REGISTRY_STORAGE_KIND"] = "s3",
-            ["REGISTRY_STORAGE_S3_BUCKET"] = S3Server.Bucket,
-            ["REGISTRY_STORAGE_S3_ENDPOINT"] = _s3.Endpoint,
-            ["REGISTRY_STORAGE_S3_FORCE_PATH_STYLE"] = "true",
-            ["REGISTRY_STORAGE_S3_AUTH_METHOD"] = "static",
-            ["REGISTRY_STORAGE_S3_ACCESS_KEY_ID"] = S3Server.AccessKeyId,
-            ["REGISTRY_STORAGE_S3_SECRET_ACCESS_KEY"] = S3Server.SecretAccessKey,
-            [name] = value,
-        })
-        {
-            environment[key] = setting;
-        }
-
+        var environment = SiloEnvironment(await postgres.CreateDatabaseAsync(), name, value);
         await using var silo = RegistryProcess.Start("Silo.dll", environment);
         var exitCode = await silo.ExitCodeWithinAsync(TimeSpan.FromSeconds(90));
         Assert.True(exitCode is not null, $"the silo kept running with {name}={value}:\n{silo.Output}");
         Assert.Equal(1, exitCode);
         Assert.Contains("error: the artifact store failed its start-up check", silo.Output, StringComparison.Ordinal);
         Assert.Contains(message, silo.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, null, 0, "artifact store (s3): a probe was written, read back and deleted")]
+    [InlineData("REGISTRY_STORAGE_S3_BUCKET", "no-such-bucket", 1, "the bucket does not exist")]
+    public async Task Storage_check_runs_the_probe_on_demand(string? name, string? value, int exitCode, string message)
+    {
+        await using var check = RegistryProcess.Start("Silo.dll", SiloEnvironment(await postgres.CreateDatabaseAsync(), name, value), "storage", "check");
+        Assert.Equal(exitCode, await check.ExitCodeWithinAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains(message, check.Output, StringComparison.Ordinal);
+    }
+
+    private Dictionary<string, string> SiloEnvironment(string connectionString, string? name, string? value)
+    {
+        var environment = RegistryProcess.SiloEnvironment(connectionString);
+        foreach (var (key, setting) in _s3.RegistryEnvironment())
+        {
+            environment[key] = setting;
+        }
+
+        if (name is not null)
+        {
+            environment[name] = value!;
+        }
+
+        return environment;
     }
 
     [Fact]
@@ -115,6 +126,10 @@ public sealed class S3StorageTests(PostgresServer postgres) : IAsyncLifetime
         var installed = await composer.RunAsync(composer.NewProject(), await registry.CreateKeyAsync(["packages:read"]), "require", "acme/lib:^1.0");
         Assert.True(installed.ExitCode == 0, installed.Output);
         Assert.Contains("acme/lib (1.0.0)", installed.Output, StringComparison.Ordinal);
+
+        var metrics = await registry.MetricsClient.GetStringAsync("/metrics");
+        Assert.Contains("storage_operation_duration_seconds_count{backend=\"s3\",operation=\"write\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("storage_operation_duration_seconds_count{backend=\"s3\",operation=\"read\"}", metrics, StringComparison.Ordinal);
     }
 
     [Fact]

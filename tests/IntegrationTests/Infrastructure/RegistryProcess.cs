@@ -40,9 +40,9 @@ public sealed class RegistryProcess : IAsyncDisposable
         ["REGISTRY_GATEWAY_PORT"] = $"{PostgresServer.FreePort()}",
     };
 
-    public static RegistryProcess Start(string assembly, IReadOnlyDictionary<string, string> environment)
+    public static RegistryProcess Start(string assembly, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, assembly)])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, assembly), .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

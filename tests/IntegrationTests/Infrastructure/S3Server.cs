@@ -37,6 +37,18 @@ public sealed class S3Server : IAsyncDisposable
         ["Registry:Storage:S3:SecretAccessKey"] = SecretAccessKey,
     };
 
+    /// <summary>The same as environment variables, for registry processes.</summary>
+    public Dictionary<string, string> RegistryEnvironment() => new()
+    {
+        ["REGISTRY_STORAGE_KIND"] = "s3",
+        ["REGISTRY_STORAGE_S3_BUCKET"] = Bucket,
+        ["REGISTRY_STORAGE_S3_ENDPOINT"] = Endpoint,
+        ["REGISTRY_STORAGE_S3_FORCE_PATH_STYLE"] = "true",
+        ["REGISTRY_STORAGE_S3_AUTH_METHOD"] = "static",
+        ["REGISTRY_STORAGE_S3_ACCESS_KEY_ID"] = AccessKeyId,
+        ["REGISTRY_STORAGE_S3_SECRET_ACCESS_KEY"] = SecretAccessKey,
+    };
+
     public static async Task<S3Server> StartAsync()
     {
         var script = Environment.GetEnvironmentVariable("REGISTRY_TEST_S3RVER") is { Length: > 0 } path && File.Exists(path)
