@@ -26,4 +26,16 @@ public static class ArtifactStoreProbe
             return e.Message;
         }
     }
+
+    /// <summary>The start-up check of a process: false, after one line on standard error saying why, when the store fails it.</summary>
+    public static async Task<bool> PassesAtStartUpAsync(IArtifactStore store)
+    {
+        if (await ProblemAsync(store, CancellationToken.None) is not { } problem)
+        {
+            return true;
+        }
+
+        await Console.Error.WriteLineAsync($"error: the artifact store failed its start-up check: {problem}");
+        return false;
+    }
 }

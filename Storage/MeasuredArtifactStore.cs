@@ -16,35 +16,61 @@ public sealed class MeasuredArtifactStore(IArtifactStore inner, string backend) 
     private static readonly Counter Errors = Metrics.CreateCounter(
         "storage_errors_total", "Artifact store operations that failed because the store did.", "backend", "operation");
 
-    public Task<StoredArtifact> WriteAsync(string key, Stream content, long maxBytes, CancellationToken cancellationToken) =>
-        MeasureAsync("write", () => inner.WriteAsync(key, content, maxBytes, cancellationToken));
+    // The labelled series, looked up once rather than on every call.
+    private readonly Operation _write = new(backend, "write");
+    private readonly Operation _read = new(backend, "read");
+    private readonly Operation _info = new(backend, "info");
+    private readonly Operation _delete = new(backend, "delete");
 
-    public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken) =>
-        MeasureAsync("read", () => inner.OpenReadAsync(key, cancellationToken));
+    public async Task<StoredArtifact> WriteAsync(string key, Stream content, long maxBytes, CancellationToken cancellationToken)
+    {
+        using var timer = _write.Duration.NewTimer();
+        return await _write.CountFailures(inner.WriteAsync(key, content, maxBytes, cancellationToken));
+    }
 
-    public Task<ArtifactInfo?> GetInfoAsync(string key, CancellationToken cancellationToken) =>
-        MeasureAsync("info", () => inner.GetInfoAsync(key, cancellationToken));
+    public async Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        using var timer = _read.Duration.NewTimer();
+        return await _read.CountFailures(inner.OpenReadAsync(key, cancellationToken));
+    }
+
+    public async Task<ArtifactInfo?> GetInfoAsync(string key, CancellationToken cancellationToken)
+    {
+        using var timer = _info.Duration.NewTimer();
+        return await _info.CountFailures(inner.GetInfoAsync(key, cancellationToken));
+    }
 
     public string? TryGetLocalPath(string key) => inner.TryGetLocalPath(key);
 
-    public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
-        MeasureAsync("delete", async () =>
-        {
-            await inner.DeleteAsync(key, cancellationToken);
-            return true;
-        });
-
-    private async Task<T> MeasureAsync<T>(string operation, Func<Task<T>> call)
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        using var timer = Durations.WithLabels(backend, operation).NewTimer();
-        try
+        using var timer = _delete.Duration.NewTimer();
+        await _delete.CountFailures(DeleteReturningAsync(key, cancellationToken));
+    }
+
+    private async Task<bool> DeleteReturningAsync(string key, CancellationToken cancellationToken)
+    {
+        await inner.DeleteAsync(key, cancellationToken);
+        return true;
+    }
+
+    private sealed class Operation(string backend, string name)
+    {
+        public Histogram.Child Duration { get; } = Durations.WithLabels(backend, name);
+
+        private readonly Counter.Child _errors = Errors.WithLabels(backend, name);
+
+        public async Task<T> CountFailures<T>(Task<T> call)
         {
-            return await call();
-        }
-        catch (ArtifactStoreUnavailableException)
-        {
-            Errors.WithLabels(backend, operation).Inc();
-            throw;
+            try
+            {
+                return await call;
+            }
+            catch (ArtifactStoreUnavailableException)
+            {
+                _errors.Inc();
+                throw;
+            }
         }
     }
 }

@@ -10,9 +10,8 @@ builder.Configuration.AddRegistryEnvironment();
 builder.AddRegistryClusterClient().AddRegistryHosting().AddRegistryFrontend();
 
 var app = builder.Build();
-if (await ArtifactStoreProbe.ProblemAsync(app.Services.GetRequiredService<IArtifactStore>(), CancellationToken.None) is { } storeProblem)
+if (!await ArtifactStoreProbe.PassesAtStartUpAsync(app.Services.GetRequiredService<IArtifactStore>()))
 {
-    Console.Error.WriteLine($"error: the artifact store failed its start-up check: {storeProblem}");
     return 1;
 }
 

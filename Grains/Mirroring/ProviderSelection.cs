@@ -8,8 +8,6 @@ public sealed class ProviderSelection(ProviderMirrorSettings settings)
 {
     private readonly VersionConstraint _versions = VersionConstraint.TryParse(settings.Versions, out var parsed, out _) ? parsed : VersionConstraint.Any;
 
-    public ProviderMirrorSettings Settings => settings;
-
     /// <summary>The provider grain of a mirrored provider: <c>hostname/namespace/type</c>.</summary>
     public string ProviderKey(string ns, string type) => $"{settings.Hostname}/{ns}/{type}";
 

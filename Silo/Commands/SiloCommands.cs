@@ -31,9 +31,8 @@ public static class SiloCommands
                 }
 
                 var host = RegistryHost.Build(args is ["run", .. var runArgs] ? runArgs : args);
-                if (await ArtifactStoreProbe.ProblemAsync(host.Services.GetRequiredService<IArtifactStore>(), CancellationToken.None) is { } storeProblem)
+                if (!await ArtifactStoreProbe.PassesAtStartUpAsync(host.Services.GetRequiredService<IArtifactStore>()))
                 {
-                    Console.Error.WriteLine($"error: the artifact store failed its start-up check: {storeProblem}");
                     return 1;
                 }
 

@@ -20,6 +20,7 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) 
 
     public async Task<StoredArtifact> WriteAsync(string key, Stream content, long maxBytes, CancellationToken cancellationToken)
     {
+        var objectKey = ObjectKey(key);
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
         var buffer = ArrayPool<byte>.Shared.Rent(PartSize);
@@ -42,16 +43,16 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) 
                 var last = filled < PartSize;
                 if (last && uploadId is null)
                 {
-                    await Guard(key, () => s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = ObjectKey(key), InputStream = new MemoryStream(buffer, 0, filled, writable: false), AutoCloseStream = false, UseChunkEncoding = false }, cancellationToken));
+                    await Guard(key, () => s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = objectKey, InputStream = new MemoryStream(buffer, 0, filled, writable: false), AutoCloseStream = false, UseChunkEncoding = false }, cancellationToken));
                     break;
                 }
 
-                uploadId ??= (await Guard(key, () => s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = ObjectKey(key) }, cancellationToken))).UploadId;
+                uploadId ??= (await Guard(key, () => s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = objectKey }, cancellationToken))).UploadId;
                 if (filled > 0 || parts.Count == 0)
                 {
                     var part = await Guard(key, () => s3.UploadPartAsync(new UploadPartRequest
                     {
-                        BucketName = bucket, Key = ObjectKey(key), UploadId = uploadId, PartNumber = parts.Count + 1,
+                        BucketName = bucket, Key = objectKey, UploadId = uploadId, PartNumber = parts.Count + 1,
                         InputStream = new MemoryStream(buffer, 0, filled, writable: false), PartSize = filled, UseChunkEncoding = false,
                     }, cancellationToken));
                     parts.Add(new PartETag(parts.Count + 1, part.ETag));
@@ -59,7 +60,7 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) 
 
                 if (last)
                 {
-                    await Guard(key, () => s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = ObjectKey(key), UploadId = uploadId, PartETags = parts }, cancellationToken));
+                    await Guard(key, () => s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = objectKey, UploadId = uploadId, PartETags = parts }, cancellationToken));
                     uploadId = null;
                     break;
                 }
@@ -67,7 +68,7 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) 
         }
         catch when (uploadId is not null)
         {
-            await AbortAsync(key, uploadId);
+            await AbortAsync(objectKey, uploadId);
             throw;
         }
         finally
@@ -137,11 +138,11 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) 
         return filled;
     }
 
-    private async Task AbortAsync(string key, string uploadId)
+    private async Task AbortAsync(string objectKey, string uploadId)
     {
         try
         {
-            await s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = bucket, Key = ObjectKey(key), UploadId = uploadId }, CancellationToken.None);
+            await s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = bucket, Key = objectKey, UploadId = uploadId }, CancellationToken.None);
         }
         catch (Exception e) when (IsStoreFailure(e))
         {

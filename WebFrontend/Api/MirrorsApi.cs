@@ -33,7 +33,7 @@ public static class MirrorsApi
         var (settings, invalid) = request.ToSettings(null);
         if (settings is null)
         {
-            return Outcome.Invalid(invalid!).ToProblem(http);
+            return ApiErrors.BadRequest(http, invalid!);
         }
 
         if (Forbidden(http, settings) is { } forbidden)
@@ -86,7 +86,7 @@ public static class MirrorsApi
         var (settings, invalid) = request.ToSettings(view!.Settings);
         if (settings is null)
         {
-            return Outcome.Invalid(invalid!).ToProblem(http);
+            return ApiErrors.BadRequest(http, invalid!);
         }
 
         if (Forbidden(http, settings) is { } forbidden)
@@ -166,7 +166,5 @@ public static class MirrorsApi
 
     /// <summary>A key limited to namespaces may see and manage only mirrors of providers in those namespaces.</summary>
     private static ProblemHttpResult? Forbidden(HttpContext http, MirrorSettings settings) =>
-        MirrorKinds.Namespaces(settings).FirstOrDefault(ns => !http.Caller().CanAccessNamespace(ns)) is { } denied
-            ? ApiErrors.Forbidden(http, $"the API key may not access namespace '{denied}'")
-            : null;
+        MirrorKinds.Namespaces(settings).Select(http.ForbidUnlessNamespace).FirstOrDefault(refusal => refusal is not null);
 }

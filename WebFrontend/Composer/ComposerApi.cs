@@ -132,6 +132,6 @@ public static class ComposerApi
 
     private static ProblemHttpResult Problem(HttpContext http, string vendor, string name) =>
         ComposerNames.IsValid($"{vendor}/{name}".ToLowerInvariant())
-            ? ApiErrors.Forbidden(http, $"the API key may not access namespace '{vendor.ToLowerInvariant()}'")
+            ? http.ForbidUnlessNamespace(vendor.ToLowerInvariant())!
             : ApiErrors.NotFound(http, $"package {vendor}/{name} not found");
 }

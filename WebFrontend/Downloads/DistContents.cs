@@ -49,19 +49,16 @@ public sealed class DistContents : IDisposable
     /// <summary>A small dist's answer, made once: its bytes with the headers a file answer has (Last-Modified, no ETag).</summary>
     private sealed class KeptDist(byte[] content, DateTimeOffset lastModified) : IResult
     {
+        private readonly BytesResult _body = new(content, DistFile.ContentType);
         private readonly string _lastModified = HeaderUtilities.FormatDate(lastModified);
 
-        public int Length => content.Length;
+        public int Length => _body.Bytes.Length;
 
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            var response = httpContext.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = DistFile.ContentType;
-            response.ContentLength = content.Length;
-            response.Headers.AcceptRanges = "bytes";
-            response.Headers.LastModified = _lastModified;
-            return response.Body.WriteAsync(content).AsTask();
+            httpContext.Response.Headers.AcceptRanges = "bytes";
+            httpContext.Response.Headers.LastModified = _lastModified;
+            return _body.ExecuteAsync(httpContext);
         }
     }
 }

@@ -15,7 +15,7 @@ public sealed class NotReadyMiddleware(RequestDelegate next, ReadinessState read
             return next(http);
         }
 
-        http.Response.Headers.RetryAfter = "5";
+        http.Response.Headers.RetryAfter = OutcomeHttp.RetryAfterSeconds;
         return ApiErrors.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, "the registry cluster is not reachable yet; retry shortly");
     }
 }

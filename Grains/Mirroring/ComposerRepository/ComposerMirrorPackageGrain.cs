@@ -46,7 +46,8 @@ public sealed class ComposerMirrorPackageGrain(
     public async Task<ProtocolDocument?> GetMetadata(bool dev, string baseUrl, IDocumentHolder? holder)
     {
         var file = await RefreshAsync(dev);
-        return file?.Body is null ? null : _documents.GetOrRender((dev, baseUrl), holder, (Package, File: file, BaseUrl: baseUrl), static arg => Render(arg.Package, arg.File, arg.BaseUrl));
+        return file?.Body is null ? null : _documents.GetOrRender((dev, baseUrl), holder, (Grain: this, File: file, BaseUrl: baseUrl),
+            static arg => Render(arg.Grain.Package, arg.File, arg.BaseUrl));
     }
 
     /// <summary>Our p2 file from the upstream's: dist URLs of this registry, and only the versions whose dists it can serve.</summary>

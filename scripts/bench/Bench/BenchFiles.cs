@@ -21,6 +21,26 @@ public static class BenchFiles
             ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"token:{key}")))
             : new AuthenticationHeaderValue("Bearer", key);
 
+    /// <summary>A benchmarked URL's answer, asked as its client would; anything but a success stops the run.</summary>
+    public static async Task<byte[]> GetAsync(HttpClient http, string url, string key, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = Authorization(url, key);
+        using var response = await http.SendAsync(request, cancellationToken);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        return response.IsSuccessStatusCode
+            ? bytes
+            : throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(bytes)}");
+    }
+
+    /// <summary>Keeps the registry's answer for <paramref name="url"/> where nginx serves the ceiling from.</summary>
+    public static async Task SaveCeilingAsync(string dir, string url, byte[] bytes, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(Ceiling(dir), url.TrimStart('/'));
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllBytesAsync(file, bytes, cancellationToken);
+    }
+
     /// <summary>Appends one result line: {"name": ..., ...}.</summary>
     public static void Append(string dir, object result)
     {

@@ -34,11 +34,11 @@ public static class MirrorWarmUp
         {
             var started = clock.Elapsed;
             var p2Url = $"/p2/{packages[i]}.json";
-            var p2 = await GetAsync(http, p2Url, key, ct);
+            var p2 = await BenchFiles.GetAsync(http, p2Url, key, ct);
             using var metadata = JsonDocument.Parse(p2);
             var dist = metadata.RootElement.GetProperty("packages").GetProperty(packages[i])[0].GetProperty("dist").GetProperty("url").GetString()!;
             dists[i] = new Uri(dist).PathAndQuery;
-            var zip = await GetAsync(http, dists[i], key, ct);
+            var zip = await BenchFiles.GetAsync(http, dists[i], key, ct);
             latencies[i] = (clock.Elapsed - started).TotalMilliseconds;
             bodies[i] = (p2, zip);
         });
@@ -46,8 +46,8 @@ public static class MirrorWarmUp
 
         for (var i = 0; i < packages.Count; i++)
         {
-            await SaveCeilingAsync(dir, $"/p2/{packages[i]}.json", bodies[i].P2);
-            await SaveCeilingAsync(dir, dists[i], bodies[i].Zip);
+            await BenchFiles.SaveCeilingAsync(dir, $"/p2/{packages[i]}.json", bodies[i].P2, CancellationToken.None);
+            await BenchFiles.SaveCeilingAsync(dir, dists[i], bodies[i].Zip, CancellationToken.None);
         }
 
         await File.WriteAllLinesAsync(BenchFiles.Urls(dir, "p2-mirrored"), packages.Select(p => $"/p2/{p}.json"));
@@ -78,23 +78,5 @@ public static class MirrorWarmUp
         {
             throw new InvalidOperationException($"creating the mirror answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
-    }
-
-    private static async Task<byte[]> GetAsync(HttpClient http, string url, string key, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Authorization = BenchFiles.Authorization(url, key);
-        using var response = await http.SendAsync(request, cancellationToken);
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        return response.IsSuccessStatusCode
-            ? bytes
-            : throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(bytes)}");
-    }
-
-    private static async Task SaveCeilingAsync(string dir, string url, byte[] bytes)
-    {
-        var file = Path.Combine(BenchFiles.Ceiling(dir), url.TrimStart('/'));
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        await File.WriteAllBytesAsync(file, bytes);
     }
 }

@@ -140,23 +140,11 @@ public static class Seeder
 
             await Parallel.ForEachAsync(urls.Distinct(), parallel, async (url, ct) =>
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, url);
-                request.Headers.Authorization = BenchFiles.Authorization(url, key);
-                using var response = await reader.SendAsync(request, ct);
-                var bytes = await response.Content.ReadAsByteArrayAsync(ct);
-                if (!response.IsSuccessStatusCode)
+                var bytes = await BenchFiles.GetAsync(reader, url, key, ct);
+                if (!second)
                 {
-                    throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(bytes)}");
+                    await BenchFiles.SaveCeilingAsync(dir, url, bytes, ct);
                 }
-
-                if (second)
-                {
-                    return;
-                }
-
-                var file = Path.Combine(BenchFiles.Ceiling(dir), url.TrimStart('/'));
-                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-                await File.WriteAllBytesAsync(file, bytes, ct);
             });
         }
 
