@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
 namespace OrleansRegistry.Storage;
 
 /// <summary>
@@ -27,15 +30,35 @@ public static class ArtifactStoreProbe
         }
     }
 
-    /// <summary>The start-up check of a process: false, after one line on standard error saying why, when the store fails it.</summary>
-    public static async Task<bool> PassesAtStartUpAsync(IArtifactStore store)
+    /// <summary>
+    /// The start-up check of a process: false, after one line on standard error saying why, when the store fails it.
+    /// The bucket or container is created first when the settings ask for it.
+    /// </summary>
+    public static async Task<bool> PassesAtStartUpAsync(IServiceProvider services)
     {
-        if (await ProblemAsync(store, CancellationToken.None) is not { } problem)
+        var store = services.GetRequiredService<IArtifactStore>();
+        var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        var problem = options.CreateIfMissing ? await CreationProblemAsync(store) : null;
+        problem ??= await ProblemAsync(store, CancellationToken.None);
+        if (problem is null)
         {
             return true;
         }
 
         await Console.Error.WriteLineAsync($"error: the artifact store failed its start-up check: {problem}");
         return false;
+    }
+
+    private static async Task<string?> CreationProblemAsync(IArtifactStore store)
+    {
+        try
+        {
+            await store.CreateIfMissingAsync(CancellationToken.None);
+            return null;
+        }
+        catch (ArtifactStoreUnavailableException e)
+        {
+            return e.Message;
+        }
     }
 }

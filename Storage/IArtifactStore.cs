@@ -33,4 +33,16 @@ public interface IArtifactStore
     string? TryGetLocalPath(string key);
 
     Task DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A URL from which a client downloads the artifact straight from the store until <paramref name="expires"/>
+    /// (a pre-signed S3 GET, an Azure SAS, a GCS V4 signed URL); null when the store has none (local disk).
+    /// </summary>
+    Task<Uri?> GetDownloadUrlAsync(string key, DateTimeOffset expires, CancellationToken cancellationToken);
+
+    /// <summary>Every artifact whose key starts with <paramref name="keyPrefix"/> ("" for all), in no particular order.</summary>
+    IAsyncEnumerable<ArtifactInfo> ListAsync(string keyPrefix, CancellationToken cancellationToken);
+
+    /// <summary>Creates the bucket or container when it does not exist (only asked for with <c>REGISTRY_STORAGE_CREATE_IF_MISSING=true</c>).</summary>
+    Task CreateIfMissingAsync(CancellationToken cancellationToken);
 }

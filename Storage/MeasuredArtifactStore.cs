@@ -21,6 +21,7 @@ public sealed class MeasuredArtifactStore(IArtifactStore inner, string backend) 
     private readonly Operation _read = new(backend, "read");
     private readonly Operation _info = new(backend, "info");
     private readonly Operation _delete = new(backend, "delete");
+    private readonly Operation _sign = new(backend, "sign");
 
     public async Task<StoredArtifact> WriteAsync(string key, Stream content, long maxBytes, CancellationToken cancellationToken)
     {
@@ -47,6 +48,16 @@ public sealed class MeasuredArtifactStore(IArtifactStore inner, string backend) 
         using var timer = _delete.Duration.NewTimer();
         await _delete.CountFailures(DeleteReturningAsync(key, cancellationToken));
     }
+
+    public async Task<Uri?> GetDownloadUrlAsync(string key, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        using var timer = _sign.Duration.NewTimer();
+        return await _sign.CountFailures(inner.GetDownloadUrlAsync(key, expires, cancellationToken));
+    }
+
+    public IAsyncEnumerable<ArtifactInfo> ListAsync(string keyPrefix, CancellationToken cancellationToken) => inner.ListAsync(keyPrefix, cancellationToken);
+
+    public Task CreateIfMissingAsync(CancellationToken cancellationToken) => inner.CreateIfMissingAsync(cancellationToken);
 
     private async Task<bool> DeleteReturningAsync(string key, CancellationToken cancellationToken)
     {

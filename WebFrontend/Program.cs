@@ -10,7 +10,7 @@ builder.Configuration.AddRegistryEnvironment();
 builder.AddRegistryClusterClient().AddRegistryHosting().AddRegistryFrontend();
 
 var app = builder.Build();
-if (!await ArtifactStoreProbe.PassesAtStartUpAsync(app.Services.GetRequiredService<IArtifactStore>()))
+if (!await ArtifactStoreProbe.PassesAtStartUpAsync(app.Services))
 {
     return 1;
 }

@@ -31,7 +31,7 @@ public static class SiloCommands
                 }
 
                 var host = RegistryHost.Build(args is ["run", .. var runArgs] ? runArgs : args);
-                if (!await ArtifactStoreProbe.PassesAtStartUpAsync(host.Services.GetRequiredService<IArtifactStore>()))
+                if (!await ArtifactStoreProbe.PassesAtStartUpAsync(host.Services))
                 {
                     return 1;
                 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using OrleansRegistry.Storage;
 
 namespace OrleansRegistry.Silo.Commands;
@@ -10,7 +11,7 @@ public static class StorageCommands
         using var services = new ServiceCollection()
             .AddArtifactStore(configuration, configuration["Registry:DataDir"] ?? ".data")
             .BuildServiceProvider();
-        var kind = configuration[$"{StorageServiceCollectionExtensions.Section}:Kind"] ?? "local";
+        var kind = services.GetRequiredService<IOptions<StorageOptions>>().Value.Kind;
         if (await ArtifactStoreProbe.ProblemAsync(services.GetRequiredService<IArtifactStore>(), CancellationToken.None) is { } problem)
         {
             Console.Error.WriteLine($"error: the artifact store ({kind}) failed the check: {problem}");

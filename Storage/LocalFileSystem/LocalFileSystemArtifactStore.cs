@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace OrleansRegistry.Storage.LocalFileSystem;
@@ -85,6 +86,36 @@ public sealed class LocalFileSystemArtifactStore(string root) : IArtifactStore
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         TryDelete(PathOf(key));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Local files are served by the registry itself, through its own signed links.</summary>
+    public Task<Uri?> GetDownloadUrlAsync(string key, DateTimeOffset expires, CancellationToken cancellationToken) => Task.FromResult<Uri?>(null);
+
+    public async IAsyncEnumerable<ArtifactInfo> ListAsync(string keyPrefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_root))
+        {
+            yield break;
+        }
+
+        foreach (var file in new DirectoryInfo(_root).EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var key = Path.GetRelativePath(_root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
+            // Writes still under way (or cut short) are not artifacts.
+            if (key.StartsWith(keyPrefix, StringComparison.Ordinal) && !key.EndsWith(".partial", StringComparison.Ordinal))
+            {
+                yield return new ArtifactInfo(key, file.Length, file.LastWriteTimeUtc);
+            }
+        }
+
+        await Task.CompletedTask;
+    }
+
+    public Task CreateIfMissingAsync(CancellationToken cancellationToken)
+    {
+        Guard("", () => Directory.CreateDirectory(_root));
         return Task.CompletedTask;
     }
 

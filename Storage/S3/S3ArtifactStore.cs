@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -118,6 +119,49 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) 
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         Guard(key, () => s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = ObjectKey(key) }, cancellationToken));
+
+    public async Task<Uri?> GetDownloadUrlAsync(string key, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        var request = new GetPreSignedUrlRequest { BucketName = bucket, Key = ObjectKey(key), Verb = HttpVerb.GET, Expires = expires.UtcDateTime };
+        if (s3.Config.ServiceURL is { } serviceUrl && serviceUrl.StartsWith("http:", StringComparison.OrdinalIgnoreCase))
+        {
+            request.Protocol = Protocol.HTTP;
+        }
+
+        return new Uri(await Guard(key, () => s3.GetPreSignedURLAsync(request)));
+    }
+
+    public async IAsyncEnumerable<ArtifactInfo> ListAsync(string keyPrefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix + keyPrefix };
+        do
+        {
+            var page = await Guard(keyPrefix, () => s3.ListObjectsV2Async(request, cancellationToken));
+            foreach (var item in page.S3Objects ?? [])
+            {
+                yield return new ArtifactInfo(item.Key[prefix.Length..], item.Size ?? 0, item.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime()) : DateTimeOffset.UnixEpoch);
+            }
+
+            request.ContinuationToken = page.IsTruncated == true ? page.NextContinuationToken : null;
+        }
+        while (request.ContinuationToken is not null);
+    }
+
+    public async Task CreateIfMissingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket, UseClientRegion = true }, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou")
+        {
+            // Already there: nothing to create.
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            throw new ArtifactStoreUnavailableException($"S3 bucket '{bucket}' could not be created: {Describe(e)}", e);
+        }
+    }
 
     private string ObjectKey(string key)
     {

@@ -5,7 +5,7 @@ namespace OrleansRegistry.Storage.S3;
 /// </summary>
 public sealed class S3StorageOptions
 {
-    public const string Section = "Registry:Storage:S3";
+    public const string Section = "S3";
 
     public string? Bucket { get; set; }
 

@@ -43,7 +43,16 @@ public static class RegistryEnvironment
     private static readonly (string Prefix, string Section)[] Families =
     [
         ("REGISTRY_STORAGE_S3_", "Registry:Storage:S3"),
+        ("REGISTRY_STORAGE_AZURE_", "Registry:Storage:Azure"),
+        ("REGISTRY_STORAGE_GCS_", "Registry:Storage:Gcs"),
+        ("REGISTRY_STORAGE_LOCAL_", "Registry:Storage:Local"),
         ("REGISTRY_STORAGE_", "Registry:Storage"),
+        // The store `Silo storage copy` copies into, described the same way.
+        ("REGISTRY_TARGET_STORAGE_S3_", "Registry:TargetStorage:S3"),
+        ("REGISTRY_TARGET_STORAGE_AZURE_", "Registry:TargetStorage:Azure"),
+        ("REGISTRY_TARGET_STORAGE_GCS_", "Registry:TargetStorage:Gcs"),
+        ("REGISTRY_TARGET_STORAGE_LOCAL_", "Registry:TargetStorage:Local"),
+        ("REGISTRY_TARGET_STORAGE_", "Registry:TargetStorage"),
     ];
 
     public static IConfigurationBuilder AddRegistryEnvironment(this IConfigurationBuilder configuration)
