@@ -7,7 +7,7 @@ namespace OrleansRegistry.IntegrationTests.Infrastructure;
 /// A real S3 server for the tests: s3rver from npm (scripts/test.sh installs it and exports REGISTRY_TEST_S3RVER, the
 /// path of its s3rver.js), on a free loopback port, with the bucket <see cref="Bucket"/> created at start.
 /// </summary>
-public sealed class S3Server : IAsyncDisposable
+public sealed class S3Server : IStorageServer
 {
     public const string Bucket = "registry";
 
@@ -24,7 +24,8 @@ public sealed class S3Server : IAsyncDisposable
 
     public string Endpoint => $"http://127.0.0.1:{Port}";
 
-    /// <summary>The registry's settings for this server, as REGISTRY_STORAGE_* would give them.</summary>
+    public string Kind => "s3";
+
     public Dictionary<string, string?> RegistrySettings(string? prefix = null) => new()
     {
         ["Registry:Storage:Kind"] = "s3",
@@ -37,7 +38,6 @@ public sealed class S3Server : IAsyncDisposable
         ["Registry:Storage:S3:SecretAccessKey"] = SecretAccessKey,
     };
 
-    /// <summary>The same as environment variables, for registry processes.</summary>
     public Dictionary<string, string> RegistryEnvironment() => new()
     {
         ["REGISTRY_STORAGE_KIND"] = "s3",
