@@ -41,7 +41,7 @@ public static class ComposerRepositoryEndpoints
     /// The handlers, holding their singletons: a handler parameter resolved from services makes every request create
     /// a DI scope (see docs/performance.md#per-request-allocations).
     /// </summary>
-    private sealed class Handlers(IGrainFactory grains, DocumentCache cache, IArtifactStore store, DistContents contents, IOptions<RegistryOptions> options)
+    private sealed class Handlers(IGrainFactory grains, DocumentCache cache, IArtifactStore store, DistContents contents, ArtifactLinks links, IOptions<RegistryOptions> options)
     {
         private const int MaxListed = 10_000;
 
@@ -118,7 +118,7 @@ public static class ComposerRepositoryEndpoints
                 }
             }
 
-            return dist is null ? ApiErrors.NotFound(http, $"no dist {file} for {package} {version}") : await dist.ServeAsync(http, store, contents);
+            return dist is null ? ApiErrors.NotFound(http, $"no dist {file} for {package} {version}") : await dist.ServeAsync(http, store, contents, links);
         }
 
         /// <summary>Waits for the mirror's first fetch of a dist, asking again while it is pending (up to five minutes).</summary>

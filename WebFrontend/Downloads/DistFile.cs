@@ -6,6 +6,8 @@ namespace OrleansRegistry.WebFrontend.Downloads;
 /// <summary>
 /// Where a Composer dist is stored, private or mirrored alike, as the document cache keeps it. A small one is answered
 /// from <see cref="DistContents"/>; a larger one, a range of one, or a conditional request is answered from the store.
+/// In redirect mode the answer is a 302 to a fresh pre-signed store URL: the dist URL Composer writes into
+/// composer.lock stays the registry's, and the key was checked before this.
 /// </summary>
 public sealed class DistFile(ArtifactInfo stored)
 {
@@ -15,8 +17,15 @@ public sealed class DistFile(ArtifactInfo stored)
     public static async Task<DistFile?> LoadAsync(IArtifactStore store, string? storageKey) =>
         storageKey is not null && await store.GetInfoAsync(storageKey, CancellationToken.None) is { } info ? new DistFile(info) : null;
 
-    public async ValueTask<IResult> ServeAsync(HttpContext http, IArtifactStore store, DistContents contents)
+    public async ValueTask<IResult> ServeAsync(HttpContext http, IArtifactStore store, DistContents contents, ArtifactLinks links)
     {
+        if (links.Redirects)
+        {
+            // The link expires: no cache may keep the redirect longer than the link lives.
+            http.Response.Headers.CacheControl = "private, no-store";
+            return TypedResults.Redirect(await links.LinkAsync(stored.Key, "", links.ExpiryNow(), http.RequestAborted));
+        }
+
         if (stored.Size <= DistContents.MaxKeptBytes && !AsksForPartOrValidation(http.Request.Headers)
             && await contents.GetAsync(stored, store, http.RequestAborted) is { } kept)
         {

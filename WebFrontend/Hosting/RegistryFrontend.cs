@@ -64,6 +64,7 @@ public static class RegistryFrontend
         builder.Services.AddSingleton<ApiKeyLeases>();
         builder.Services.AddSingleton<DocumentCache>();
         builder.Services.AddSingleton<DistContents>();
+        builder.Services.AddSingleton<ArtifactLinks>();
         builder.Services.AddSingleton<SignedUrlDocuments>();
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
         builder.Services.AddArtifactStore(builder.Configuration, options.DataDir);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using OrleansRegistry.Terraform;
 using OrleansRegistry.WebFrontend.Auth;
 using OrleansRegistry.WebFrontend.Caching;
@@ -32,7 +31,7 @@ public static class ModuleProtocolEndpoints
     }
 
     /// <summary>The handlers, holding their singletons (a handler parameter resolved from services costs a DI scope per request).</summary>
-    private sealed class Handlers(IGrainFactory grains, DocumentCache cache, UrlSigner signer, IOptions<RegistryOptions> options)
+    private sealed class Handlers(IGrainFactory grains, DocumentCache cache, ArtifactLinks links)
     {
         public async ValueTask<IResult> VersionsAsync(string @namespace, string name, string system, HttpContext http)
         {
@@ -61,11 +60,11 @@ public static class ModuleProtocolEndpoints
                 return ApiErrors.NotFound(http, $"version {version} of module {address} not found");
             }
 
-            var url = signer.Sign(download.StorageKey, options.Value.SignedUrlLifetime);
+            var url = await links.LinkAsync(download.StorageKey, "", links.ExpiryNow(), http.RequestAborted);
             if (download.RootPath is not null)
             {
                 // go-getter's subdirectory syntax: the part after '//' (before the query) is the module root.
-                var query = url.IndexOf('?', StringComparison.Ordinal);
+                var query = url.IndexOf('?', StringComparison.Ordinal) is var at and >= 0 ? at : url.Length;
                 url = $"{url[..query]}//{download.RootPath}{url[query..]}";
             }
 

@@ -82,7 +82,7 @@ public static class NetworkMirrorEndpoints
 
             return version is null
                 ? ApiErrors.NotFound(http, $"provider {hostname}/{address.Key} has no version {requested}")
-                : documents.Render(version, RequestOrigin.Of(http.Request));
+                : await documents.RenderAsync(version, RequestOrigin.Of(http.Request), http.RequestAborted);
         }
 
         /// <summary>Waits for the mirror's fetch of the version, asking again while it is pending (up to five minutes).</summary>

@@ -76,7 +76,7 @@ public static class ProviderProtocolEndpoints
             }
 
             // Terraform sends no token to these URLs, so each carries its own short-lived signature.
-            return documents.Render(download, RequestOrigin.Of(http.Request));
+            return await documents.RenderAsync(download, RequestOrigin.Of(http.Request), http.RequestAborted);
 
             ValueTask<SignedUrlTemplate?> DownloadOf(IProviderGrain provider) =>
                 cache.GetAsync(provider, key, key, static (p, key, h) => p.GetDownloadTemplate(key.Subject!, key.Os!, key.Arch!, h));

@@ -5,11 +5,16 @@ using System.Text.Json;
 namespace OrleansRegistry.IntegrationTests.Infrastructure;
 
 /// <summary>Runs the real <c>composer</c> against a registry over HTTP, with the token in COMPOSER_AUTH.</summary>
-public sealed class ComposerCli(RegistryInstance registry)
+public sealed class ComposerCli(int httpPort)
 {
+    public ComposerCli(RegistryInstance registry)
+        : this(registry.HttpPort)
+    {
+    }
+
     private readonly string _home = Directory.CreateTempSubdirectory("composer-home-").FullName;
 
-    public string RepositoryUrl => $"http://127.0.0.1:{registry.HttpPort}";
+    public string RepositoryUrl => $"http://127.0.0.1:{httpPort}";
 
     /// <summary>Composer's cache (COMPOSER_CACHE_DIR): repository metadata under repo/, with the Last-Modified it revalidates with.</summary>
     public string CacheDirectory => Path.Combine(_home, "cache");
@@ -43,7 +48,7 @@ public sealed class ComposerCli(RegistryInstance registry)
         start.Environment["COMPOSER_DISABLE_NETWORK"] = null;
         start.Environment["COMPOSER_AUTH"] = token is null
             ? "{}"
-            : JsonSerializer.Serialize(new { http_basic = new Dictionary<string, object> { [$"127.0.0.1:{registry.HttpPort}"] = new { username = "token", password = token } } }).Replace("http_basic", "http-basic", StringComparison.Ordinal);
+            : JsonSerializer.Serialize(new { http_basic = new Dictionary<string, object> { [$"127.0.0.1:{httpPort}"] = new { username = "token", password = token } } }).Replace("http_basic", "http-basic", StringComparison.Ordinal);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("composer is not installed (scripts/test.sh installs it)");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -27,6 +27,9 @@ public sealed class RegistryNode : IAsyncDisposable
     public TestCertificates Certificates { get; }
     public int HttpsPort { get; }
     public int SiloPort { get; }
+
+    /// <summary>The plain-HTTP listener (Composer's), from the node's settings.</summary>
+    public int HttpPort => int.Parse(_environment["REGISTRY_HTTP_PORT"], CultureInfo.InvariantCulture);
     public int MetricsPort { get; }
     public string AdminKey { get; }
     public string Host => $"127.0.0.1:{HttpsPort}";
@@ -40,14 +43,14 @@ public sealed class RegistryNode : IAsyncDisposable
         string database, string dataDir, TestCertificates tls, string trustedCa, string? adminKey = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         adminKey ??= ApiKeyToken.Generate().Format(ApiKeyToken.DefaultPrefix);
-        int httpsPort = PostgresServer.FreePort(), siloPort = PostgresServer.FreePort(), metricsPort = PostgresServer.FreePort();
+        int httpsPort = PostgresServer.FreePort(), httpPort = PostgresServer.FreePort(), siloPort = PostgresServer.FreePort(), metricsPort = PostgresServer.FreePort();
         var environment = new Dictionary<string, string>
         {
             ["REGISTRY_DB"] = database,
             ["REGISTRY_DATA_DIR"] = dataDir,
             ["REGISTRY_LISTEN_ADDRESS"] = "127.0.0.1",
             ["REGISTRY_HTTPS_PORT"] = Port(httpsPort),
-            ["REGISTRY_HTTP_PORT"] = Port(PostgresServer.FreePort()),
+            ["REGISTRY_HTTP_PORT"] = Port(httpPort),
             ["REGISTRY_METRICS_PORT"] = Port(metricsPort),
             ["REGISTRY_SILO_PORT"] = Port(siloPort),
             ["REGISTRY_GATEWAY_PORT"] = Port(PostgresServer.FreePort()),
