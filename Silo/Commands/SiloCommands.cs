@@ -6,7 +6,7 @@ namespace OrleansRegistry.Silo.Commands;
 public static class SiloCommands
 {
     public const string Usage =
-        "usage: Silo [run] | migrate | migrate status | check-db | storage check | apikey create --name N --scopes a,b [--namespaces x,y] [--expires-at T]";
+        "usage: Silo [run] | migrate | migrate status | check-db | storage check | storage copy --to KIND | apikey create --name N --scopes a,b [--namespaces x,y] [--expires-at T]";
 
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration)
     {
@@ -21,6 +21,8 @@ public static class SiloCommands
                 return await DatabaseCommands.CheckAsync(ConnectionString());
             case ["storage", "check"]:
                 return await StorageCommands.CheckAsync(configuration);
+            case ["storage", "copy", .. var copyArgs]:
+                return await StorageCopyCommand.RunAsync(copyArgs, configuration, ConnectionString());
             case ["apikey", "create", .. var rest]:
                 return await ApiKeyCommands.CreateAsync(rest, configuration, ConnectionString());
             case [] or ["run", ..]:

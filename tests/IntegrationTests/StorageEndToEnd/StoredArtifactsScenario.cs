@@ -20,20 +20,9 @@ public static class StoredArtifactsScenario
     {
         var dataDir = Directory.CreateTempSubdirectory("storage-e2e-").FullName;
         var tls = TestCertificates.Create(Path.Combine(dataDir, "tls"));
-        await using var upstream = await ProviderUpstream.StartAsync(tls, new GnuPg());
-        upstream.Add("hashicorp", "null", "3.2.0", Platform);
-        var settings = store?.RegistryEnvironment() ?? [];
-        settings["REGISTRY_STORAGE_DOWNLOADS"] = downloads;
-        settings["Mirrors__FirstSyncDelay"] = "01:00:00";
-        await using var node = await RegistryNode.StartAsync(await postgres.CreateDatabaseAsync(), dataDir, tls, tls.CaPath, settings: settings);
-        var api = node.Api;
-        await api.CreateNamespaceAsync("acme");
-
-        await ModuleInstallsAsync(node);
-        await ProviderInstallsAsync(node, downloads);
-        await MirroredProviderInstallsAsync(node, upstream);
-        await ComposerInstallsAsync(node, downloads);
-
+        await using var node = await StartNodeAsync(await postgres.CreateDatabaseAsync(), dataDir, tls, store, downloads);
+        await PublishAsync(node, tls);
+        await InstallAsync(node, downloads);
         if (store is not null)
         {
             var local = Path.Combine(dataDir, "artifacts");
@@ -41,13 +30,74 @@ public static class StoredArtifactsScenario
         }
     }
 
-    private static async Task ModuleInstallsAsync(RegistryNode node)
+    /// <summary>A registry process using <paramref name="store"/> (null: the local disk) in the download mode.</summary>
+    public static Task<RegistryNode> StartNodeAsync(string database, string dataDir, TestCertificates tls, IStorageServer? store, string downloads, string? adminKey = null)
     {
+        var settings = store?.RegistryEnvironment() ?? [];
+        settings["REGISTRY_STORAGE_DOWNLOADS"] = downloads;
+        settings["Mirrors__FirstSyncDelay"] = "01:00:00";
+        return RegistryNode.StartAsync(database, dataDir, tls, tls.CaPath, adminKey, settings);
+    }
+
+    /// <summary>Puts artifacts in by every way there is: uploads, a provider mirror sync, a Composer Git source sync.</summary>
+    public static async Task PublishAsync(RegistryNode node, TestCertificates tls)
+    {
+        await node.Api.CreateNamespaceAsync("acme");
         using (var published = await node.Api.PublishModuleAsync("acme", "greeting", "null", "1.0.0", ModuleArchives.Greeting("1.0.0")))
         {
             Assert.True(published.StatusCode == HttpStatusCode.Created, await published.Content.ReadAsStringAsync());
         }
 
+        var pipeline = new GnuPg();
+        await node.Api.JsonAsync(HttpMethod.Post, "/api/v1/namespaces/acme/gpg-keys", new { ascii_armor = pipeline.PublicKeyArmor }, expectedStatus: 201);
+        var release = ProviderRelease.Create("hello", "1.0.0", [Platform], pipeline);
+        using (var published = await node.Api.SendAsync(HttpMethod.Post, "/api/v1/providers", content: release.Form("acme", "hello", "1.0.0")))
+        {
+            Assert.True(published.StatusCode == HttpStatusCode.Created, await published.Content.ReadAsStringAsync());
+        }
+
+        await using (var upstream = await ProviderUpstream.StartAsync(tls, new GnuPg()))
+        {
+            upstream.Add("hashicorp", "null", "3.2.0", Platform);
+            await SyncAsync(node, new
+            {
+                kind = "terraform-providers", name = "upstream", upstream_url = upstream.Url, hostname = "up.acme.test",
+                providers = new[] { "hashicorp/null" }, platforms = new[] { Platform },
+            });
+        }
+
+        var repo = GitRepo.Create();
+        repo.Write("composer.json", JsonSerializer.Serialize(new { name = "acme/widget", type = "library", autoload = new { psr4 = new { } } }).Replace("psr4", "psr-4", StringComparison.Ordinal))
+            .Write("src/Widget.php", "<?php\nnamespace Acme\\Widget;\nclass Widget {}\n");
+        repo.Commit("first");
+        repo.Git("tag", "v1.0.0");
+        await SyncAsync(node, new { kind = "composer-git", url = repo.Url, @namespace = "acme" });
+
+        using (var published = await node.Api.PublishComposerAsync(ComposerCli.PackageZip("acme/lib", version: "1.0.0")))
+        {
+            Assert.True(published.StatusCode == HttpStatusCode.Created, await published.Content.ReadAsStringAsync());
+        }
+    }
+
+    /// <summary>terraform and composer install everything <see cref="PublishAsync"/> put in.</summary>
+    public static async Task InstallAsync(RegistryNode node, string downloads)
+    {
+        await ModuleInstallsAsync(node);
+        await ProviderInstallsAsync(node, downloads);
+        await MirroredProviderInstallsAsync(node);
+        await ComposerInstallsAsync(node, downloads);
+    }
+
+    private static async Task SyncAsync(RegistryNode node, object mirror)
+    {
+        var id = (await node.Api.JsonAsync(HttpMethod.Post, "/api/v1/mirrors", mirror, expectedStatus: 201)).GetProperty("id").GetString()!;
+        await node.Api.JsonAsync(HttpMethod.Post, $"/api/v1/mirrors/{id}/sync", expectedStatus: 202);
+        var sync = await ProviderMirrorTests.WaitForSyncAsync(node.Api, id, 1);
+        Assert.True(sync.GetProperty("result").GetString() == "succeeded", sync.ToString());
+    }
+
+    private static async Task ModuleInstallsAsync(RegistryNode node)
+    {
         var dir = TerraformCli.NewWorkDir($$"""
             module "m" {
               source  = "{{node.Host}}/acme/greeting/null"
@@ -67,14 +117,6 @@ public static class StoredArtifactsScenario
 
     private static async Task ProviderInstallsAsync(RegistryNode node, string downloads)
     {
-        var pipeline = new GnuPg();
-        await node.Api.JsonAsync(HttpMethod.Post, "/api/v1/namespaces/acme/gpg-keys", new { ascii_armor = pipeline.PublicKeyArmor }, expectedStatus: 201);
-        var release = ProviderRelease.Create("hello", "1.0.0", [Platform], pipeline);
-        using (var published = await node.Api.SendAsync(HttpMethod.Post, "/api/v1/providers", content: release.Form("acme", "hello", "1.0.0")))
-        {
-            Assert.True(published.StatusCode == HttpStatusCode.Created, await published.Content.ReadAsStringAsync());
-        }
-
         var reader = await node.Api.CreateKeyAsync(["providers:read"]);
         var download = await node.Api.JsonAsync(HttpMethod.Get, $"/v1/providers/acme/hello/1.0.0/download/linux/amd64", key: reader);
         var url = new Uri(download.GetProperty("download_url").GetString()!);
@@ -98,18 +140,8 @@ public static class StoredArtifactsScenario
         Assert.Contains("Installed registry.acme.test/acme/hello v1.0.0", mirrored.Output, StringComparison.Ordinal);
     }
 
-    private static async Task MirroredProviderInstallsAsync(RegistryNode node, ProviderUpstream upstream)
+    private static async Task MirroredProviderInstallsAsync(RegistryNode node)
     {
-        var mirror = await node.Api.JsonAsync(HttpMethod.Post, "/api/v1/mirrors", new
-        {
-            kind = "terraform-providers", name = "upstream", upstream_url = upstream.Url, hostname = "up.acme.test",
-            providers = new[] { "hashicorp/null" }, platforms = new[] { Platform },
-        }, expectedStatus: 201);
-        var id = mirror.GetProperty("id").GetString()!;
-        await node.Api.JsonAsync(HttpMethod.Post, $"/api/v1/mirrors/{id}/sync", expectedStatus: 202);
-        var sync = await ProviderMirrorTests.WaitForSyncAsync(node.Api, id, 1);
-        Assert.True(sync.GetProperty("result").GetString() == "succeeded", sync.ToString());
-
         var reader = await node.Api.CreateKeyAsync(["providers:read"]);
         var dir = TerraformCli.NewWorkDir(Requires("up.acme.test/hashicorp/null"));
         var init = await TerraformCli.RunWithConfigAsync(dir, node.Host, node.Certificates.CaPath, reader, MirrorConfig(node), "init", "-no-color");
@@ -119,22 +151,6 @@ public static class StoredArtifactsScenario
 
     private static async Task ComposerInstallsAsync(RegistryNode node, string downloads)
     {
-        var repo = GitRepo.Create();
-        repo.Write("composer.json", JsonSerializer.Serialize(new { name = "acme/widget", type = "library", autoload = new { psr4 = new { } } }).Replace("psr4", "psr-4", StringComparison.Ordinal))
-            .Write("src/Widget.php", "<?php\nnamespace Acme\\Widget;\nclass Widget {}\n");
-        repo.Commit("first");
-        repo.Git("tag", "v1.0.0");
-        var source = await node.Api.JsonAsync(HttpMethod.Post, "/api/v1/mirrors", new { kind = "composer-git", url = repo.Url, @namespace = "acme" }, expectedStatus: 201);
-        var id = source.GetProperty("id").GetString()!;
-        await node.Api.JsonAsync(HttpMethod.Post, $"/api/v1/mirrors/{id}/sync", expectedStatus: 202);
-        var sync = await ProviderMirrorTests.WaitForSyncAsync(node.Api, id, 1);
-        Assert.True(sync.GetProperty("result").GetString() == "succeeded", sync.ToString());
-
-        using (var published = await node.Api.PublishComposerAsync(ComposerCli.PackageZip("acme/lib", version: "1.0.0")))
-        {
-            Assert.True(published.StatusCode == HttpStatusCode.Created, await published.Content.ReadAsStringAsync());
-        }
-
         var reader = await node.Api.CreateKeyAsync(["packages:read"]);
         var composer = new ComposerCli(node.HttpPort);
         var project = composer.NewProject();
