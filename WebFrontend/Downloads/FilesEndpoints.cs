@@ -29,7 +29,7 @@ public static class FilesEndpoints
 
         var stream = await store.OpenReadAsync(key, http.RequestAborted);
         return stream is null
-            ? ApiErrors.NotFound(http, "the artifact no longer exists")
+            ? ApiErrors.NotFound(http, $"artifact {key} is not in the artifact store")
             : TypedResults.Stream(stream, contentType, enableRangeProcessing: stream.CanSeek);
     }
 

@@ -15,8 +15,8 @@ public sealed class S3Server : IStorageServer
     public const string AccessKeyId = "S3RVER";
     public const string SecretAccessKey = "S3RVER";
 
-    private readonly Process _process;
     private readonly string _directory;
+    private Process _process;
 
     private S3Server(Process process, string directory, int port) => (_process, _directory, Port) = (process, directory, port);
 
@@ -51,25 +51,54 @@ public sealed class S3Server : IStorageServer
 
     public static async Task<S3Server> StartAsync()
     {
-        var script = Environment.GetEnvironmentVariable("REGISTRY_TEST_S3RVER") is { Length: > 0 } path && File.Exists(path)
-            ? path
-            : throw new InvalidOperationException("REGISTRY_TEST_S3RVER must name s3rver's bin/s3rver.js (scripts/test.sh installs s3rver from npm and sets it)");
         var directory = Path.Combine(Path.GetTempPath(), $"s3rver-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
         var port = PostgresServer.FreePort();
-        var process = Process.Start(new ProcessStartInfo("node", [script, "-d", directory, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-s", "--configure-bucket", Bucket]))
+        var server = new S3Server(Launch(directory, port), directory, port);
+        await server.WaitUntilListeningAsync();
+        return server;
+    }
+
+    /// <summary>Kills the server, as an outage of the store would look to the registry (connections refused).</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>The same server back, on its port with its objects.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        _process.Dispose();
+        _process = Launch(_directory, Port);
+        await WaitUntilListeningAsync();
+    }
+
+    private static Process Launch(string directory, int port)
+    {
+        var script = Environment.GetEnvironmentVariable("REGISTRY_TEST_S3RVER") is { Length: > 0 } path && File.Exists(path)
+            ? path
+            : throw new InvalidOperationException("REGISTRY_TEST_S3RVER must name s3rver's bin/s3rver.js (scripts/test.sh installs s3rver from npm and sets it)");
+        return Process.Start(new ProcessStartInfo("node", [script, "-d", directory, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-s", "--configure-bucket", Bucket]))
             ?? throw new InvalidOperationException("node is not installed");
-        var server = new S3Server(process, directory, port);
+    }
+
+    private async Task WaitUntilListeningAsync()
+    {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port);
-                return server;
+                await client.ConnectAsync("127.0.0.1", Port);
+                return;
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
             {
                 await Task.Delay(100);
             }

@@ -1,0 +1,157 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansRegistry.IntegrationTests.Infrastructure;
+using OrleansRegistry.Storage;
+
+namespace OrleansRegistry.IntegrationTests.StorageEndToEnd;
+
+/// <summary>The object store failing under the registry (s3rver killed and brought back, an object deleted behind its back).</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class StoreFaultTests(PostgresServer postgres) : IAsyncLifetime
+{
+    private S3Server _s3 = null!;
+    private RegistryInstance _registry = null!;
+
+    public async Task InitializeAsync()
+    {
+        _s3 = await S3Server.StartAsync();
+        _registry = await RegistryInstance.StartAsync(await postgres.CreateDatabaseAsync(), settings: _s3.RegistrySettings());
+        await _registry.CreateNamespaceAsync("acme");
+        using var module = await _registry.PublishModuleAsync("acme", "net", "aws", "1.0.0", ModuleArchives.Greeting("1.0.0"));
+        Assert.Equal(HttpStatusCode.Created, module.StatusCode);
+        using var package = await _registry.PublishComposerAsync(ComposerCli.PackageZip("acme/lib", version: "1.0.0"));
+        Assert.Equal(HttpStatusCode.Created, package.StatusCode);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _registry.DisposeAsync();
+        await _s3.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task While_the_store_is_down_downloads_are_503_and_uploads_leave_nothing()
+    {
+        var before = await ObjectsAsync();
+        var archive = await ModuleLinkAsync();
+        var dist = await DistUrlAsync();
+        using var served = await _registry.SendAsync(HttpMethod.Get, archive);
+        var bytes = await served.Content.ReadAsByteArrayAsync();
+        await _s3.StopAsync();
+
+        foreach (var url in new[] { archive, dist })
+        {
+            using var answer = await _registry.SendAsync(HttpMethod.Get, url);
+            var body = await answer.Content.ReadAsStringAsync();
+            Assert.True(answer.StatusCode == HttpStatusCode.ServiceUnavailable, $"{url}: {answer.StatusCode} {body}");
+            Assert.Contains("the artifact store is unavailable", JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.NotNull(answer.Headers.RetryAfter);
+        }
+
+        using (var module = await _registry.PublishModuleAsync("acme", "net", "aws", "1.1.0", ModuleArchives.Greeting("1.1.0")))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, module.StatusCode);
+        }
+
+        using (var package = await _registry.PublishComposerAsync(ComposerCli.PackageZip("acme/lib", version: "1.1.0")))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, package.StatusCode);
+        }
+
+        await _s3.RestartAsync();
+        await AssertOnlyTheFirstVersionsAsync(before);
+        using var again = await _registry.SendAsync(HttpMethod.Get, archive);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(bytes, await again.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task A_store_that_fails_in_the_middle_of_an_upload_leaves_no_version_and_no_object()
+    {
+        var before = await ObjectsAsync();
+        using var gate = new GatedStream(RandomNumberGenerator.GetBytes(20 * 1024 * 1024), gateAt: 12 * 1024 * 1024);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("acme"), "namespace" }, { new StringContent("net"), "name" },
+            { new StringContent("aws"), "system" }, { new StringContent("1.1.0"), "version" },
+            { new StreamContent(gate), "file", "module.tar.gz" },
+        };
+        var upload = _registry.SendAsync(HttpMethod.Post, "/api/v1/modules", content: form);
+        await gate.Reached.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        await _s3.StopAsync();
+        gate.Open();
+        using (var answer = await upload)
+        {
+            Assert.True(answer.StatusCode == HttpStatusCode.ServiceUnavailable, $"{answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
+        }
+
+        await _s3.RestartAsync();
+        await AssertOnlyTheFirstVersionsAsync(before);
+    }
+
+    [Fact]
+    public async Task An_object_missing_from_the_store_is_a_404_naming_it()
+    {
+        var archive = await ModuleLinkAsync();
+        var key = Uri.UnescapeDataString(new Uri(_registry.Client.BaseAddress!, archive).AbsolutePath["/files/".Length..]);
+        await Store().DeleteAsync(key, CancellationToken.None);
+        using var answer = await _registry.SendAsync(HttpMethod.Get, archive);
+        var body = await answer.Content.ReadAsStringAsync();
+        Assert.True(answer.StatusCode == HttpStatusCode.NotFound, body);
+        Assert.Contains(key, JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    private IArtifactStore Store() =>
+        new ServiceCollection().AddArtifactStore(new ConfigurationBuilder().AddInMemoryCollection(_s3.RegistrySettings()).Build(), Path.GetTempPath())
+            .BuildServiceProvider().GetRequiredService<IArtifactStore>();
+
+    private async Task<List<string>> ObjectsAsync() =>
+        await Store().ListAsync("", CancellationToken.None).Select(a => a.Key).Where(k => !k.StartsWith("health/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToListAsync();
+
+    private async Task AssertOnlyTheFirstVersionsAsync(List<string> objects)
+    {
+        var reader = await _registry.CreateKeyAsync(["modules:read", "packages:read"]);
+        var modules = await _registry.JsonAsync(HttpMethod.Get, "/v1/modules/acme/net/aws/versions", key: reader);
+        Assert.Equal(["1.0.0"], modules.GetProperty("modules")[0].GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("version").GetString()));
+        var packages = await _registry.JsonAsync(HttpMethod.Get, "/p2/acme/lib.json", key: reader);
+        Assert.Single(packages.GetProperty("packages").GetProperty("acme/lib").EnumerateArray());
+        Assert.Equal(objects, await ObjectsAsync());
+    }
+
+    private async Task<string> ModuleLinkAsync()
+    {
+        var reader = await _registry.CreateKeyAsync(["modules:read"]);
+        using var download = await _registry.SendAsync(HttpMethod.Get, "/v1/modules/acme/net/aws/1.0.0/download", reader);
+        return download.Headers.GetValues("X-Terraform-Get").Single();
+    }
+
+    private async Task<string> DistUrlAsync()
+    {
+        var metadata = await _registry.JsonAsync(HttpMethod.Get, "/p2/acme/lib.json");
+        return new Uri(metadata.GetProperty("packages").GetProperty("acme/lib")[0].GetProperty("dist").GetProperty("url").GetString()!).PathAndQuery;
+    }
+
+    /// <summary>Content that stops after <paramref name="gateAt"/> bytes until <see cref="Open"/>: the test acts while an upload is under way.</summary>
+    private sealed class GatedStream(byte[] content, int gateAt) : MemoryStream(content, writable: false)
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Open() => _open.TrySetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (Position >= gateAt)
+            {
+                Reached.TrySetResult();
+                await _open.Task.WaitAsync(cancellationToken);
+            }
+
+            return await base.ReadAsync(Position < gateAt ? buffer[..(int)Math.Min(buffer.Length, gateAt - Position)] : buffer, cancellationToken);
+        }
+    }
+}
