@@ -16,13 +16,9 @@ command -v git >/dev/null || apt_install git     # Git sources are synced (and t
 if ! command -v composer >/dev/null || [ ! -f /usr/share/php/Composer/Semver/autoload.php ]; then
   apt_install php-cli php-zip php-curl php-mbstring unzip composer
 fi
-# The S3 storage tests run the real AWS SDK against s3rver (npm), kept in a cache outside the checkout.
-command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
-npm_tools="${XDG_CACHE_HOME:-$HOME/.cache}/orleansregistry/npm"
-if [ ! -f "$npm_tools/node_modules/s3rver/bin/s3rver.js" ]; then
-  npm install --prefix "$npm_tools" --no-audit --no-fund --silent s3rver@3.7.1 >/dev/null || die "could not install s3rver from npm"
-fi
-export REGISTRY_TEST_S3RVER="$npm_tools/node_modules/s3rver/bin/s3rver.js"
+# The object store tests run the real SDKs against real servers from npm, kept in a cache outside the checkout.
+REGISTRY_TEST_S3RVER=$(npm_tool s3rver@3.7.1 s3rver/bin/s3rver.js) || exit 1
+export REGISTRY_TEST_S3RVER
 REGISTRY_PG_BIN=$(pg_bin_dir) || exit 1
 export REGISTRY_PG_BIN
 log "PostgreSQL: $REGISTRY_PG_BIN; $(terraform version | head -n 1); dotnet $(dotnet --version)"

@@ -8,6 +8,7 @@
 #   BENCH_DURATION (s per wrk run, default 10), BENCH_ROUNDS (3: registry and nginx alternate this many times per
 #   endpoint and the median run of each counts, since the machine's speed drifts), BENCH_CONNECTIONS (32), BENCH_TRANSFER_MB (500), BENCH_PORT_BASE (18000)
 #   BENCH_ENDPOINTS (space-separated subset, default all), BENCH_EXTRAS=0 (skip transfers and the cold path)
+#   BENCH_STORES (default "s3 azure gcs"): the object stores the transfers also go through (their servers from npm)
 #   BENCH_SCALE (0-1, default 1): a smaller catalog for quick profiling runs (the targets are judged at 1)
 #   BENCH_VARIANTS="A=1 B=2;C=3": after the main runs, the registry is restarted with each variant's extra environment
 #   and the selected endpoints measured again against the same nginx figures (rows "endpoint [variant]")
@@ -19,6 +20,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=../lib/common.sh
 source "$ROOT/scripts/lib/common.sh"
+# shellcheck source=object-stores.sh
+source "$ROOT/scripts/bench/object-stores.sh"
 
 DURATION=${BENCH_DURATION:-10}
 ROUNDS=${BENCH_ROUNDS:-3}
@@ -50,6 +53,7 @@ registry_pid="" nginx_started=""
 cleanup() {
   trap - INT TERM EXIT
   stop_registry
+  object_store_stop
   if [ -n "$nginx_started" ]; then "$NGINX" -c "$WORK/nginx.conf" -p "$WORK" -s stop 2>/dev/null || true; fi
   pg_stop "$WORK" || true
   rm -rf "$WORK"
@@ -356,7 +360,16 @@ fi
 
 if [ "${BENCH_EXTRAS:-1}" != 0 ]; then
   log "transfers of $TRANSFER_MB MB"
-  "${BENCH[@]}" transfer "http://127.0.0.1:$HTTP_PORT" "$OUT" "$registry_pid" "$TRANSFER_MB"
+  "${BENCH[@]}" transfer "http://127.0.0.1:$HTTP_PORT" "$OUT" "$registry_pid" "$TRANSFER_MB" local
+  for kind in ${BENCH_STORES-s3 azure gcs}; do
+    log "transfers of $TRANSFER_MB MB through the $kind store"
+    object_store_start "$kind" "$WORK/store-$kind" $((BASE + 8))
+    stop_registry
+    start_registry "${STORE_ENV[@]}"
+    "${BENCH[@]}" transfer "http://127.0.0.1:$HTTP_PORT" "$OUT" "$registry_pid" "$TRANSFER_MB" "$kind"
+    stop_registry
+    object_store_stop
+  done
 
   log "restarting the registry for the cold path (idle grains deactivated after 30 s)"
   stop_registry

@@ -124,3 +124,15 @@ tls_ensure() {
   fi
   chmod 600 "$dir/ca.key" "$dir/server.key"
 }
+
+# npm_tool PACKAGE@VERSION BIN: installs an npm package (once) into the shared cache outside the checkout and prints
+# the path of its BIN (relative to node_modules), e.g. npm_tool s3rver@3.7.1 s3rver/bin/s3rver.js.
+npm_tool() {
+  local tools="${XDG_CACHE_HOME:-$HOME/.cache}/orleansregistry/npm"
+  command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+  if [ ! -f "$tools/node_modules/$2" ]; then
+    log "installing $1 from npm into $tools"
+    npm install --prefix "$tools" --no-audit --no-fund --silent "$1" >/dev/null || die "could not install $1 from npm"
+  fi
+  printf '%s' "$tools/node_modules/$2"
+}

@@ -7,7 +7,7 @@ using OrleansRegistry.Bench;
 //   mirror   <base url> <admin key> <upstream url> <out dir>  creates a lazy mirror of it, serves every package once (timed), writes URL lists and the ceiling's files
 //   read-all <base url> <out dir>                  every listed document once (a restarted registry, every package active)
 //   cold     <base url> <out dir>                  first request of every p2 URL after a restart: p50/p99
-//   transfer <base url> <out dir> <pid> <MB>       upload then download a provider archive of that size, sampling RSS
+//   transfer <base url> <out dir> <pid> <MB> <backend>  upload then download a provider archive of that size through the registry using that store, sampling RSS
 //   report   <out dir>                             summary.json and summary.md from the collected results
 return args switch
 {
@@ -17,13 +17,13 @@ return args switch
     ["mirror", var url, var adminKey, var upstream, var dir] => await MirrorWarmUp.RunAsync(new Uri(url), adminKey, new Uri(upstream), dir),
     ["read-all", var url, var dir] => await CatalogReader.RunAsync(new Uri(url), dir),
     ["cold", var url, var dir] => await ColdPath.RunAsync(new Uri(url), dir),
-    ["transfer", var url, var dir, var pid, var megabytes] => await Transfer.RunAsync(new Uri(url), dir, int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture), int.Parse(megabytes, System.Globalization.CultureInfo.InvariantCulture)),
+    ["transfer", var url, var dir, var pid, var megabytes, var backend] => await Transfer.RunAsync(new Uri(url), dir, int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture), int.Parse(megabytes, System.Globalization.CultureInfo.InvariantCulture), backend),
     ["report", var dir] => Report.Run(dir),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Bench seed|seed-second <url> <admin key> <dir> | upstream <root> <upstream url> | mirror <url> <admin key> <upstream url> <dir> | read-all <url> <dir> | cold <url> <dir> | transfer <url> <dir> <pid> <MB> | report <dir>");
+    Console.Error.WriteLine("usage: Bench seed|seed-second <url> <admin key> <dir> | upstream <root> <upstream url> | mirror <url> <admin key> <upstream url> <dir> | read-all <url> <dir> | cold <url> <dir> | transfer <url> <dir> <pid> <MB> <backend> | report <dir>");
     return 2;
 }

@@ -101,7 +101,7 @@ public static class Report
             + (r["marginal_per_version_kb"] is { } marginal ? $" ({(double)marginal:0.00} KB per version of the second catalog: the marginal cost)" : "")
             + (r["restarted_per_version_kb"] is { } restarted ? $" ({(double)restarted:0.00} KB per version over the restarted registry's {(double)r["start_mb"]!:0} MB at start)" : ""),
         "cold" => $"cold path (first p2 request per package after a restart, {r["requests"]} packages): p50 {(double)r["p50_ms"]!:0.0} ms, p99 {(double)r["p99_ms"]!:0.0} ms (target p99 ≤ 50 ms)",
-        "transfer" => $"{r["direction"]} of {r["megabytes"]} MB: {(double)r["mb_per_s"]!:0} MB/s, peak RSS growth {(double)r["rss_growth_mb"]!:0.0} MB (target < 64 MB)",
+        "transfer" => $"{r["direction"]} of {r["megabytes"]} MB through the {r["backend"] ?? "local"} store: {(double)r["mb_per_s"]!:0} MB/s, peak RSS growth {(double)r["rss_growth_mb"]!:0.0} MB (target < 64 MB)",
         "seed" => $"seeding: {r["versions"]} versions of {r["packages"]} packages in {(double)r["seconds"]!:0} s",
         "idle" => $"idle deactivation (after the cold path, Registry:IdleDeactivationAfter 30 s): {r["activations_before"]} → {r["activations_after"]} activations in {r["seconds"]} s, RSS after a full GC {(double)r["rss_before_mb"]!:0} → {(double)r["rss_after_mb"]!:0} MB",
         "mirror-warm-up" => $"mirror warm-up: {r["packages"]} packages served once (p2 file and one dist each, from an empty lazy mirror, {r["concurrency"]} at a time) in {(double)r["seconds"]!:0.0} s; per package p50 {(double)r["p50_ms"]!:0.0} ms, p99 {(double)r["p99_ms"]!:0.0} ms",

@@ -8,18 +8,19 @@ namespace OrleansRegistry.Bench;
 /// <summary>A large provider upload and download, with the registry's peak RSS growth during each.</summary>
 public static class Transfer
 {
-    public static async Task<int> RunAsync(Uri baseUrl, string dir, int pid, int megabytes)
+    /// <param name="backend">The artifact store the registry runs with (its REGISTRY_STORAGE_KIND), recorded with the figures.</param>
+    public static async Task<int> RunAsync(Uri baseUrl, string dir, int pid, int megabytes, string backend)
     {
         var admin = (await File.ReadAllTextAsync(Path.Combine(dir, "admin.key"))).Trim();
         var zip = Path.Combine(dir, "huge.zip");
         var version = "1.0.0";
-        var type = $"huge{megabytes}";
+        var type = $"huge{megabytes}{backend}";
         Artifacts.LargeProviderZip(zip, type, version, megabytes * 1_000_000L);
         using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin);
         try
         {
-            await MeasureAsync(dir, pid, "upload", megabytes, async () =>
+            await MeasureAsync(dir, pid, "upload", megabytes, backend, async () =>
             {
                 await using var file = File.OpenRead(zip);
                 using var form = new MultipartFormDataContent
@@ -36,7 +37,7 @@ public static class Transfer
 
             var download = await http.GetFromJsonAsync<JsonElement>($"/v1/providers/bench00/{type}/{version}/download/linux/amd64");
             var url = new Uri(download.GetProperty("download_url").GetString()!).PathAndQuery;
-            await MeasureAsync(dir, pid, "download", megabytes, async () =>
+            await MeasureAsync(dir, pid, "download", megabytes, backend, async () =>
             {
                 using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
                 response.EnsureSuccessStatusCode();
@@ -52,7 +53,7 @@ public static class Transfer
         return 0;
     }
 
-    private static async Task MeasureAsync(string dir, int pid, string direction, int megabytes, Func<Task> transfer)
+    private static async Task MeasureAsync(string dir, int pid, string direction, int megabytes, string backend, Func<Task> transfer)
     {
         var baseline = BenchFiles.Rss(pid);
         var peak = baseline;
@@ -71,7 +72,7 @@ public static class Transfer
         await stop.CancelAsync();
         await sampler;
         var growth = (peak - baseline) / 1048576.0;
-        BenchFiles.Append(dir, new { name = "transfer", direction, megabytes, seconds, mb_per_s = megabytes / seconds, rss_before_mb = baseline / 1048576.0, rss_growth_mb = growth });
-        Console.Error.WriteLine($"{direction} of {megabytes} MB: {megabytes / seconds:0} MB/s, peak RSS growth {growth:0.0} MB");
+        BenchFiles.Append(dir, new { name = "transfer", direction, megabytes, backend, seconds, mb_per_s = megabytes / seconds, rss_before_mb = baseline / 1048576.0, rss_growth_mb = growth });
+        Console.Error.WriteLine($"{direction} of {megabytes} MB ({backend}): {megabytes / seconds:0} MB/s, peak RSS growth {growth:0.0} MB");
     }
 }
