@@ -12,6 +12,9 @@ public sealed class ArtifactTooLargeException(long limit)
     public long Limit { get; } = limit;
 }
 
+/// <summary>An artifact the registry refers to is not in the store (deleted behind its back, or the store's settings changed).</summary>
+public sealed class ArtifactNotFoundException(string key) : Exception($"artifact {key} is not in the artifact store");
+
 /// <summary>The store itself failed (a full or read-only disk, a lost mount), as opposed to the stream being written to it.</summary>
 public sealed class ArtifactStoreUnavailableException(string message, Exception innerException) : Exception(message, innerException);
 
@@ -26,6 +29,9 @@ public interface IArtifactStore
 
     /// <summary>Opens the artifact for reading, or null if it does not exist.</summary>
     Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Opens the artifact for reading from byte <paramref name="offset"/> to its end, or null if it does not exist.</summary>
+    Task<Stream?> OpenReadFromAsync(string key, long offset, CancellationToken cancellationToken);
 
     Task<ArtifactInfo?> GetInfoAsync(string key, CancellationToken cancellationToken);
 

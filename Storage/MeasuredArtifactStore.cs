@@ -35,6 +35,12 @@ public sealed class MeasuredArtifactStore(IArtifactStore inner, string backend) 
         return await _read.CountFailures(inner.OpenReadAsync(key, cancellationToken));
     }
 
+    public async Task<Stream?> OpenReadFromAsync(string key, long offset, CancellationToken cancellationToken)
+    {
+        using var timer = _read.Duration.NewTimer();
+        return await _read.CountFailures(inner.OpenReadFromAsync(key, offset, cancellationToken));
+    }
+
     public async Task<ArtifactInfo?> GetInfoAsync(string key, CancellationToken cancellationToken)
     {
         using var timer = _info.Duration.NewTimer();

@@ -71,6 +71,13 @@ public sealed class LocalFileSystemArtifactStore(string root) : IArtifactStore
         return Task.FromResult(stream);
     }
 
+    public async Task<Stream?> OpenReadFromAsync(string key, long offset, CancellationToken cancellationToken)
+    {
+        var stream = await OpenReadAsync(key, cancellationToken);
+        stream?.Seek(offset, SeekOrigin.Begin);
+        return stream;
+    }
+
     public Task<ArtifactInfo?> GetInfoAsync(string key, CancellationToken cancellationToken)
     {
         var file = new FileInfo(PathOf(key));

@@ -80,11 +80,19 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) 
         return new StoredArtifact(key, size, Convert.ToHexStringLower(sha256.GetHashAndReset()), Convert.ToHexStringLower(sha1.GetHashAndReset()));
     }
 
-    public async Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
+    public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken) => OpenReadFromAsync(key, 0, cancellationToken);
+
+    public async Task<Stream?> OpenReadFromAsync(string key, long offset, CancellationToken cancellationToken)
     {
         try
         {
-            var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = ObjectKey(key) }, cancellationToken);
+            var request = new GetObjectRequest { BucketName = bucket, Key = ObjectKey(key) };
+            if (offset > 0)
+            {
+                request.ByteRange = new ByteRange($"bytes={offset}-");
+            }
+
+            var response = await s3.GetObjectAsync(request, cancellationToken);
             return response.ResponseStream;
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)

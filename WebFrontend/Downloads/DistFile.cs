@@ -37,8 +37,7 @@ public sealed class DistFile(ArtifactInfo stored)
             return TypedResults.PhysicalFile(path, ContentType, enableRangeProcessing: true);
         }
 
-        var stream = await store.OpenReadAsync(stored.Key, http.RequestAborted);
-        return stream is null ? Errors.ApiErrors.NotFound(http, "the dist no longer exists") : TypedResults.Stream(stream, ContentType, enableRangeProcessing: true);
+        return TypedResults.Stream(new ArtifactReadStream(store, stored), ContentType, lastModified: stored.LastModified, enableRangeProcessing: true);
     }
 
     /// <summary>Ranges and conditional requests are the file answer's to handle (Composer sends neither).</summary>

@@ -3,7 +3,7 @@ using OrleansRegistry.WebFrontend.Errors;
 
 namespace OrleansRegistry.WebFrontend.Downloads;
 
-/// <summary>Serves artifacts behind signed URLs: streamed (sendfile for local disk), with ranges, GET and HEAD.</summary>
+/// <summary>Serves artifacts behind signed URLs: streamed (sendfile for local disk), with ranges, GET and HEAD, from any store.</summary>
 public static class FilesEndpoints
 {
     public static IEndpointRouteBuilder MapFiles(this IEndpointRouteBuilder app)
@@ -27,10 +27,10 @@ public static class FilesEndpoints
             return TypedResults.PhysicalFile(path, contentType, enableRangeProcessing: true);
         }
 
-        var stream = await store.OpenReadAsync(key, http.RequestAborted);
-        return stream is null
+        var artifact = await store.GetInfoAsync(key, http.RequestAborted);
+        return artifact is null
             ? ApiErrors.NotFound(http, $"artifact {key} is not in the artifact store")
-            : TypedResults.Stream(stream, contentType, enableRangeProcessing: stream.CanSeek);
+            : TypedResults.Stream(new ArtifactReadStream(store, artifact), contentType, lastModified: artifact.LastModified, enableRangeProcessing: true);
     }
 
     private static string ContentTypeOf(string key) =>

@@ -61,6 +61,8 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
                     return (StatusCodes.Status413PayloadTooLarge, tooLarge.Message);
                 case DependencyUnavailableException dependency:
                     return (StatusCodes.Status503ServiceUnavailable, dependency.Message);
+                case ArtifactNotFoundException missing:
+                    return (StatusCodes.Status404NotFound, missing.Message);
                 case ArtifactStoreUnavailableException:
                     return (StatusCodes.Status503ServiceUnavailable, "the artifact store is unavailable; retry shortly");
 

@@ -125,14 +125,16 @@ tls_ensure() {
   chmod 600 "$dir/ca.key" "$dir/server.key"
 }
 
-# npm_tool PACKAGE@VERSION BIN: installs an npm package (once) into the shared cache outside the checkout and prints
-# the path of its BIN (relative to node_modules), e.g. npm_tool s3rver@3.7.1 s3rver/bin/s3rver.js.
+# npm_tool PACKAGE@VERSION BIN: installs an npm package (once) into its own folder of a cache outside the checkout
+# (one folder each, so their dependency trees cannot clash) and prints the path of its BIN (relative to its
+# node_modules), e.g. npm_tool s3rver@3.7.1 s3rver/bin/s3rver.js.
 npm_tool() {
-  local tools="${XDG_CACHE_HOME:-$HOME/.cache}/orleansregistry/npm"
+  local prefix="${XDG_CACHE_HOME:-$HOME/.cache}/orleansregistry/npm/${1%@*}"
   command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
-  if [ ! -f "$tools/node_modules/$2" ]; then
-    log "installing $1 from npm into $tools"
-    npm install --prefix "$tools" --no-audit --no-fund --silent "$1" >/dev/null || die "could not install $1 from npm"
+  if [ ! -f "$prefix/node_modules/$2" ]; then
+    log "installing $1 from npm into $prefix"
+    mkdir -p "$prefix"
+    npm install --prefix "$prefix" --no-audit --no-fund --silent "$1" >/dev/null || die "could not install $1 from npm"
   fi
-  printf '%s' "$tools/node_modules/$2"
+  printf '%s' "$prefix/node_modules/$2"
 }

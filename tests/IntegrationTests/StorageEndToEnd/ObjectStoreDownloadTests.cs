@@ -8,9 +8,12 @@ using OrleansRegistry.Storage;
 
 namespace OrleansRegistry.IntegrationTests.StorageEndToEnd;
 
-/// <summary>The object store failing under the registry (s3rver killed and brought back, an object deleted behind its back).</summary>
+/// <summary>
+/// Artifacts served through the registry from an object store (s3rver) in proxy mode: HEAD and ranges, and the store
+/// failing under the registry (killed and brought back, an object deleted behind its back).
+/// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class StoreFaultTests(PostgresServer postgres) : IAsyncLifetime
+public sealed class ObjectStoreDownloadTests(PostgresServer postgres) : IAsyncLifetime
 {
     private S3Server _s3 = null!;
     private RegistryInstance _registry = null!;
@@ -30,6 +33,55 @@ public sealed class StoreFaultTests(PostgresServer postgres) : IAsyncLifetime
     {
         await _registry.DisposeAsync();
         await _s3.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Downloads_from_the_bucket_answer_HEAD_ranges_and_conditional_requests()
+    {
+        var archive = await ModuleLinkAsync();
+        using var whole = await _registry.SendAsync(HttpMethod.Get, archive);
+        var bytes = await whole.Content.ReadAsByteArrayAsync();
+        Assert.Equal("bytes", whole.Headers.AcceptRanges.Single());
+        var lastModified = whole.Content.Headers.LastModified!.Value;
+
+        using (var head = await _registry.SendAsync(HttpMethod.Head, archive))
+        {
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Equal(bytes.Length, head.Content.Headers.ContentLength);
+        }
+
+        using var partRequest = _registry.Request(HttpMethod.Get, archive);
+        partRequest.Headers.Range = new(10, 19);
+        using (var part = await _registry.Client.SendAsync(partRequest))
+        {
+            Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+            Assert.Equal(bytes[10..20], await part.Content.ReadAsByteArrayAsync());
+        }
+
+        using var tailRequest = _registry.Request(HttpMethod.Get, archive);
+        tailRequest.Headers.Range = new(null, 5);
+        using (var tail = await _registry.Client.SendAsync(tailRequest))
+        {
+            Assert.Equal(HttpStatusCode.PartialContent, tail.StatusCode);
+            Assert.Equal(bytes[^5..], await tail.Content.ReadAsByteArrayAsync());
+        }
+
+        using var conditional = _registry.Request(HttpMethod.Get, archive);
+        conditional.Headers.IfModifiedSince = lastModified;
+        using (var notModified = await _registry.Client.SendAsync(conditional))
+        {
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        }
+
+        // A part of a Composer dist is read from the store the same way.
+        var dist = await DistUrlAsync();
+        using var distRange = _registry.Request(HttpMethod.Get, dist);
+        distRange.Headers.Range = new(0, 1);
+        using (var partOfDist = await _registry.Client.SendAsync(distRange))
+        {
+            Assert.Equal(HttpStatusCode.PartialContent, partOfDist.StatusCode);
+            Assert.Equal("PK"u8.ToArray(), await partOfDist.Content.ReadAsByteArrayAsync());
+        }
     }
 
     [Fact]
