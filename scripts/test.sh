@@ -23,6 +23,12 @@ if [ ! -f "$npm_tools/node_modules/s3rver/bin/s3rver.js" ]; then
   npm install --prefix "$npm_tools" --no-audit --no-fund --silent s3rver@3.7.1 >/dev/null || die "could not install s3rver from npm"
 fi
 export REGISTRY_TEST_S3RVER="$npm_tools/node_modules/s3rver/bin/s3rver.js"
+# The Azure storage tests run the real Azure SDK against azurite (npm), in a folder of its own: in one node_modules
+# with other test servers, npm hoisted an express that azurite (which wants express 5) cannot start with.
+if [ ! -f "$npm_tools/azurite/node_modules/azurite/dist/src/blob/main.js" ]; then
+  npm install --prefix "$npm_tools/azurite" --no-audit --no-fund --silent azurite@3.37.0 >/dev/null || die "could not install azurite from npm"
+fi
+export REGISTRY_TEST_AZURITE="$npm_tools/azurite/node_modules/azurite/dist/src/blob/main.js"
 REGISTRY_PG_BIN=$(pg_bin_dir) || exit 1
 export REGISTRY_PG_BIN
 log "PostgreSQL: $REGISTRY_PG_BIN; $(terraform version | head -n 1); dotnet $(dotnet --version)"

@@ -33,7 +33,7 @@ public static class AzureBlobClient
         var (service, credential) = Connect(options, variables);
         if (storage.Redirects && credential == AzureCredentialKind.SasConnectionString)
         {
-            throw new InvalidOperationException($"downloads=redirect needs SAS links signed by an account key or a managed identity's user delegation key; the SharedAccessSignature of {variables}CONNECTION_STRING cannot sign them (use an AccountKey connection string, or downloads=proxy)");
+            throw new InvalidOperationException($"{StorageVariables(variables)}DOWNLOADS=redirect needs SAS links signed by an account key or a managed identity's user delegation key; the SharedAccessSignature of {variables}CONNECTION_STRING cannot sign them (use an AccountKey connection string, or downloads=proxy)");
         }
 
         // The endpoint without the query, where a SAS connection string keeps its signature.
@@ -42,6 +42,10 @@ public static class AzureBlobClient
         var signer = new AzureSasSigner(service, userDelegation: credential == AzureCredentialKind.ManagedIdentity);
         return new AzureBlobArtifactStore(service.GetBlobContainerClient(container), storage.KeyPrefix, signer, failures);
     }
+
+    /// <summary><c>REGISTRY_STORAGE_</c> (or a copy target's), of which the Azure settings are the <c>AZURE_</c> family.</summary>
+    internal static string StorageVariables(string variables) =>
+        variables.EndsWith("AZURE_", StringComparison.Ordinal) ? variables[..^"AZURE_".Length] : variables;
 
     private static (BlobServiceClient Service, AzureCredentialKind Credential) Connect(AzureStorageOptions options, string variables)
     {

@@ -25,7 +25,7 @@ public sealed class AzureStoreFailures(string container, Uri endpoint, AzureCred
         AuthenticationFailedException failed =>
             $"the Azure identity could not get a token ({FirstLine(failed.Message)}): check AZURE_CLIENT_ID and AZURE_TENANT_ID, and the identity's federated credential or secret",
         RequestFailedException { ErrorCode: "ContainerNotFound" } =>
-            $"the container does not exist (ContainerNotFound): check {variables}CONTAINER and the account it is in; the registry does not create containers unless {StorageVariables}CREATE_IF_MISSING=true",
+            $"the container does not exist (ContainerNotFound): check {variables}CONTAINER and the account it is in; the registry does not create containers unless {AzureBlobClient.StorageVariables(variables)}CREATE_IF_MISSING=true",
         RequestFailedException { ErrorCode: "InvalidResourceName" } =>
             $"the container name is not valid (InvalidResourceName): {variables}CONTAINER takes 3 to 63 lowercase letters, digits and hyphens",
         RequestFailedException refused when IsAuthenticationFailure(refused) => $"authentication failed (AuthenticationFailed): {RefusedCredential}; Azure said: {AzureSaid(refused)}",
@@ -68,9 +68,6 @@ public sealed class AzureStoreFailures(string container, Uri endpoint, AzureCred
             $"the SAS of {variables}CONNECTION_STRING needs read, add, create, write, delete and list permissions (sp=racwdl) on the container's blobs; the account's firewall may also keep this network out",
         _ => "an account key may do anything, so the storage account's firewall or private endpoint settings keep this network out (Networking, in the portal)",
     };
-
-    /// <summary><c>REGISTRY_STORAGE_</c> (or a copy target's), of which the Azure settings are the <c>AZURE_</c> family.</summary>
-    private string StorageVariables => variables.EndsWith("AZURE_", StringComparison.Ordinal) ? variables[..^"AZURE_".Length] : variables;
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 

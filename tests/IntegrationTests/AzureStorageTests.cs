@@ -126,6 +126,24 @@ public sealed class AzureStorageTests(PostgresServer postgres) : IAsyncLifetime
         Assert.Equal(TimeSpan.FromHours(2), options.RedirectLifetimeSpan);
     }
 
+    [Fact]
+    public async Task A_connection_string_store_stores_and_signs_links_but_one_with_a_sas_cannot_redirect()
+    {
+        var settings = _azurite.RegistrySettings();
+        settings.Remove("Registry:Storage:Azure:AccountName");
+        settings.Remove("Registry:Storage:Azure:AccountKey");
+        settings.Remove("Registry:Storage:Azure:Endpoint");
+        settings["Registry:Storage:Azure:ConnectionString"] = _azurite.ConnectionString;
+        var store = Store(settings);
+        await store.WriteAsync("a.zip", new MemoryStream([1, 2, 3]), long.MaxValue, CancellationToken.None);
+        using var http = new HttpClient();
+        Assert.Equal([1, 2, 3], await http.GetByteArrayAsync(await store.GetDownloadUrlAsync("a.zip", DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None)));
+
+        settings["Registry:Storage:Azure:ConnectionString"] = $"BlobEndpoint={_azurite.Endpoint};SharedAccessSignature=sv=2020-08-04&ss=b&srt=sco&sp=rl&se=2099-01-01T00:00:00Z&sig=x";
+        settings["Registry:Storage:Downloads"] = "redirect";
+        Assert.Contains("REGISTRY_STORAGE_DOWNLOADS=redirect needs SAS links signed by an account key", Assert.Throws<InvalidOperationException>(() => Store(settings)).Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Registry:Storage:Azure:Container", null, "REGISTRY_STORAGE_AZURE_CONTAINER is required")]
     [InlineData("Registry:Storage:Azure:AccountName", null, "REGISTRY_STORAGE_AZURE_ACCOUNT_KEY needs REGISTRY_STORAGE_AZURE_ACCOUNT_NAME")]

@@ -29,6 +29,9 @@ public sealed class AzuriteServer : IStorageServer
     /// <summary>Azurite names the account in the path, as Azure does in the host name.</summary>
     public string Endpoint => $"http://127.0.0.1:{Port}/{AccountName}";
 
+    /// <summary>The same account as a connection string.</summary>
+    public string ConnectionString => $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={Endpoint};";
+
     public string Kind => "azure";
 
     /// <summary>A client of the service with the account key, to look at the service behind the registry's back.</summary>
