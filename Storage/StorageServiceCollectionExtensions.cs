@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OrleansRegistry.Storage.Azure;
 using OrleansRegistry.Storage.LocalFileSystem;
 using OrleansRegistry.Storage.S3;
 
@@ -42,6 +43,7 @@ public static class StorageServiceCollectionExtensions
             "local" => new LocalFileSystemArtifactStore(Path.Combine(
                 section.GetSection(LocalFileSystemOptions.Section).Get<LocalFileSystemOptions>()?.Root ?? Path.Combine(dataDir, "artifacts"), options.KeyPrefix)),
             "s3" => S3Client.CreateStore(section.GetSection(S3StorageOptions.Section).Get<S3StorageOptions>() ?? new(), options.KeyPrefix, $"{variables}_S3_"),
+            "azure" => AzureBlobClient.CreateStore(section.GetSection(AzureStorageOptions.Section).Get<AzureStorageOptions>() ?? new(), options, $"{variables}_AZURE_"),
             _ => throw new InvalidOperationException($"{variables}_KIND ({section.Path}:Kind) '{options.Kind}' is not supported; use local, s3, azure or gcs"),
         };
         if (options.Redirects && kind == "local")

@@ -25,3 +25,19 @@ public sealed class S3EndToEndTests(PostgresServer postgres) : IAsyncLifetime
     [InlineData("redirect")]
     public Task Every_client_installs_what_the_registry_keeps_in_the_bucket(string downloads) => StoredArtifactsScenario.RunAsync(postgres, _s3, downloads);
 }
+
+/// <summary>Azure Blob Storage (azurite), through the frontends and straight from SAS links.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class AzureEndToEndTests(PostgresServer postgres) : IAsyncLifetime
+{
+    private AzuriteServer _azurite = null!;
+
+    public async Task InitializeAsync() => _azurite = await AzuriteServer.StartAsync();
+
+    public async Task DisposeAsync() => await _azurite.DisposeAsync();
+
+    [Theory]
+    [InlineData("proxy")]
+    [InlineData("redirect")]
+    public Task Every_client_installs_what_the_registry_keeps_in_the_container(string downloads) => StoredArtifactsScenario.RunAsync(postgres, _azurite, downloads);
+}
