@@ -23,6 +23,12 @@ if [ ! -f "$npm_tools/node_modules/s3rver/bin/s3rver.js" ]; then
   npm install --prefix "$npm_tools" --no-audit --no-fund --silent s3rver@3.7.1 >/dev/null || die "could not install s3rver from npm"
 fi
 export REGISTRY_TEST_S3RVER="$npm_tools/node_modules/s3rver/bin/s3rver.js"
+# The GCS storage tests run the Firebase suite's Cloud Storage emulator (firebase-tools: large, so installed once,
+# quietly, under its own prefix, apart from s3rver's dependency tree).
+if [ ! -f "$npm_tools/firebase/node_modules/firebase-tools/lib/bin/firebase.js" ]; then
+  npm install --prefix "$npm_tools/firebase" --no-audit --no-fund --silent firebase-tools@15.34.2 >/dev/null || die "could not install firebase-tools from npm"
+fi
+export REGISTRY_TEST_FIREBASE="$npm_tools/firebase/node_modules/.bin/firebase"
 REGISTRY_PG_BIN=$(pg_bin_dir) || exit 1
 export REGISTRY_PG_BIN
 log "PostgreSQL: $REGISTRY_PG_BIN; $(terraform version | head -n 1); dotnet $(dotnet --version)"

@@ -51,9 +51,10 @@ public static class GcsClient
 
         try
         {
+            // Once, at start, as the settings are read (synchronously, like the rest of them).
             return GoogleCredential.GetApplicationDefault();
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or AggregateException { InnerException: InvalidOperationException })
         {
             throw new InvalidOperationException(
                 $"Google Cloud Storage could not find default credentials: set GOOGLE_APPLICATION_CREDENTIALS or {variables}CREDENTIALS_FILE to a service account JSON key, or run where Application Default Credentials are available (workload identity, a VM's service account)", e);
