@@ -68,7 +68,7 @@ public sealed class GcsArtifactStore(StorageClient client, string bucket, string
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             return response.StatusCode == HttpStatusCode.NotFound && !GcsErrors.IsMissingBucket(body)
                 ? null
-                : throw _errors.Unavailable(key, new GoogleApiException("storage", body) { HttpStatusCode = response.StatusCode });
+                : throw _errors.Unavailable(key, new GoogleApiException("storage", GcsErrors.ErrorMessage(body)) { HttpStatusCode = response.StatusCode });
         }
     }
 

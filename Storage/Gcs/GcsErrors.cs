@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Google;
 using Google.Apis.Auth.OAuth2.Responses;
@@ -15,6 +16,21 @@ internal sealed partial class GcsErrors(string bucket, string prefix, string var
     public static bool IsMissingObject(GoogleApiException e) => e.HttpStatusCode == HttpStatusCode.NotFound && !IsMissingBucket(e.Message);
 
     public static bool IsMissingBucket(string message) => message.Contains("bucket does not exist", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The message of a JSON API error body (<c>{"error":{"message":...}}</c>), else the body as it came.</summary>
+    public static string ErrorMessage(string body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+                && error.TryGetProperty("message", out var message) && message.GetString() is { } text ? text : body;
+        }
+        catch (JsonException)
+        {
+            return body;
+        }
+    }
 
     public ArtifactStoreUnavailableException Unavailable(string key, Exception e) =>
         new($"Google Cloud Storage bucket '{bucket}' failed on '{prefix}{key}': {Describe(e)}", e);
