@@ -44,6 +44,7 @@ public static class StorageServiceCollectionExtensions
                 section.GetSection(LocalFileSystemOptions.Section).Get<LocalFileSystemOptions>()?.Root ?? Path.Combine(dataDir, "artifacts"), options.KeyPrefix)),
             "s3" => S3Client.CreateStore(section.GetSection(S3StorageOptions.Section).Get<S3StorageOptions>() ?? new(), options.KeyPrefix, $"{variables}_S3_"),
             "azure" => AzureBlobClient.CreateStore(section.GetSection(AzureStorageOptions.Section).Get<AzureStorageOptions>() ?? new(), options, $"{variables}_AZURE_"),
+            "gcs" => Gcs.GcsClient.CreateStore(section.GetSection(Gcs.GcsStorageOptions.Section).Get<Gcs.GcsStorageOptions>() ?? new(), options.KeyPrefix, $"{variables}_GCS_"),
             _ => throw new InvalidOperationException($"{variables}_KIND ({section.Path}:Kind) '{options.Kind}' is not supported; use local, s3, azure or gcs"),
         };
         if (options.Redirects && kind == "local")

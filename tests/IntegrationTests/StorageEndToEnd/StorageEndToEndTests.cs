@@ -41,3 +41,19 @@ public sealed class AzureEndToEndTests(PostgresServer postgres) : IAsyncLifetime
     [InlineData("redirect")]
     public Task Every_client_installs_what_the_registry_keeps_in_the_container(string downloads) => StoredArtifactsScenario.RunAsync(postgres, _azurite, downloads);
 }
+
+/// <summary>Google Cloud Storage (the Firebase suite's emulator), through the frontends and straight from V4 signed URLs.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class GcsEndToEndTests(PostgresServer postgres) : IAsyncLifetime
+{
+    private GcsEmulator _gcs = null!;
+
+    public async Task InitializeAsync() => _gcs = await GcsEmulator.StartAsync();
+
+    public async Task DisposeAsync() => await _gcs.DisposeAsync();
+
+    [Theory]
+    [InlineData("proxy")]
+    [InlineData("redirect")]
+    public Task Every_client_installs_what_the_registry_keeps_in_the_bucket(string downloads) => StoredArtifactsScenario.RunAsync(postgres, _gcs, downloads);
+}

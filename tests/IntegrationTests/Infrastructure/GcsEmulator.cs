@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace OrleansRegistry.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A Cloud Storage server for the tests: the Cloud Storage emulator of the Firebase emulator suite (npm firebase-tools;
+/// scripts/test.sh installs it and exports REGISTRY_TEST_FIREBASE, the path of its firebase bin script), on a free
+/// loopback port, with the bucket <see cref="Bucket"/>.
+/// <para>
+/// <c>firebase emulators:start --only storage</c> cannot run offline: the CLI insists on Java 21 and downloads the
+/// security-rules runtime (a jar) from storage.googleapis.com before it starts. The rules only guard the Firebase SDK's
+/// API; the emulator's Cloud Storage JSON API (all the registry uses) is admin-only and never consults them. So a small
+/// launcher starts the emulator's own server (its createApp) without the rules runtime.
+/// </para>
+/// <para>
+/// The launcher also answers, itself, exactly the calls the emulator gets wrong, in front of it: a resumable upload
+/// sent in several chunks (the emulator finalizes the object on the first PUT, ignoring Content-Range), so chunks are
+/// kept here and handed on whole with the last; and buckets (the emulator makes any bucket it is asked about and has
+/// no bucket get or insert), so a bucket exists only once created.
+/// </para>
+/// </summary>
+public sealed class GcsEmulator : IStorageServer
+{
+    public const string Bucket = "registry";
+
+    private const string Launcher = """
+        const [root, host, port, bucket] = process.argv.slice(2);
+        const { StorageEmulator } = require(root + "/lib/emulator/storage");
+        const { createApp } = require(root + "/lib/emulator/storage/server");
+        const { EmulatorRegistry } = require(root + "/lib/emulator/registry");
+        const express = require(require.resolve("express", { paths: [root] }));
+        const emulator = new StorageEmulator({ projectId: "demo-registry", host, port: +port, rules: { name: "storage.rules", content: "" } });
+        const buckets = new Set([bucket]);
+        const noBucket = (res) => res.status(404).json({ error: { code: 404, message: "The specified bucket does not exist.", errors: [{ reason: "notFound", domain: "global", message: "The specified bucket does not exist." }] } });
+        const gaps = express();
+        gaps.post("/storage/v1/b", express.json(), (req, res) => {
+          if (buckets.has(req.body.name)) return res.status(409).json({ error: { code: 409, message: "Your previous request to create the named bucket succeeded and you already own it." } });
+          buckets.add(req.body.name);
+          res.json({ kind: "storage#bucket", name: req.body.name, id: req.body.name });
+        });
+        gaps.get("/storage/v1/b/:bucket", (req, res) => buckets.has(req.params.bucket) ? res.json({ kind: "storage#bucket", name: req.params.bucket, id: req.params.bucket }) : noBucket(res));
+        gaps.use(/.*\/b\/([^/]+)\/.*/, (req, res, next) => buckets.has(decodeURIComponent(req.params[0])) ? next() : noBucket(res));
+        const chunks = new Map();
+        gaps.put("/upload/storage/v1/b/:bucket/o", express.raw({ type: () => true, limit: "1gb" }), (req, res, next) => {
+          const id = String(req.query.upload_id);
+          const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+          const received = Buffer.concat([...(chunks.get(id) ?? []), body]);
+          if (/\/\*$/.test(req.header("content-range") ?? "")) {
+            chunks.set(id, [received]);
+            return res.status(308).header("range", `bytes=0-${received.length - 1}`).end();
+          }
+          chunks.delete(id);
+          req.body = received;
+          next();
+        });
+        emulator.start = async () => {
+          const app = await createApp("demo-registry", emulator);
+          gaps.use(app);
+          await new Promise((resolve) => gaps.listen(+port, host, resolve));
+        };
+        EmulatorRegistry.start(emulator).then(() => console.log("gcs emulator listening"));
+        """;
+
+    private readonly Process _process;
+    private readonly string _directory;
+
+    private GcsEmulator(Process process, string directory, int port) => (_process, _directory, Port) = (process, directory, port);
+
+    public int Port { get; }
+
+    public string Endpoint => $"http://127.0.0.1:{Port}";
+
+    /// <summary>A service account key made for the tests: the client signs its own tokens and URLs with it, which the emulator does not check.</summary>
+    public string CredentialsFile => Path.Combine(_directory, "service-account.json");
+
+    public string Kind => "gcs";
+
+    public Dictionary<string, string?> RegistrySettings(string? prefix = null) => new()
+    {
+        ["Registry:Storage:Kind"] = "gcs",
+        ["Registry:Storage:Prefix"] = prefix,
+        ["Registry:Storage:Gcs:Bucket"] = Bucket,
+        ["Registry:Storage:Gcs:Endpoint"] = Endpoint,
+        ["Registry:Storage:Gcs:CredentialsFile"] = CredentialsFile,
+    };
+
+    public Dictionary<string, string> RegistryEnvironment() => new()
+    {
+        ["REGISTRY_STORAGE_KIND"] = "gcs",
+        ["REGISTRY_STORAGE_GCS_BUCKET"] = Bucket,
+        ["REGISTRY_STORAGE_GCS_ENDPOINT"] = Endpoint,
+        ["REGISTRY_STORAGE_GCS_CREDENTIALS_FILE"] = CredentialsFile,
+    };
+
+    public static async Task<GcsEmulator> StartAsync()
+    {
+        var bin = Environment.GetEnvironmentVariable("REGISTRY_TEST_FIREBASE") is { Length: > 0 } path && File.Exists(path)
+            ? path
+            : throw new InvalidOperationException("REGISTRY_TEST_FIREBASE must name firebase-tools' firebase bin script (scripts/test.sh installs firebase-tools from npm and sets it)");
+        // The bin script is lib/bin/firebase.js of the package (through node_modules/.bin's link).
+        var package = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(new FileInfo(bin).ResolveLinkTarget(true)?.FullName ?? bin)!, "..", ".."));
+        var directory = Path.Combine(Path.GetTempPath(), $"gcs-emulator-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, "launcher.js"), Launcher);
+        await File.WriteAllTextAsync(Path.Combine(directory, "service-account.json"), ServiceAccountKey());
+        var port = PostgresServer.FreePort();
+        var start = new ProcessStartInfo("node", [Path.Combine(directory, "launcher.js"), package, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), Bucket]);
+        // The emulator keeps object bytes under the temporary directory: one of its own, so emulators do not share them.
+        start.Environment["TMPDIR"] = directory;
+        var process = Process.Start(start) ?? throw new InvalidOperationException("node is not installed");
+        var server = new GcsEmulator(process, directory, port);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync("127.0.0.1", port);
+                return server;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private static string ServiceAccountKey()
+    {
+        using var rsa = RSA.Create(2048);
+        return JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["type"] = "service_account",
+            ["project_id"] = "demo-registry",
+            ["private_key_id"] = "test",
+            ["private_key"] = rsa.ExportPkcs8PrivateKeyPem(),
+            ["client_email"] = "registry@demo-registry.iam.gserviceaccount.com",
+            ["client_id"] = "1",
+            ["token_uri"] = "https://oauth2.googleapis.com/token",
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
