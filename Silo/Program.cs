@@ -2,7 +2,7 @@ using OrleansRegistry.Silo;
 using OrleansRegistry.Silo.Commands;
 using OrleansRegistry.WebFrontend.Hosting;
 
-// Silo [run] | migrate | migrate status | check-db | storage check | apikey create ...
+// Silo [run] | migrate | migrate status | check-db | storage check | storage copy --to KIND | apikey create ...
 InlineSocketCompletions.EnableUnlessSet();
 var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddRegistryEnvironment().Build();
 
@@ -10,7 +10,7 @@ try
 {
     return await SiloCommands.RunAsync(args, configuration);
 }
-catch (ConfigurationException e)
+catch (Exception e) when (e is ConfigurationException or OrleansRegistry.Storage.StorageSettingsException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;

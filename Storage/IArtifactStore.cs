@@ -52,3 +52,6 @@ public interface IArtifactStore
     /// <summary>Creates the bucket or container when it does not exist (only asked for with <c>REGISTRY_STORAGE_CREATE_IF_MISSING=true</c>).</summary>
     Task CreateIfMissingAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>The storage settings cannot work (a missing bucket name, keys without an account, an unknown kind); the message names the setting.</summary>
+public sealed class StorageSettingsException(string message, Exception? innerException = null) : Exception(message, innerException);

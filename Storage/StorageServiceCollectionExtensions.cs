@@ -29,12 +29,12 @@ public static class StorageServiceCollectionExtensions
         options = section.Get<StorageOptions>() ?? new();
         if (options.Downloads.ToLowerInvariant() is not ("proxy" or "redirect"))
         {
-            throw new InvalidOperationException($"{variables}_DOWNLOADS ({section.Path}:Downloads) '{options.Downloads}' is not supported; use proxy or redirect");
+            throw new StorageSettingsException($"{variables}_DOWNLOADS ({section.Path}:Downloads) '{options.Downloads}' is not supported; use proxy or redirect");
         }
 
         if (options.RedirectLifetimeSpan is null)
         {
-            throw new InvalidOperationException($"{variables}_REDIRECT_LIFETIME ({section.Path}:RedirectLifetime) '{options.RedirectLifetime}' is not a duration between 1s and 7d, such as 15m");
+            throw new StorageSettingsException($"{variables}_REDIRECT_LIFETIME ({section.Path}:RedirectLifetime) '{options.RedirectLifetime}' is not a duration between 1s and 7d, such as 15m");
         }
 
         var kind = options.Kind.ToLowerInvariant();
@@ -45,11 +45,11 @@ public static class StorageServiceCollectionExtensions
             "s3" => S3Client.CreateStore(section.GetSection(S3StorageOptions.Section).Get<S3StorageOptions>() ?? new(), options.KeyPrefix, $"{variables}_S3_"),
             "azure" => AzureBlobClient.CreateStore(section.GetSection(AzureStorageOptions.Section).Get<AzureStorageOptions>() ?? new(), options, $"{variables}_AZURE_"),
             "gcs" => Gcs.GcsClient.CreateStore(section.GetSection(Gcs.GcsStorageOptions.Section).Get<Gcs.GcsStorageOptions>() ?? new(), options.KeyPrefix, $"{variables}_GCS_"),
-            _ => throw new InvalidOperationException($"{variables}_KIND ({section.Path}:Kind) '{options.Kind}' is not supported; use local, s3, azure or gcs"),
+            _ => throw new StorageSettingsException($"{variables}_KIND ({section.Path}:Kind) '{options.Kind}' is not supported; use local, s3, azure or gcs"),
         };
         if (options.Redirects && kind == "local")
         {
-            throw new InvalidOperationException($"{variables}_DOWNLOADS=redirect needs an object store (s3, azure or gcs): local artifacts are served by the registry");
+            throw new StorageSettingsException($"{variables}_DOWNLOADS=redirect needs an object store (s3, azure or gcs): local artifacts are served by the registry");
         }
 
         return new MeasuredArtifactStore(store, kind);

@@ -7,9 +7,17 @@ InlineSocketCompletions.EnableUnlessSet();
 // Content root = the binaries, so appsettings.json applies whatever the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args, RegistryFrontend.NoConfigReload], ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddRegistryEnvironment();
-builder.AddRegistryClusterClient().AddRegistryHosting().AddRegistryFrontend();
+WebApplication app;
+try
+{
+    app = builder.AddRegistryClusterClient().AddRegistryHosting().AddRegistryFrontend().Build();
+}
+catch (StorageSettingsException e)
+{
+    await Console.Error.WriteLineAsync($"error: {e.Message}");
+    return 1;
+}
 
-var app = builder.Build();
 if (!await ArtifactStoreProbe.PassesAtStartUpAsync(app.Services))
 {
     return 1;

@@ -32,7 +32,7 @@ public static class StorageCopyCommand
             target = StorageServiceCollectionExtensions.CreateStore(targetSettings, "REGISTRY_TARGET_STORAGE", dataDir, out _);
             Console.WriteLine($"copying from the {sourceOptions.Kind} store to the {kind} store");
         }
-        catch (InvalidOperationException e)
+        catch (StorageSettingsException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;

@@ -20,20 +20,20 @@ public static class AzureBlobClient
     /// <param name="variables">The settings' environment variable prefix, <c>REGISTRY_STORAGE_AZURE_</c> or a copy target's.</param>
     public static IArtifactStore CreateStore(AzureStorageOptions options, StorageOptions storage, string variables)
     {
-        var container = options.Container is { Length: > 0 } c ? c : throw new InvalidOperationException($"{variables}CONTAINER is required for an Azure store");
+        var container = options.Container is { Length: > 0 } c ? c : throw new StorageSettingsException($"{variables}CONTAINER is required for an Azure store");
         if (options.SasTokenExpiry is { Length: > 0 } expiry)
         {
             storage.RedirectLifetime = expiry;
             if (storage.RedirectLifetimeSpan is null)
             {
-                throw new InvalidOperationException($"{variables}SAS_TOKEN_EXPIRY '{expiry}' is not a duration between 1s and 7d, such as 15m");
+                throw new StorageSettingsException($"{variables}SAS_TOKEN_EXPIRY '{expiry}' is not a duration between 1s and 7d, such as 15m");
             }
         }
 
         var (service, credential) = Connect(options, variables);
         if (storage.Redirects && credential == AzureCredentialKind.SasConnectionString)
         {
-            throw new InvalidOperationException($"{StorageVariables(variables)}DOWNLOADS=redirect needs SAS links signed by an account key or a managed identity's user delegation key; the SharedAccessSignature of {variables}CONNECTION_STRING cannot sign them (use an AccountKey connection string, or downloads=proxy)");
+            throw new StorageSettingsException($"{StorageVariables(variables)}DOWNLOADS=redirect needs SAS links signed by an account key or a managed identity's user delegation key; the SharedAccessSignature of {variables}CONNECTION_STRING cannot sign them (use an AccountKey connection string, or downloads=proxy)");
         }
 
         // The endpoint without the query, where a SAS connection string keeps its signature.
@@ -53,7 +53,7 @@ public static class AzureBlobClient
         {
             if (options.AccountKey is { Length: > 0 } || options.Endpoint is { Length: > 0 })
             {
-                throw new InvalidOperationException($"{variables}CONNECTION_STRING carries the account's key and endpoint: leave {variables}ACCOUNT_KEY and {variables}ENDPOINT unset, or use them instead of it");
+                throw new StorageSettingsException($"{variables}CONNECTION_STRING carries the account's key and endpoint: leave {variables}ACCOUNT_KEY and {variables}ENDPOINT unset, or use them instead of it");
             }
 
             try
@@ -65,7 +65,7 @@ public static class AzureBlobClient
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {
-                throw new InvalidOperationException($"{variables}CONNECTION_STRING is not a storage account connection string ({e.Message})", e);
+                throw new StorageSettingsException($"{variables}CONNECTION_STRING is not a storage account connection string ({e.Message})", e);
             }
         }
 
@@ -74,10 +74,10 @@ public static class AzureBlobClient
         {
             var account = options.AccountName is { Length: > 0 } name
                 ? name
-                : throw new InvalidOperationException($"{variables}ACCOUNT_KEY needs {variables}ACCOUNT_NAME, the storage account the key belongs to");
+                : throw new StorageSettingsException($"{variables}ACCOUNT_KEY needs {variables}ACCOUNT_NAME, the storage account the key belongs to");
             if (!Convert.TryFromBase64String(key, new byte[key.Length], out _))
             {
-                throw new InvalidOperationException($"{variables}ACCOUNT_KEY is not an account key (the base64 text of key1 or key2 under the storage account's Access keys)");
+                throw new StorageSettingsException($"{variables}ACCOUNT_KEY is not an account key (the base64 text of key1 or key2 under the storage account's Access keys)");
             }
 
             return (new BlobServiceClient(endpoint, new StorageSharedKeyCredential(account, key)), AzureCredentialKind.AccountKey);
@@ -86,7 +86,7 @@ public static class AzureBlobClient
         if (endpoint.Scheme != Uri.UriSchemeHttps)
         {
             // The SDK sends tokens over TLS only: say so now rather than on the first request.
-            throw new InvalidOperationException($"{variables}ENDPOINT '{endpoint}' is not https, as a managed identity's token needs; set {variables}ACCOUNT_KEY or {variables}CONNECTION_STRING for a plain http endpoint");
+            throw new StorageSettingsException($"{variables}ENDPOINT '{endpoint}' is not https, as a managed identity's token needs; set {variables}ACCOUNT_KEY or {variables}CONNECTION_STRING for a plain http endpoint");
         }
 
         // Managed identity, workload identity (AZURE_FEDERATED_TOKEN_FILE) or AZURE_CLIENT_SECRET and the like.
@@ -99,11 +99,11 @@ public static class AzureBlobClient
         {
             return Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
                 ? uri
-                : throw new InvalidOperationException($"{variables}ENDPOINT '{endpoint}' is not an http(s) address such as https://<account>.blob.core.windows.net");
+                : throw new StorageSettingsException($"{variables}ENDPOINT '{endpoint}' is not an http(s) address such as https://<account>.blob.core.windows.net");
         }
 
         return options.AccountName is { Length: > 0 } account
             ? new Uri($"https://{account}.blob.core.windows.net")
-            : throw new InvalidOperationException($"{variables}ACCOUNT_NAME (or {variables}ENDPOINT, or {variables}CONNECTION_STRING) is required for an Azure store");
+            : throw new StorageSettingsException($"{variables}ACCOUNT_NAME (or {variables}ENDPOINT, or {variables}CONNECTION_STRING) is required for an Azure store");
     }
 }

@@ -9,14 +9,14 @@ public static class GcsClient
     /// <param name="variables">The settings' environment variable prefix, <c>REGISTRY_STORAGE_GCS_</c> or a copy target's.</param>
     public static IArtifactStore CreateStore(GcsStorageOptions options, string prefix, string variables)
     {
-        var bucket = options.Bucket is { Length: > 0 } b ? b : throw new InvalidOperationException($"{variables}BUCKET is required for a Google Cloud Storage store");
+        var bucket = options.Bucket is { Length: > 0 } b ? b : throw new StorageSettingsException($"{variables}BUCKET is required for a Google Cloud Storage store");
         var credential = Credential(options, variables);
         var builder = new StorageClientBuilder { GoogleCredential = credential, UnauthenticatedAccess = credential is null };
         if (options.Endpoint is { Length: > 0 } endpoint)
         {
             if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var root) || root.Scheme is not ("http" or "https"))
             {
-                throw new InvalidOperationException($"{variables}ENDPOINT '{endpoint}' is not an http(s) address");
+                throw new StorageSettingsException($"{variables}ENDPOINT '{endpoint}' is not an http(s) address");
             }
 
             // The JSON API lives under storage/v1/ of the server's root; the client derives the upload and download paths from it.
@@ -40,7 +40,7 @@ public static class GcsClient
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or FormatException)
             {
-                throw new InvalidOperationException($"{variables}CREDENTIALS_FILE '{file}' is not a readable service account JSON key: {e.Message}", e);
+                throw new StorageSettingsException($"{variables}CREDENTIALS_FILE '{file}' is not a readable service account JSON key: {e.Message}", e);
             }
         }
 
@@ -56,7 +56,7 @@ public static class GcsClient
         }
         catch (Exception e) when (e is InvalidOperationException or AggregateException { InnerException: InvalidOperationException })
         {
-            throw new InvalidOperationException(
+            throw new StorageSettingsException(
                 $"Google Cloud Storage could not find default credentials: set GOOGLE_APPLICATION_CREDENTIALS or {variables}CREDENTIALS_FILE to a service account JSON key, or run where Application Default Credentials are available (workload identity, a VM's service account)", e);
         }
     }

@@ -10,7 +10,7 @@ public static class S3Client
     /// <param name="variables">The settings' environment variable prefix, <c>REGISTRY_STORAGE_S3_</c> or a copy target's.</param>
     public static IArtifactStore CreateStore(S3StorageOptions options, string prefix, string variables)
     {
-        var bucket = options.Bucket is { Length: > 0 } b ? b : throw new InvalidOperationException($"{variables}BUCKET is required for an S3 store");
+        var bucket = options.Bucket is { Length: > 0 } b ? b : throw new StorageSettingsException($"{variables}BUCKET is required for an S3 store");
         return new S3ArtifactStore(Create(options, variables), bucket, prefix);
     }
 
@@ -38,8 +38,8 @@ public static class S3Client
             "default" => new AmazonS3Client(config),
             "static" when options.AccessKeyId is { Length: > 0 } && options.SecretAccessKey is { Length: > 0 } =>
                 new AmazonS3Client(new BasicAWSCredentials(options.AccessKeyId, options.SecretAccessKey), config),
-            "static" => throw new InvalidOperationException($"{variables}AUTH_METHOD=static needs {variables}ACCESS_KEY_ID and {variables}SECRET_ACCESS_KEY"),
-            var method => throw new InvalidOperationException($"{variables}AUTH_METHOD '{method}' is not supported; use default or static"),
+            "static" => throw new StorageSettingsException($"{variables}AUTH_METHOD=static needs {variables}ACCESS_KEY_ID and {variables}SECRET_ACCESS_KEY"),
+            var method => throw new StorageSettingsException($"{variables}AUTH_METHOD '{method}' is not supported; use default or static"),
         };
     }
 }

@@ -141,7 +141,7 @@ public sealed class AzureStorageTests(PostgresServer postgres) : IAsyncLifetime
 
         settings["Registry:Storage:Azure:ConnectionString"] = $"BlobEndpoint={_azurite.Endpoint};SharedAccessSignature=sv=2020-08-04&ss=b&srt=sco&sp=rl&se=2099-01-01T00:00:00Z&sig=x";
         settings["Registry:Storage:Downloads"] = "redirect";
-        Assert.Contains("REGISTRY_STORAGE_DOWNLOADS=redirect needs SAS links signed by an account key", Assert.Throws<InvalidOperationException>(() => Store(settings)).Message, StringComparison.Ordinal);
+        Assert.Contains("REGISTRY_STORAGE_DOWNLOADS=redirect needs SAS links signed by an account key", Assert.Throws<StorageSettingsException>(() => Store(settings)).Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -154,7 +154,7 @@ public sealed class AzureStorageTests(PostgresServer postgres) : IAsyncLifetime
     {
         var settings = _azurite.RegistrySettings();
         settings[name] = value;
-        Assert.Contains(message, Assert.Throws<InvalidOperationException>(() => Store(settings)).Message, StringComparison.Ordinal);
+        Assert.Contains(message, Assert.Throws<StorageSettingsException>(() => Store(settings)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

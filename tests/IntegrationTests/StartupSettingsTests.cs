@@ -2,7 +2,7 @@ using OrleansRegistry.IntegrationTests.Infrastructure;
 
 namespace OrleansRegistry.IntegrationTests;
 
-/// <summary>A silo given an unusable memory setting refuses to start and says which setting, rather than running with it.</summary>
+/// <summary>A process given an unusable setting refuses to start and says which setting, rather than running with it.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class StartupSettingsTests(PostgresServer postgres)
 {
@@ -20,5 +20,27 @@ public sealed class StartupSettingsTests(PostgresServer postgres)
         Assert.True(exitCode is not null, $"the silo kept running with {name}={value}:\n{silo.Output}");
         Assert.NotEqual(0, exitCode);
         Assert.Contains(message, silo.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Silo.dll", "REGISTRY_STORAGE_KIND", "ftp", "error: REGISTRY_STORAGE_KIND (Registry:Storage:Kind) 'ftp' is not supported; use local, s3, azure or gcs")]
+    [InlineData("OrleansRegistry.WebFrontend.dll", "REGISTRY_STORAGE_KIND", "ftp", "error: REGISTRY_STORAGE_KIND (Registry:Storage:Kind) 'ftp' is not supported; use local, s3, azure or gcs")]
+    [InlineData("Silo.dll", "REGISTRY_STORAGE_DOWNLOADS", "redirect", "error: REGISTRY_STORAGE_DOWNLOADS=redirect needs an object store")]
+    [InlineData("Silo.dll", "REGISTRY_STORAGE_REDIRECT_LIFETIME", "8d", "error: REGISTRY_STORAGE_REDIRECT_LIFETIME (Registry:Storage:RedirectLifetime) '8d' is not a duration between 1s and 7d")]
+    [InlineData("OrleansRegistry.WebFrontend.dll", "REGISTRY_STORAGE_S3_BUCKET", "", "error: REGISTRY_STORAGE_S3_BUCKET is required for an S3 store")]
+    public async Task A_process_with_unusable_storage_settings_exits_with_one_line_naming_the_setting(string assembly, string name, string value, string message)
+    {
+        var environment = RegistryProcess.SiloEnvironment(await postgres.CreateDatabaseAsync());
+        environment[name] = value;
+        if (name.StartsWith("REGISTRY_STORAGE_S3_", StringComparison.Ordinal))
+        {
+            environment["REGISTRY_STORAGE_KIND"] = "s3";
+        }
+
+        await using var process = RegistryProcess.Start(assembly, environment);
+
+        Assert.Equal(1, await process.ExitCodeWithinAsync(TimeSpan.FromSeconds(90)));
+        Assert.Contains(message, process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", process.Output, StringComparison.Ordinal);
     }
 }
