@@ -15,6 +15,21 @@ object_store_start() {
         REGISTRY_STORAGE_S3_FORCE_PATH_STYLE=true REGISTRY_STORAGE_S3_AUTH_METHOD=static
         REGISTRY_STORAGE_S3_ACCESS_KEY_ID=S3RVER REGISTRY_STORAGE_S3_SECRET_ACCESS_KEY=S3RVER)
       ;;
+    azure)
+      # azurite's well-known development account (devstoreaccount1 and its published key).
+      taskset -c 1 node "$(npm_tool azurite@3.37.0 azurite/dist/src/blob/main.js)" --blobHost 127.0.0.1 --blobPort "$port" \
+        --location "$dir" --silent --skipApiVersionCheck --loose >"$dir.log" 2>&1 &
+      STORE_ENV=(REGISTRY_STORAGE_KIND=azure REGISTRY_STORAGE_AZURE_CONTAINER=bench REGISTRY_STORAGE_AZURE_ACCOUNT_NAME=devstoreaccount1
+        REGISTRY_STORAGE_AZURE_ACCOUNT_KEY=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
+        "REGISTRY_STORAGE_AZURE_ENDPOINT=http://127.0.0.1:$port/devstoreaccount1")
+      ;;
+    gcs)
+      # The Firebase suite's Cloud Storage emulator, started as the tests start it; no credentials (an emulator).
+      local firebase
+      firebase=$(npm_tool firebase-tools@15.34.2 firebase-tools/package.json)
+      TMPDIR="$dir" taskset -c 1 node "$ROOT/tests/IntegrationTests/Infrastructure/gcs-emulator.js" "$(dirname "$firebase")" 127.0.0.1 "$port" bench >"$dir.log" 2>&1 &
+      STORE_ENV=(REGISTRY_STORAGE_KIND=gcs REGISTRY_STORAGE_GCS_BUCKET=bench "REGISTRY_STORAGE_GCS_ENDPOINT=http://127.0.0.1:$port")
+      ;;
     *) die "unknown object store kind '$kind' (BENCH_STORES: s3 azure gcs)" ;;
   esac
   store_pid=$!

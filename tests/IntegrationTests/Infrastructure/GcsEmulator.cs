@@ -27,43 +27,8 @@ public sealed class GcsEmulator : IStorageServer
 {
     public const string Bucket = "registry";
 
-    private const string Launcher = """
-        const [root, host, port, bucket] = process.argv.slice(2);
-        const { StorageEmulator } = require(root + "/lib/emulator/storage");
-        const { createApp } = require(root + "/lib/emulator/storage/server");
-        const { EmulatorRegistry } = require(root + "/lib/emulator/registry");
-        const express = require(require.resolve("express", { paths: [root] }));
-        const emulator = new StorageEmulator({ projectId: "demo-registry", host, port: +port, rules: { name: "storage.rules", content: "" } });
-        const buckets = new Set([bucket]);
-        const noBucket = (res) => res.status(404).json({ error: { code: 404, message: "The specified bucket does not exist.", errors: [{ reason: "notFound", domain: "global", message: "The specified bucket does not exist." }] } });
-        const gaps = express();
-        gaps.post("/storage/v1/b", express.json(), (req, res) => {
-          if (buckets.has(req.body.name)) return res.status(409).json({ error: { code: 409, message: "Your previous request to create the named bucket succeeded and you already own it." } });
-          buckets.add(req.body.name);
-          res.json({ kind: "storage#bucket", name: req.body.name, id: req.body.name });
-        });
-        gaps.get("/storage/v1/b/:bucket", (req, res) => buckets.has(req.params.bucket) ? res.json({ kind: "storage#bucket", name: req.params.bucket, id: req.params.bucket }) : noBucket(res));
-        gaps.use(/.*\/b\/([^/]+)\/.*/, (req, res, next) => buckets.has(decodeURIComponent(req.params[0])) ? next() : noBucket(res));
-        const chunks = new Map();
-        gaps.put("/upload/storage/v1/b/:bucket/o", express.raw({ type: () => true, limit: "1gb" }), (req, res, next) => {
-          const id = String(req.query.upload_id);
-          const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-          const received = Buffer.concat([...(chunks.get(id) ?? []), body]);
-          if (/\/\*$/.test(req.header("content-range") ?? "")) {
-            chunks.set(id, [received]);
-            return res.status(308).header("range", `bytes=0-${received.length - 1}`).end();
-          }
-          chunks.delete(id);
-          req.body = received;
-          next();
-        });
-        emulator.start = async () => {
-          const app = await createApp("demo-registry", emulator);
-          gaps.use(app);
-          await new Promise((resolve) => gaps.listen(+port, host, resolve));
-        };
-        EmulatorRegistry.start(emulator).then(() => console.log("gcs emulator listening"));
-        """;
+    /// <summary>The launcher (gcs-emulator.js, next to the test assembly): the emulator's server, and the gaps filled in front of it.</summary>
+    private static string Launcher => Path.Combine(AppContext.BaseDirectory, "Infrastructure", "gcs-emulator.js");
 
     private readonly Process _process;
     private readonly string _directory;
@@ -105,10 +70,9 @@ public sealed class GcsEmulator : IStorageServer
         var package = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(new FileInfo(bin).ResolveLinkTarget(true)?.FullName ?? bin)!, "..", ".."));
         var directory = Path.Combine(Path.GetTempPath(), $"gcs-emulator-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
-        await File.WriteAllTextAsync(Path.Combine(directory, "launcher.js"), Launcher);
         await File.WriteAllTextAsync(Path.Combine(directory, "service-account.json"), ServiceAccountKey());
         var port = PostgresServer.FreePort();
-        var start = new ProcessStartInfo("node", [Path.Combine(directory, "launcher.js"), package, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), Bucket]);
+        var start = new ProcessStartInfo("node", [Launcher, package, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), Bucket]);
         // The emulator keeps object bytes under the temporary directory: one of its own, so emulators do not share them.
         start.Environment["TMPDIR"] = directory;
         var process = Process.Start(start) ?? throw new InvalidOperationException("node is not installed");
