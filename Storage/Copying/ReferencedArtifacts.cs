@@ -4,8 +4,10 @@ namespace OrleansRegistry.Storage.Copying;
 
 /// <summary>
 /// The artifact keys a registry refers to, found in its grains' stored state: grains keep the keys of their
-/// archives, checksums, signatures and READMEs as strings, and every key the registry makes starts with one of
-/// <see cref="Roots"/>. Reading the state (rather than listing the store) leaves out orphans and probe objects, and
+/// archives, checksums, signatures and READMEs in properties named <c>…Key</c> (<c>StorageKey</c>,
+/// <c>Sha256SumsKey</c>, <c>SignatureKey</c>, <c>ReadmeKey</c>), and every key the registry makes starts with one of
+/// <see cref="Roots"/>; both must hold, since other settings look like keys (a Git source's <c>Path</c> of
+/// <c>modules/net</c>). Reading the state (rather than listing the store) leaves out orphans and probe objects, and
 /// tells a referenced artifact that is missing from the store.
 /// </summary>
 public static class ReferencedArtifacts
@@ -17,12 +19,21 @@ public static class ReferencedArtifacts
     public static void CollectFrom(ReadOnlySpan<byte> stateJson, ISet<string> keys)
     {
         var reader = new Utf8JsonReader(stateJson);
+        var keyProperty = false;
         while (reader.Read())
         {
-            if (reader.TokenType == JsonTokenType.String && reader.GetString() is { } value && IsKey(value))
+            if (reader.TokenType == JsonTokenType.PropertyName)
+            {
+                keyProperty = reader.GetString()!.EndsWith("Key", StringComparison.OrdinalIgnoreCase);
+                continue;
+            }
+
+            if (keyProperty && reader.TokenType == JsonTokenType.String && reader.GetString() is { } value && IsKey(value))
             {
                 keys.Add(value);
             }
+
+            keyProperty = false;
         }
     }
 

@@ -159,11 +159,27 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) 
     {
         try
         {
+            // Listing needs only s3:ListBucket, which the registry needs anyway; S3 servers differ in what creating
+            // an existing bucket answers.
+            await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 1 }, cancellationToken);
+            return;
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
+        {
+            // Missing: created below.
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            throw new ArtifactStoreUnavailableException($"S3 bucket '{bucket}' could not be looked up: {Describe(e)}", e);
+        }
+
+        try
+        {
             await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket, UseClientRegion = true }, cancellationToken);
         }
-        catch (AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou")
+        catch (AmazonS3Exception e) when (e.ErrorCode == "BucketAlreadyOwnedByYou")
         {
-            // Already there: nothing to create.
+            // Another process created it meanwhile.
         }
         catch (Exception e) when (IsStoreFailure(e))
         {

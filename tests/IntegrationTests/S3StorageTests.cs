@@ -70,6 +70,24 @@ public sealed class S3StorageTests(PostgresServer postgres) : IAsyncLifetime
         Assert.Contains("no-such-bucket", failure.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_missing_bucket_is_created_only_when_asked_and_then_lists_what_it_holds()
+    {
+        var settings = _s3.RegistrySettings(prefix: "listed");
+        settings["Registry:Storage:S3:Bucket"] = "created-on-demand";
+        var store = Store(settings);
+        await store.CreateIfMissingAsync(CancellationToken.None);
+        await store.CreateIfMissingAsync(CancellationToken.None); // already there: nothing to do
+        foreach (var key in new[] { "modules/a.tar.gz", "modules/b.tar.gz", "composer/c.zip" })
+        {
+            await store.WriteAsync(key, new MemoryStream([1, 2, 3]), long.MaxValue, CancellationToken.None);
+        }
+
+        var modules = await store.ListAsync("modules/", CancellationToken.None).Select(a => (a.Key, a.Size)).Order().ToListAsync();
+        Assert.Equal([("modules/a.tar.gz", 3L), ("modules/b.tar.gz", 3L)], modules);
+        Assert.Equal(3, await store.ListAsync("", CancellationToken.None).CountAsync());
+    }
+
     [Theory]
     [InlineData("REGISTRY_STORAGE_S3_BUCKET", "no-such-bucket", "the bucket does not exist (REGISTRY_STORAGE_S3_BUCKET")]
     [InlineData("REGISTRY_STORAGE_S3_ACCESS_KEY_ID", "WRONG", "the credentials were refused")]

@@ -68,10 +68,12 @@ public static class StoredArtifactsScenario
 
         var repo = GitRepo.Create();
         repo.Write("composer.json", JsonSerializer.Serialize(new { name = "acme/widget", type = "library", autoload = new { psr4 = new { } } }).Replace("psr4", "psr-4", StringComparison.Ordinal))
-            .Write("src/Widget.php", "<?php\nnamespace Acme\\Widget;\nclass Widget {}\n");
+            .Write("src/Widget.php", "<?php\nnamespace Acme\\Widget;\nclass Widget {}\n")
+            .Write("modules/net/main.tf", "output \"greeting\" { value = \"net from git\" }\n");
         repo.Commit("first");
         repo.Git("tag", "v1.0.0");
         await SyncAsync(node, new { kind = "composer-git", url = repo.Url, @namespace = "acme" });
+        await SyncAsync(node, new { kind = "terraform-module-git", url = repo.Url, @namespace = "acme", name = "net", system = "aws", path = "modules/net" });
 
         using (var published = await node.Api.PublishComposerAsync(ComposerCli.PackageZip("acme/lib", version: "1.0.0")))
         {
@@ -103,8 +105,15 @@ public static class StoredArtifactsScenario
               source  = "{{node.Host}}/acme/greeting/null"
               version = "1.0.0"
             }
+            module "git" {
+              source  = "{{node.Host}}/acme/net/aws"
+              version = "1.0.0"
+            }
             output "out" {
               value = module.m.greeting
+            }
+            output "git" {
+              value = module.git.greeting
             }
             """);
         var token = await node.Api.CreateKeyAsync(["modules:read"]);
@@ -113,6 +122,7 @@ public static class StoredArtifactsScenario
         var apply = await TerraformCli.RunWithConfigAsync(dir, node.Host, node.Certificates.CaPath, token, "", "apply", "-auto-approve", "-no-color");
         Assert.True(apply.ExitCode == 0, apply.Output);
         Assert.Contains("hello from 1.0.0", apply.Output, StringComparison.Ordinal);
+        Assert.Contains("net from git", apply.Output, StringComparison.Ordinal);
     }
 
     private static async Task ProviderInstallsAsync(RegistryNode node, string downloads)
@@ -159,11 +169,14 @@ public static class StoredArtifactsScenario
         Assert.Contains("acme/lib (1.0.0)", installed.Output, StringComparison.Ordinal);
         Assert.Contains("acme/widget (v1.0.0)", installed.Output, StringComparison.Ordinal);
 
-        // Again from composer.lock, with the dist cache emptied: the locked dist URLs are the registry's, whatever the mode.
+        // Again with the dist cache emptied: the metadata revalidates (304s) and the dists come again from the store.
         Directory.Delete(Path.Combine(project, "vendor"), recursive: true);
         Directory.Delete(Path.Combine(composer.CacheDirectory, "files"), recursive: true);
-        var again = await composer.RunAsync(project, reader, "install");
+        var notModified = await NotModifiedCountAsync(node);
+        var again = await composer.RunAsync(project, reader, "update");
         Assert.True(again.ExitCode == 0, again.Output);
+        Assert.Contains("acme/lib (1.0.0)", again.Output, StringComparison.Ordinal);
+        Assert.True(await NotModifiedCountAsync(node) > notModified, "composer's second run got no 304 for its metadata");
         var locked = await File.ReadAllTextAsync(Path.Combine(project, "composer.lock"));
         Assert.Contains($"http://127.0.0.1:{node.HttpPort}/", locked, StringComparison.Ordinal);
 
@@ -174,6 +187,11 @@ public static class StoredArtifactsScenario
         using var answer = await noRedirects.SendAsync(request);
         Assert.Equal(downloads == "redirect" ? HttpStatusCode.Redirect : HttpStatusCode.OK, answer.StatusCode);
     }
+
+    private static async Task<double> NotModifiedCountAsync(RegistryNode node) =>
+        (await node.MetricsAsync()).Split('\n')
+            .Where(l => l.StartsWith("http_requests_total{", StringComparison.Ordinal) && l.Contains("status=\"304\"", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
 
     private static string MirrorConfig(RegistryNode node) => $$"""
         provider_installation {
