@@ -13,20 +13,57 @@ public static class ArtifactStoreProbe
     public static async Task<string?> ProblemAsync(IArtifactStore store, CancellationToken cancellationToken)
     {
         var key = $"health/probe-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        bool written = false, deleted = false;
         try
         {
-            using (var probe = new MemoryStream("probe"u8.ToArray(), writable: false))
+            using (var probe = new MemoryStream(ProbeBytes, writable: false))
             {
-                await store.WriteAsync(key, probe, 16, cancellationToken);
+                await store.WriteAsync(key, probe, ProbeBytes.Length, cancellationToken);
+                written = true;
             }
 
-            var found = await store.GetInfoAsync(key, cancellationToken);
+            await using var read = await store.OpenReadAsync(key, cancellationToken);
+            if (read is null)
+            {
+                return "a probe written to the artifact store could not be found again";
+            }
+
+            using var copy = new MemoryStream();
+            await read.CopyToAsync(copy, cancellationToken);
+            if (!copy.ToArray().AsSpan().SequenceEqual(ProbeBytes))
+            {
+                return "a probe read back from the artifact store had other bytes than were written";
+            }
+
             await store.DeleteAsync(key, cancellationToken);
-            return found is null ? "a probe written to the artifact store could not be found again" : null;
+            deleted = true;
+            return null;
         }
         catch (Exception e) when (e is ArtifactStoreUnavailableException or IOException or UnauthorizedAccessException)
         {
             return e.Message;
+        }
+        finally
+        {
+            if (written && !deleted)
+            {
+                await DeleteQuietlyAsync(store, key);
+            }
+        }
+    }
+
+    private static readonly byte[] ProbeBytes = "orleans-registry probe"u8.ToArray();
+
+    /// <summary>After a failed check, the probe goes if it can; one left behind is harmless (`storage copy` never copies it).</summary>
+    private static async Task DeleteQuietlyAsync(IArtifactStore store, string key)
+    {
+        try
+        {
+            await store.DeleteAsync(key, CancellationToken.None);
+        }
+        catch (Exception e) when (e is ArtifactStoreUnavailableException or IOException or UnauthorizedAccessException)
+        {
+            // The check's own failure is the answer; this one would only repeat it.
         }
     }
 

@@ -26,25 +26,25 @@ public sealed class MeasuredArtifactStore(IArtifactStore inner, string backend) 
     public async Task<StoredArtifact> WriteAsync(string key, Stream content, long maxBytes, CancellationToken cancellationToken)
     {
         using var timer = _write.Duration.NewTimer();
-        return await _write.CountFailures(inner.WriteAsync(key, content, maxBytes, cancellationToken));
+        return await _write.CountFailures(inner.WriteAsync(key, content, maxBytes, cancellationToken), key, cancellationToken);
     }
 
     public async Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
         using var timer = _read.Duration.NewTimer();
-        return await _read.CountFailures(inner.OpenReadAsync(key, cancellationToken));
+        return await _read.CountFailures(inner.OpenReadAsync(key, cancellationToken), key, cancellationToken);
     }
 
     public async Task<Stream?> OpenReadFromAsync(string key, long offset, CancellationToken cancellationToken)
     {
         using var timer = _read.Duration.NewTimer();
-        return await _read.CountFailures(inner.OpenReadFromAsync(key, offset, cancellationToken));
+        return await _read.CountFailures(inner.OpenReadFromAsync(key, offset, cancellationToken), key, cancellationToken);
     }
 
     public async Task<ArtifactInfo?> GetInfoAsync(string key, CancellationToken cancellationToken)
     {
         using var timer = _info.Duration.NewTimer();
-        return await _info.CountFailures(inner.GetInfoAsync(key, cancellationToken));
+        return await _info.CountFailures(inner.GetInfoAsync(key, cancellationToken), key, cancellationToken);
     }
 
     public string? TryGetLocalPath(string key) => inner.TryGetLocalPath(key);
@@ -52,13 +52,13 @@ public sealed class MeasuredArtifactStore(IArtifactStore inner, string backend) 
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         using var timer = _delete.Duration.NewTimer();
-        await _delete.CountFailures(DeleteReturningAsync(key, cancellationToken));
+        await _delete.CountFailures(DeleteReturningAsync(key, cancellationToken), key, cancellationToken);
     }
 
     public async Task<Uri?> GetDownloadUrlAsync(string key, DateTimeOffset expires, CancellationToken cancellationToken)
     {
         using var timer = _sign.Duration.NewTimer();
-        return await _sign.CountFailures(inner.GetDownloadUrlAsync(key, expires, cancellationToken));
+        return await _sign.CountFailures(inner.GetDownloadUrlAsync(key, expires, cancellationToken), key, cancellationToken);
     }
 
     public IAsyncEnumerable<ArtifactInfo> ListAsync(string keyPrefix, CancellationToken cancellationToken) => inner.ListAsync(keyPrefix, cancellationToken);
@@ -71,13 +71,20 @@ public sealed class MeasuredArtifactStore(IArtifactStore inner, string backend) 
         return true;
     }
 
+    /// <summary>
+    /// A store that drops packets rather than refusing them surfaces as a cancelled call (the SDK's timeout, or an
+    /// aggregate of them after its retries) although nobody cancelled: that is the store failing too.
+    /// </summary>
+    private static bool IsTimeout(Exception e) =>
+        e is OperationCanceledException or TimeoutException || e is AggregateException { InnerExceptions.Count: > 0 } all && all.InnerExceptions.All(IsTimeout);
+
     private sealed class Operation(string backend, string name)
     {
         public Histogram.Child Duration { get; } = Durations.WithLabels(backend, name);
 
         private readonly Counter.Child _errors = Errors.WithLabels(backend, name);
 
-        public async Task<T> CountFailures<T>(Task<T> call)
+        public async Task<T> CountFailures<T>(Task<T> call, string key, CancellationToken cancellationToken)
         {
             try
             {
@@ -87,6 +94,11 @@ public sealed class MeasuredArtifactStore(IArtifactStore inner, string backend) 
             {
                 _errors.Inc();
                 throw;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsTimeout(e))
+            {
+                _errors.Inc();
+                throw new ArtifactStoreUnavailableException($"the {backend} store did not answer in time on '{key}'", e);
             }
         }
     }

@@ -26,8 +26,11 @@ public sealed class StorageOptions
     /// <summary>Create the bucket or container at start when it does not exist; off, so a typo cannot make an empty one.</summary>
     public bool CreateIfMissing { get; set; }
 
-    /// <summary><see cref="RedirectLifetime"/> as a span; null when it is not a positive duration of at most 7 days (S3's limit).</summary>
-    public TimeSpan? RedirectLifetimeSpan => ParseDuration(RedirectLifetime) is { } span && span > TimeSpan.Zero && span <= TimeSpan.FromDays(7) ? span : null;
+    /// <summary>
+    /// <see cref="RedirectLifetime"/> as a span; null unless it is positive and at most 6 days: S3 and GCS refuse to sign
+    /// URLs for more than 7, and a link is rounded up to the next signing step on top of its lifetime.
+    /// </summary>
+    public TimeSpan? RedirectLifetimeSpan => ParseDuration(RedirectLifetime) is { } span && span > TimeSpan.Zero && span <= TimeSpan.FromDays(6) ? span : null;
 
     public bool Redirects => string.Equals(Downloads, "redirect", StringComparison.OrdinalIgnoreCase);
 

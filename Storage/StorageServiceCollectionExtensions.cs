@@ -34,7 +34,7 @@ public static class StorageServiceCollectionExtensions
 
         if (options.RedirectLifetimeSpan is null)
         {
-            throw new StorageSettingsException($"{variables}_REDIRECT_LIFETIME ({section.Path}:RedirectLifetime) '{options.RedirectLifetime}' is not a duration between 1s and 7d, such as 15m");
+            throw new StorageSettingsException($"{variables}_REDIRECT_LIFETIME ({section.Path}:RedirectLifetime) '{options.RedirectLifetime}' is not a duration between 1s and 6d, such as 15m");
         }
 
         var kind = options.Kind.ToLowerInvariant();

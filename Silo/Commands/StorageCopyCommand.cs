@@ -38,12 +38,28 @@ public static class StorageCopyCommand
             return 2;
         }
 
-        if (await ArtifactStoreProbe.ProblemAsync(target, CancellationToken.None) is { } problem)
+        foreach (var (name, store) in new[] { ("source", source), ("target", target) })
         {
-            Console.Error.WriteLine($"error: the target store failed its check: {problem}");
-            return 1;
+            if (await ArtifactStoreProbe.ProblemAsync(store, CancellationToken.None) is { } problem)
+            {
+                Console.Error.WriteLine($"error: the {name} store failed its check: {problem}");
+                return 1;
+            }
         }
 
+        try
+        {
+            return await CopyAsync(source, target, kind, connectionString);
+        }
+        catch (Exception e) when (e is NpgsqlException or ArtifactStoreUnavailableException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}; what was copied stays, run the command again");
+            return 1;
+        }
+    }
+
+    private static async Task<int> CopyAsync(IArtifactStore source, IArtifactStore target, string kind, string connectionString)
+    {
         var keys = await ReadReferencedKeysAsync(connectionString);
         Console.WriteLine($"{keys.Count} artifacts are referenced by the registry");
         var done = 0;
@@ -96,18 +112,32 @@ public static class StorageCopyCommand
         return keys;
     }
 
-    /// <summary>The target's REGISTRY_TARGET_STORAGE_* variables as the REGISTRY_STORAGE_* ones that make it the registry's store; secrets not repeated.</summary>
+    /// <summary>
+    /// The target's REGISTRY_TARGET_STORAGE_* variables as the REGISTRY_STORAGE_* ones that make it the registry's
+    /// store (secrets by reference), and the source's own that must go: a prefix or download mode left over from the
+    /// source would point the registry at nothing.
+    /// </summary>
     private static IEnumerable<string> SwitchSettings(string kind)
     {
-        const string Target = "REGISTRY_TARGET_STORAGE_";
-        yield return $"REGISTRY_STORAGE_KIND={kind}";
-        var variables = Environment.GetEnvironmentVariables().Keys.OfType<string>()
-            .Where(v => v.StartsWith(Target, StringComparison.Ordinal) && v != Target + "KIND").Order(StringComparer.Ordinal);
-        foreach (var variable in variables)
+        const string Target = "REGISTRY_TARGET_STORAGE_", Current = "REGISTRY_STORAGE_";
+        var variables = Environment.GetEnvironmentVariables().Keys.OfType<string>().Order(StringComparer.Ordinal).ToList();
+        var switched = new SortedDictionary<string, string>(StringComparer.Ordinal) { [Current + "KIND"] = kind };
+        foreach (var variable in variables.Where(v => v.StartsWith(Target, StringComparison.Ordinal) && v != Target + "KIND"))
         {
             var secret = variable.Contains("SECRET", StringComparison.Ordinal) || variable.EndsWith("ACCOUNT_KEY", StringComparison.Ordinal)
                 || variable.EndsWith("CONNECTION_STRING", StringComparison.Ordinal);
-            yield return $"REGISTRY_STORAGE_{variable[Target.Length..]}={(secret ? $"<the value of {variable}>" : Environment.GetEnvironmentVariable(variable))}";
+            switched[Current + variable[Target.Length..]] = secret ? $"<the value of {variable}>" : Environment.GetEnvironmentVariable(variable)!;
+        }
+
+        foreach (var (name, value) in switched)
+        {
+            yield return $"{name}={value}";
+        }
+
+        var stale = variables.Where(v => v.StartsWith(Current, StringComparison.Ordinal) && !switched.ContainsKey(v)).ToList();
+        if (stale.Count > 0)
+        {
+            yield return $"and unset {string.Join(", ", stale)}";
         }
     }
 }

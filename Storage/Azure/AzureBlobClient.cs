@@ -26,7 +26,7 @@ public static class AzureBlobClient
             storage.RedirectLifetime = expiry;
             if (storage.RedirectLifetimeSpan is null)
             {
-                throw new StorageSettingsException($"{variables}SAS_TOKEN_EXPIRY '{expiry}' is not a duration between 1s and 7d, such as 15m");
+                throw new StorageSettingsException($"{variables}SAS_TOKEN_EXPIRY '{expiry}' is not a duration between 1s and 6d, such as 15m");
             }
         }
 

@@ -7,8 +7,8 @@ namespace OrleansRegistry.Storage.Copying;
 public sealed record CopyReport(int Copied, int AlreadyThere, IReadOnlyList<string> MissingFromSource, IReadOnlyList<string> Failed);
 
 /// <summary>
-/// Copies artifacts from one store to another, verifying each by SHA-256 (the target's copy read back against the
-/// source's bytes). Idempotent and resumable: an artifact already in the target with the same size and hash is left
+/// Copies artifacts from one store to another, verifying each: the bytes received have the source's listed size, and
+/// the target's copy read back has their SHA-256. Idempotent and resumable: an artifact already in the target with the same size and hash is left
 /// as it is, and stores only show complete writes, so a copy cut short is finished by running it again.
 /// </summary>
 public sealed class ArtifactCopier(IArtifactStore source, IArtifactStore target, int parallelism = 4)
@@ -45,7 +45,7 @@ public sealed class ArtifactCopier(IArtifactStore source, IArtifactStore target,
                         stored = await target.WriteAsync(key, content, long.MaxValue, ct);
                     }
 
-                    if (await HashAsync(target, key, ct) != stored.Sha256)
+                    if (stored.Size != size || await HashAsync(target, key, ct) != stored.Sha256)
                     {
                         throw new InvalidDataException($"{key}: the copy read back from the target does not have the source's SHA-256");
                     }

@@ -67,24 +67,31 @@ public sealed class GcsArtifactStore(StorageClient client, string bucket, string
             throw _errors.Unavailable(key, e);
         }
 
-        if (response.IsSuccessStatusCode)
+        try
         {
-            var content = await response.Content.ReadAsStreamAsync(cancellationToken);
-            if (offset > 0 && response.StatusCode != HttpStatusCode.PartialContent)
+            if (response.IsSuccessStatusCode)
             {
-                // A server may ignore Range (HTTP allows it) and send the whole object: skip to the offset.
-                await SkipAsync(content, offset, cancellationToken);
+                var content = await response.Content.ReadAsStreamAsync(cancellationToken);
+                if (offset > 0 && response.StatusCode != HttpStatusCode.PartialContent)
+                {
+                    // A server may ignore Range (HTTP allows it) and send the whole object: skip to the offset.
+                    await SkipAsync(content, offset, cancellationToken);
+                }
+
+                // The content owns the response from here: disposing it releases the connection.
+                return content;
             }
 
-            return content;
-        }
-
-        using (response)
-        {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            response.Dispose();
             return response.StatusCode == HttpStatusCode.NotFound && !GcsErrors.IsMissingBucket(body)
                 ? null
                 : throw _errors.Unavailable(key, new GoogleApiException("storage", GcsErrors.ErrorMessage(body)) { HttpStatusCode = response.StatusCode });
+        }
+        catch (Exception e) when (e is not ArtifactStoreUnavailableException)
+        {
+            response.Dispose();
+            throw GcsErrors.IsStoreFailure(e) ? _errors.Unavailable(key, e) : e;
         }
     }
 

@@ -14,7 +14,8 @@ namespace OrleansRegistry.Storage.S3;
 /// object appears only when the upload completes, and a failed one is aborted. Each part is in memory and signed
 /// whole, without aws-chunked encoding, which not every S3-compatible server decodes.
 /// </summary>
-public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) : IArtifactStore
+/// <param name="variables">The settings' environment variable prefix (<c>REGISTRY_STORAGE_S3_</c>, or a copy target's), for error messages.</param>
+public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix, string variables = "REGISTRY_STORAGE_S3_") : IArtifactStore
 {
     /// <summary>S3 parts are 5 MiB at least (but the last); 8 MiB keeps a 500 MB upload to about 60 parts.</summary>
     public const int PartSize = 8 * 1024 * 1024;
@@ -95,7 +96,7 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) 
             var response = await s3.GetObjectAsync(request, cancellationToken);
             return response.ResponseStream;
         }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
         {
             return null;
         }
@@ -112,7 +113,7 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) 
             var metadata = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = ObjectKey(key) }, cancellationToken);
             return new ArtifactInfo(key, metadata.ContentLength, metadata.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime()) : DateTimeOffset.UnixEpoch);
         }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
         {
             return null;
         }
@@ -237,13 +238,17 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) 
         new($"S3 bucket '{bucket}' failed on '{prefix}{key}': {Describe(e)}", e);
 
     /// <summary>The S3 error in words that say which setting or permission to look at.</summary>
-    private static string Describe(Exception e) => (e as AmazonS3Exception)?.ErrorCode switch
+    private string Describe(Exception e) => (e as AmazonS3Exception)?.ErrorCode switch
     {
-        "NoSuchBucket" => $"the bucket does not exist (REGISTRY_STORAGE_S3_BUCKET, and REGISTRY_STORAGE_S3_REGION or _ENDPOINT); the registry does not create buckets",
-        "AccessDenied" or "AllAccessDisabled" => "access denied: the registry needs s3:GetObject, s3:PutObject, s3:DeleteObject and s3:ListBucket on the bucket (and its prefix)",
+        "NoSuchBucket" => $"the bucket does not exist ({variables}BUCKET, and {variables}REGION or _ENDPOINT); the registry creates buckets only with REGISTRY_STORAGE_CREATE_IF_MISSING=true",
+        "AccessDenied" or "AllAccessDisabled" => AccessDenied,
         "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "ExpiredToken" or "InvalidToken" =>
-            $"the credentials were refused ({e.Message}): check REGISTRY_STORAGE_S3_ACCESS_KEY_ID and _SECRET_ACCESS_KEY with REGISTRY_STORAGE_S3_AUTH_METHOD=static, or the SDK's default chain (environment, profile, IRSA, instance role)",
-        "PermanentRedirect" or "AuthorizationHeaderMalformed" => $"the bucket is in another region ({e.Message}): set REGISTRY_STORAGE_S3_REGION",
+            $"the credentials were refused ({e.Message}): check {variables}ACCESS_KEY_ID and _SECRET_ACCESS_KEY with {variables}AUTH_METHOD=static, or the SDK's default chain (environment, profile, IRSA, instance role)",
+        "PermanentRedirect" or "AuthorizationHeaderMalformed" => $"the bucket is in another region ({e.Message}): set {variables}REGION",
+        // A HEAD's 403 has no body to carry an error code.
+        _ when e is AmazonServiceException { StatusCode: HttpStatusCode.Forbidden } => AccessDenied,
         _ => e.Message,
     };
+
+    private const string AccessDenied = "access denied: the registry needs s3:GetObject, s3:PutObject, s3:DeleteObject and s3:ListBucket on the bucket (and its prefix)";
 }

@@ -11,7 +11,7 @@ public static class S3Client
     public static IArtifactStore CreateStore(S3StorageOptions options, string prefix, string variables)
     {
         var bucket = options.Bucket is { Length: > 0 } b ? b : throw new StorageSettingsException($"{variables}BUCKET is required for an S3 store");
-        return new S3ArtifactStore(Create(options, variables), bucket, prefix);
+        return new S3ArtifactStore(Create(options, variables), bucket, prefix, variables);
     }
 
     private static AmazonS3Client Create(S3StorageOptions options, string variables)

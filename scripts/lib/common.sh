@@ -126,10 +126,10 @@ tls_ensure() {
 }
 
 # npm_tool PACKAGE@VERSION BIN: installs an npm package (once) into its own folder of a cache outside the checkout
-# (one folder each, so their dependency trees cannot clash) and prints the path of its BIN (relative to its
+# (one folder per package and version, so dependency trees cannot clash and a new pin installs anew) and prints the path of its BIN (relative to its
 # node_modules), e.g. npm_tool s3rver@3.7.1 s3rver/bin/s3rver.js.
 npm_tool() {
-  local prefix="${XDG_CACHE_HOME:-$HOME/.cache}/orleansregistry/npm/${1%@*}"
+  local prefix="${XDG_CACHE_HOME:-$HOME/.cache}/orleansregistry/npm/$(printf '%s' "$1" | tr '/@' '+-')"
   command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
   if [ ! -f "$prefix/node_modules/$2" ]; then
     log "installing $1 from npm into $prefix"

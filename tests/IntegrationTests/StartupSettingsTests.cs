@@ -26,7 +26,7 @@ public sealed class StartupSettingsTests(PostgresServer postgres)
     [InlineData("Silo.dll", "REGISTRY_STORAGE_KIND", "ftp", "error: REGISTRY_STORAGE_KIND (Registry:Storage:Kind) 'ftp' is not supported; use local, s3, azure or gcs")]
     [InlineData("OrleansRegistry.WebFrontend.dll", "REGISTRY_STORAGE_KIND", "ftp", "error: REGISTRY_STORAGE_KIND (Registry:Storage:Kind) 'ftp' is not supported; use local, s3, azure or gcs")]
     [InlineData("Silo.dll", "REGISTRY_STORAGE_DOWNLOADS", "redirect", "error: REGISTRY_STORAGE_DOWNLOADS=redirect needs an object store")]
-    [InlineData("Silo.dll", "REGISTRY_STORAGE_REDIRECT_LIFETIME", "8d", "error: REGISTRY_STORAGE_REDIRECT_LIFETIME (Registry:Storage:RedirectLifetime) '8d' is not a duration between 1s and 7d")]
+    [InlineData("Silo.dll", "REGISTRY_STORAGE_REDIRECT_LIFETIME", "8d", "error: REGISTRY_STORAGE_REDIRECT_LIFETIME (Registry:Storage:RedirectLifetime) '8d' is not a duration between 1s and 6d")]
     [InlineData("OrleansRegistry.WebFrontend.dll", "REGISTRY_STORAGE_S3_BUCKET", "", "error: REGISTRY_STORAGE_S3_BUCKET is required for an S3 store")]
     public async Task A_process_with_unusable_storage_settings_exits_with_one_line_naming_the_setting(string assembly, string name, string value, string message)
     {
