@@ -61,7 +61,7 @@ public static class AzureBlobClient
                 var credential = connectionString.Contains("SharedAccessSignature=", StringComparison.OrdinalIgnoreCase)
                     ? AzureCredentialKind.SasConnectionString
                     : AzureCredentialKind.ConnectionString;
-                return (new BlobServiceClient(connectionString), credential);
+                return (new BlobServiceClient(connectionString, ClientOptions()), credential);
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {
@@ -80,7 +80,7 @@ public static class AzureBlobClient
                 throw new StorageSettingsException($"{variables}ACCOUNT_KEY is not an account key (the base64 text of key1 or key2 under the storage account's Access keys)");
             }
 
-            return (new BlobServiceClient(endpoint, new StorageSharedKeyCredential(account, key)), AzureCredentialKind.AccountKey);
+            return (new BlobServiceClient(endpoint, new StorageSharedKeyCredential(account, key), ClientOptions()), AzureCredentialKind.AccountKey);
         }
 
         if (endpoint.Scheme != Uri.UriSchemeHttps)
@@ -90,7 +90,7 @@ public static class AzureBlobClient
         }
 
         // Managed identity, workload identity (AZURE_FEDERATED_TOKEN_FILE) or AZURE_CLIENT_SECRET and the like.
-        return (new BlobServiceClient(endpoint, new DefaultAzureCredential()), AzureCredentialKind.ManagedIdentity);
+        return (new BlobServiceClient(endpoint, new DefaultAzureCredential(), ClientOptions()), AzureCredentialKind.ManagedIdentity);
     }
 
     private static Uri Endpoint(AzureStorageOptions options, string variables)
@@ -105,5 +105,20 @@ public static class AzureBlobClient
         return options.AccountName is { Length: > 0 } account
             ? new Uri($"https://{account}.blob.core.windows.net")
             : throw new StorageSettingsException($"{variables}ACCOUNT_NAME (or {variables}ENDPOINT, or {variables}CONNECTION_STRING) is required for an Azure store");
+    }
+
+    /// <summary>
+    /// Retries kept short: the SDK's defaults (0.8 s doubling, up to a minute, 100 s per try) hold a client's request
+    /// for tens of seconds when the store is unreachable, where a quick 503 with Retry-After serves it better.
+    /// </summary>
+    private static BlobClientOptions ClientOptions()
+    {
+        var options = new BlobClientOptions();
+        options.Retry.Mode = global::Azure.Core.RetryMode.Exponential;
+        options.Retry.MaxRetries = 3;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(60);
+        return options;
     }
 }

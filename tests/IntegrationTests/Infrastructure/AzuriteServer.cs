@@ -87,14 +87,18 @@ public sealed class AzuriteServer : IStorageServer
         return server;
     }
 
-    public async ValueTask DisposeAsync()
+    public async Task StopAsync()
     {
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+    }
 
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         _process.Dispose();
         Directory.Delete(_directory, recursive: true);
     }

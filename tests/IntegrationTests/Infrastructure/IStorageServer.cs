@@ -11,4 +11,7 @@ public interface IStorageServer : IAsyncDisposable
 
     /// <summary>The same as environment variables, for registry processes.</summary>
     Dictionary<string, string> RegistryEnvironment();
+
+    /// <summary>Kills the server, as an outage of the store would look to the registry (connections refused).</summary>
+    Task StopAsync();
 }

@@ -9,19 +9,26 @@ using OrleansRegistry.Storage;
 namespace OrleansRegistry.IntegrationTests.StorageEndToEnd;
 
 /// <summary>
-/// Artifacts served through the registry from an object store (s3rver) in proxy mode: HEAD and ranges, and the store
-/// failing under the registry (killed and brought back, an object deleted behind its back).
+/// Artifacts served through the registry from an object store in proxy mode: HEAD and ranges, and the store failing
+/// under the registry (killed in the middle of things, an object deleted behind its back). One class per store.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ObjectStoreDownloadTests(PostgresServer postgres) : IAsyncLifetime
+public abstract class ObjectStoreDownloadTests(PostgresServer postgres) : IAsyncLifetime
 {
-    private S3Server _s3 = null!;
+    private IStorageServer _server = null!;
     private RegistryInstance _registry = null!;
+
+    protected abstract Task<IStorageServer> StartServerAsync();
+
+    /// <summary>
+    /// After an outage: the store brought back holds exactly <paramref name="objects"/> and serves <paramref name="archive"/>
+    /// again, where the server can be restarted with its objects (s3rver); nothing to check otherwise.
+    /// </summary>
+    protected virtual Task AfterTheOutageAsync(List<string> objects, string archive, byte[] bytes) => Task.CompletedTask;
 
     public async Task InitializeAsync()
     {
-        _s3 = await S3Server.StartAsync();
-        _registry = await RegistryInstance.StartAsync(await postgres.CreateDatabaseAsync(), settings: _s3.RegistrySettings());
+        _server = await StartServerAsync();
+        _registry = await RegistryInstance.StartAsync(await postgres.CreateDatabaseAsync(), settings: _server.RegistrySettings());
         await _registry.CreateNamespaceAsync("acme");
         using var module = await _registry.PublishModuleAsync("acme", "net", "aws", "1.0.0", ModuleArchives.Greeting("1.0.0"));
         Assert.Equal(HttpStatusCode.Created, module.StatusCode);
@@ -32,11 +39,11 @@ public sealed class ObjectStoreDownloadTests(PostgresServer postgres) : IAsyncLi
     public async Task DisposeAsync()
     {
         await _registry.DisposeAsync();
-        await _s3.DisposeAsync();
+        await _server.DisposeAsync();
     }
 
     [Fact]
-    public async Task Downloads_from_the_bucket_answer_HEAD_ranges_and_conditional_requests()
+    public async Task Downloads_from_the_store_answer_HEAD_ranges_and_conditional_requests()
     {
         var archive = await ModuleLinkAsync();
         using var whole = await _registry.SendAsync(HttpMethod.Get, archive);
@@ -92,7 +99,7 @@ public sealed class ObjectStoreDownloadTests(PostgresServer postgres) : IAsyncLi
         var dist = await DistUrlAsync();
         using var served = await _registry.SendAsync(HttpMethod.Get, archive);
         var bytes = await served.Content.ReadAsByteArrayAsync();
-        await _s3.StopAsync();
+        await _server.StopAsync();
 
         foreach (var url in new[] { archive, dist })
         {
@@ -113,11 +120,8 @@ public sealed class ObjectStoreDownloadTests(PostgresServer postgres) : IAsyncLi
             Assert.Equal(HttpStatusCode.ServiceUnavailable, package.StatusCode);
         }
 
-        await _s3.RestartAsync();
-        await AssertOnlyTheFirstVersionsAsync(before);
-        using var again = await _registry.SendAsync(HttpMethod.Get, archive);
-        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        Assert.Equal(bytes, await again.Content.ReadAsByteArrayAsync());
+        await AssertOnlyTheFirstVersionsAsync();
+        await AfterTheOutageAsync(before, archive, bytes);
     }
 
     [Fact]
@@ -133,15 +137,15 @@ public sealed class ObjectStoreDownloadTests(PostgresServer postgres) : IAsyncLi
         };
         var upload = _registry.SendAsync(HttpMethod.Post, "/api/v1/modules", content: form);
         await gate.Reached.Task.WaitAsync(TimeSpan.FromMinutes(1));
-        await _s3.StopAsync();
+        await _server.StopAsync();
         gate.Open();
         using (var answer = await upload)
         {
             Assert.True(answer.StatusCode == HttpStatusCode.ServiceUnavailable, $"{answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
         }
 
-        await _s3.RestartAsync();
-        await AssertOnlyTheFirstVersionsAsync(before);
+        await AssertOnlyTheFirstVersionsAsync();
+        await AfterTheOutageAsync(before, await ModuleLinkAsync(), []);
     }
 
     [Fact]
@@ -156,22 +160,23 @@ public sealed class ObjectStoreDownloadTests(PostgresServer postgres) : IAsyncLi
         Assert.Contains(key, JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
-    private IArtifactStore Store() =>
-        new ServiceCollection().AddArtifactStore(new ConfigurationBuilder().AddInMemoryCollection(_s3.RegistrySettings()).Build(), Path.GetTempPath())
+    protected IArtifactStore Store() =>
+        new ServiceCollection().AddArtifactStore(new ConfigurationBuilder().AddInMemoryCollection(_server.RegistrySettings()).Build(), Path.GetTempPath())
             .BuildServiceProvider().GetRequiredService<IArtifactStore>();
 
-    private async Task<List<string>> ObjectsAsync() =>
+    protected async Task<List<string>> ObjectsAsync() =>
         await Store().ListAsync("", CancellationToken.None).Select(a => a.Key).Where(k => !k.StartsWith("health/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToListAsync();
 
-    private async Task AssertOnlyTheFirstVersionsAsync(List<string> objects)
+    private async Task AssertOnlyTheFirstVersionsAsync()
     {
         var reader = await _registry.CreateKeyAsync(["modules:read", "packages:read"]);
         var modules = await _registry.JsonAsync(HttpMethod.Get, "/v1/modules/acme/net/aws/versions", key: reader);
         Assert.Equal(["1.0.0"], modules.GetProperty("modules")[0].GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("version").GetString()));
         var packages = await _registry.JsonAsync(HttpMethod.Get, "/p2/acme/lib.json", key: reader);
         Assert.Single(packages.GetProperty("packages").GetProperty("acme/lib").EnumerateArray());
-        Assert.Equal(objects, await ObjectsAsync());
     }
+
+    protected RegistryInstance Registry => _registry;
 
     private async Task<string> ModuleLinkAsync()
     {
