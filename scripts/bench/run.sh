@@ -111,48 +111,8 @@ start_registry() { # [VAR=value ...]: extra environment for this start
   done
 }
 
-# utime + stime (clock ticks) of the registry process, or of nginx's worker.
-server_cpu_ticks() {
-  local pid=$registry_pid
-  [ "$1" = nginx ] && pid=$(pgrep -P "$(cat "$WORK/nginx.pid")" | head -1)
-  awk '{ print $14 + $15 }' "/proc/$pid/stat"
-}
-
-# The runtime's own memory figures (GC heap, committed, per generation) from /metrics, to tell managed growth from
-# committed-but-free and native memory; and the kernel's split of RSS into anonymous memory (GC heap, JIT code,
-# native allocations) and mapped files (the assemblies' pages touched so far, which the kernel can drop).
-runtime_memory() { # file
-  curl -fsS --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" 2>/dev/null \
-    | grep -E '^(system_runtime_dotnet_gc_last|system_runtime_dotnet_jit_compiled_methods|dotnet_total_memory|process_working_set|process_private|microsoft_orleans_orleans_catalog_activations)' > "$1" || true
-  awk '/^(Rss|Anonymous|Shared_Clean|Private_Clean):/ { print "smaps_rollup_" tolower($1) "_kb", $2 }' "/proc/$registry_pid/smaps_rollup" | tr -d ':' >> "$1" 2>/dev/null || true
-}
-# Grain activations in the silo, all types.
-activations() {
-  curl -fsS --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" 2>/dev/null \
-    | awk '/^microsoft_orleans_orleans_catalog_activations/ { s += $NF } END { print s + 0 }'
-}
-# Garbage collections (each counted in its own generation) and milliseconds paused in GC so far, from the runtime's
-# meters (read at every scrape): what a run's p99 pays for allocation.
-gc_stats() {
-  curl -fsS --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" 2>/dev/null \
-    | awk '/^system_runtime_dotnet_gc_collections\{/ { n += $2 } /^system_runtime_dotnet_gc_pause_time / { p = $2 * 1000 } END { print n + 0, p + 0 }'
-}
-# Seconds the JIT has spent compiling so far.
-jit_seconds() {
-  curl -fsS --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" 2>/dev/null \
-    | awk '/^system_runtime_dotnet_jit_compilation_time / { s = $2 } END { print s + 0 }'
-}
-# Live objects by type, largest last (dotnet-dump's dumpheap -stat): what the managed heap holds, to find the
-# per-version costs. The dump is deleted once read. It inflates the process's RSS, so it comes after the RSS figures.
-heap_stat() { # file
-  local dump="$WORK/heap.dmp"
-  command -v dotnet-dump >/dev/null || dotnet tool install -g dotnet-dump >/dev/null 2>&1 || return 0
-  taskset -c 1 dotnet-dump collect -p "$registry_pid" --type Heap -o "$dump" >/dev/null 2>&1 || { log "dotnet-dump failed"; return 0; }
-  taskset -c 1 dotnet-dump analyze "$dump" -c "dumpheap -stat -live" -c exit 2>/dev/null | grep -v '^Total\|^Statistics' | tail -n 60 > "$1" || true
-  rm -f "$dump"
-}
-rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$registry_pid/status"; }
-result() { printf '%s\n' "$1" >> "$OUT/results.jsonl"; }
+# shellcheck source=measures.sh
+source "$ROOT/scripts/bench/measures.sh"
 
 log "starting the registry (CPU 0)"
 start_registry
@@ -204,58 +164,8 @@ NGINX
 taskset -c 0 "$NGINX" -c "$WORK/nginx.conf" -p "$WORK" >&2
 nginx_started=1
 
-bench() { # endpoint auth [if-modified-since]; VARIANT set: the registry only, recorded as "endpoint [VARIANT]"
-  local endpoint=$1 auth=$2 ims=${3:-} target port out targets="registry nginx" name=$1
-  if [ -n "${VARIANT:-}" ]; then targets=registry; name="$endpoint [$VARIANT]"; fi
-  for round in $(seq 1 "$ROUNDS"); do for target in $targets; do
-    port=$HTTP_PORT; [ "$target" = nginx ] && port=$NGINX_PORT
-    if [ "$target" = registry ] && [ "$round" = 1 ]; then # warm-up: activations, connection pools, tiered JIT
-      local warm jit_before
-      for warm in 1 2 3 4 5 6 7; do # 5 s at a time until the JIT is quiet (under 2% of the time), at most 35 s
-        jit_before=$(jit_seconds)
-        BENCH_URLS="$OUT/urls/$endpoint.txt" BENCH_AUTH="$auth" BENCH_IMS="$ims" \
-          taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d5s -s "$ROOT/scripts/bench/bench.lua" "http://127.0.0.1:$port" >/dev/null
-        awk -v a="$jit_before" -v b="$(jit_seconds)" 'BEGIN { exit !(b - a < 0.1) }' && break
-      done
-      log "$name warmed up for $((warm * 5)) s"
-    fi
-    local tracer="" profiler=""
-    if [ "$target" = registry ] && [ "$round" = "$ROUNDS" ] && [ "$endpoint" = "${BENCH_TRACE:-}" ]; then
-      taskset -c 1 "$TRACE" collect -p "$registry_pid" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf '%02d' $((DURATION - 2)))" \
-        -o "$OUT/trace-$endpoint.nettrace" >/dev/null 2>&1 &
-      tracer=$!
-      sleep 1
-    fi
-    if [ "$target" = registry ] && [ "$round" = "$ROUNDS" ] && [ "$endpoint" = "${BENCH_PERF:-}" ]; then
-      taskset -c 1 perf record -q -F 999 -g -p "$registry_pid" -o "$OUT/perf-$endpoint.data" -- sleep $((DURATION - 2)) >/dev/null 2>&1 &
-      profiler=$!
-    fi
-    local cpu_before gc_before="0 0"; cpu_before=$(server_cpu_ticks "$target")
-    [ "$target" = registry ] && gc_before=$(gc_stats)
-    out=$(BENCH_URLS="$OUT/urls/$endpoint.txt" BENCH_AUTH="$auth" BENCH_IMS="$ims" \
-      taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$ROOT/scripts/bench/bench.lua" "http://127.0.0.1:$port")
-    # The server's share of its core during the run: below 1.0, it was waiting (latency-bound), not out of CPU.
-    local cpu; cpu=$(awk -v a="$cpu_before" -v b="$(server_cpu_ticks "$target")" -v hz="$(getconf CLK_TCK)" -v d="$DURATION" 'BEGIN { printf "%.2f", (b - a) / hz / d }')
-    if [ -n "$profiler" ]; then
-      wait "$profiler" || true
-      perf report -i "$OUT/perf-$endpoint.data" --no-children --sort sym --stdio -g none --percent-limit 0.3 > "$OUT/perf-$endpoint.self.txt" 2>/dev/null || true
-      perf report -i "$OUT/perf-$endpoint.data" --children --sort sym --stdio -g none --percent-limit 2 > "$OUT/perf-$endpoint.children.txt" 2>/dev/null || true
-    fi
-    if [ -n "$tracer" ]; then
-      wait "$tracer" || true
-      "$TRACE" report "$OUT/trace-$endpoint.nettrace" topN -n 40 > "$OUT/trace-$endpoint.exclusive.txt" 2>&1 || true
-      "$TRACE" report "$OUT/trace-$endpoint.nettrace" topN -n 60 --inclusive > "$OUT/trace-$endpoint.inclusive.txt" 2>&1 || true
-    fi
-    local gc=""
-    if [ "$target" = registry ]; then
-      gc=$(printf '%s %s' "$gc_before" "$(gc_stats)" | awk '{ printf "\"gcs\":%d,\"gc_pause_ms\":%.1f,", $3 - $1, $4 - $2 }')
-    fi
-    json=$(printf '%s\n' "$out" | sed -n 's/^BENCHJSON {//p')
-    [ -n "$json" ] || die "wrk printed no result for $endpoint on $target: $out"
-    result "{\"name\":\"wrk\",\"endpoint\":\"$name\",\"target\":\"$target\",\"round\":$round,\"cpu\":$cpu,$gc$json"
-    log "$name on $target (round $round): $(printf '%s' "$json" | sed 's/,"bytes_per_s.*//'), cpu $cpu${gc:+, $(printf '%s' "$gc" | tr -d '"' | sed 's/,$//')}"
-  done; done
-}
+# shellcheck source=wrk-runs.sh
+source "$ROOT/scripts/bench/wrk-runs.sh"
 
 selected() { [ -z "${BENCH_ENDPOINTS:-}" ] || [[ " $BENCH_ENDPOINTS " == *" $1 "* ]]; }
 bench_selected() {
@@ -293,23 +203,7 @@ versions=$(sed -n 's/.*"versions":\([0-9]*\).*/\1/p' "$OUT/results.jsonl" | head
 after=$(rss_mb)
 per_version=$(awk -v a="$after" -v s="$start_rss" -v v="$versions" 'BEGIN { printf "%.2f", (a - s) * 1024 / v }')
 result "{\"name\":\"rss\",\"phase\":\"after the runs (every package read)\",\"mb\":$after,\"per_version_kb\":$per_version}"
-# A full blocking GC (dotnet-gcdump induces one to walk the heap), then RSS again: the figure the memory target means.
 export PATH="$PATH:$HOME/.dotnet/tools"
-rss_after_full_gc() { # gcdump file, runtime memory file (both in $OUT): prints RSS once the GC has settled
-  taskset -c 1 dotnet-gcdump collect -p "$registry_pid" -o "$OUT/$1" >/dev/null 2>&1 || log "dotnet-gcdump failed"
-  # Writing the dump lifts RSS until the tool lets go: wait until RSS stops falling, at most 30 s
-  # (see docs/performance.md#reading-the-results).
-  local before now
-  now=$(rss_mb)
-  for _ in $(seq 1 15); do
-    sleep 2
-    before=$now now=$(rss_mb)
-    awk -v b="$before" -v n="$now" 'BEGIN { exit !(b - n < 0.5) }' && break
-  done
-  log "RSS after a full GC: $now MB"
-  runtime_memory "$OUT/$2"
-  rss_mb
-}
 if command -v dotnet-gcdump >/dev/null || dotnet tool install -g dotnet-gcdump >/dev/null 2>&1; then
   gc_after=$(rss_after_full_gc heap.gcdump memory-after-gc.txt)
   per_version=$(awk -v a="$gc_after" -v s="$start_rss" -v v="$versions" 'BEGIN { printf "%.2f", (a - s) * 1024 / v }')
