@@ -10,7 +10,8 @@ public enum AzureCredentialKind
     AccountKey,
     ConnectionString,
     SasConnectionString,
-    ManagedIdentity,
+    /// <summary>DefaultAzureCredential: a managed or workload identity, AZURE_CLIENT_* variables, a developer login.</summary>
+    DefaultCredential,
 }
 
 /// <summary>The blob service client the settings describe, and the store on its container.</summary>
@@ -39,7 +40,7 @@ public static class AzureBlobClient
         // The endpoint without the query, where a SAS connection string keeps its signature.
         var endpoint = new UriBuilder(service.Uri) { Query = "" }.Uri;
         var failures = new AzureStoreFailures(container, endpoint, credential, variables);
-        var signer = new AzureSasSigner(service, userDelegation: credential == AzureCredentialKind.ManagedIdentity);
+        var signer = new AzureSasSigner(service, userDelegation: credential == AzureCredentialKind.DefaultCredential);
         return new AzureBlobArtifactStore(service.GetBlobContainerClient(container), storage.KeyPrefix, signer, failures);
     }
 
@@ -90,7 +91,7 @@ public static class AzureBlobClient
         }
 
         // Managed identity, workload identity (AZURE_FEDERATED_TOKEN_FILE) or AZURE_CLIENT_SECRET and the like.
-        return (new BlobServiceClient(endpoint, new DefaultAzureCredential(), ClientOptions()), AzureCredentialKind.ManagedIdentity);
+        return (new BlobServiceClient(endpoint, new DefaultAzureCredential(), ClientOptions()), AzureCredentialKind.DefaultCredential);
     }
 
     private static Uri Endpoint(AzureStorageOptions options, string variables)

@@ -56,14 +56,14 @@ public sealed class AzureStoreFailures(string container, Uri endpoint, AzureCred
             $"the account key of {variables}CONNECTION_STRING was refused: check its AccountName and AccountKey against the account's Access keys, and that this machine's clock is right",
         AzureCredentialKind.SasConnectionString =>
             $"the SAS of {variables}CONNECTION_STRING (SharedAccessSignature) was refused: check that it has not expired, that the key which signed it was not rotated, and that it covers the blob service",
-        _ => $"the managed identity's token was refused: check that the identity (AZURE_CLIENT_ID) is in the storage account's tenant (AZURE_TENANT_ID)",
+        _ => $"the default Azure credential's token (a managed or workload identity, or AZURE_CLIENT_* variables) was refused: check that the identity (AZURE_CLIENT_ID) is in the storage account's tenant (AZURE_TENANT_ID)",
     };
 
     /// <summary>What to grant when the credential is accepted but not allowed.</summary>
     private string MissingPermission => credential switch
     {
-        AzureCredentialKind.ManagedIdentity =>
-            "the managed identity needs the role Storage Blob Data Contributor on the storage account or the container (a new role assignment takes a few minutes to apply); the account's firewall may also keep this network out",
+        AzureCredentialKind.DefaultCredential =>
+            "the identity (managed, workload, or AZURE_CLIENT_ID's) needs the role Storage Blob Data Contributor on the storage account or the container (a new role assignment takes a few minutes to apply); the account's firewall may also keep this network out",
         AzureCredentialKind.SasConnectionString =>
             $"the SAS of {variables}CONNECTION_STRING needs read, add, create, write, delete and list permissions (sp=racwdl) on the container's blobs; the account's firewall may also keep this network out",
         _ => "an account key may do anything, so the storage account's firewall or private endpoint settings keep this network out (Networking, in the portal)",
