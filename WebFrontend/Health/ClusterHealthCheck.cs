@@ -9,9 +9,9 @@ public sealed class ClusterHealthCheck(ReadinessState readiness, IGrainFactory g
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!readiness.Started)
+        if (!readiness.Ready)
         {
-            return HealthCheckResult.Unhealthy("starting (waiting for the cluster) or stopping");
+            return HealthCheckResult.Unhealthy(readiness.Stopping ? "stopping: draining what is in flight" : "starting: waiting for the cluster");
         }
 
         try

@@ -32,7 +32,7 @@ public static class HealthEndpoints
         var state = app.ServiceProvider.GetRequiredService<ReadinessState>();
         var lifetime = app.ServiceProvider.GetRequiredService<IHostApplicationLifetime>();
         lifetime.ApplicationStarted.Register(() => state.Started = true);
-        lifetime.ApplicationStopping.Register(() => state.Started = false);
+        lifetime.ApplicationStopping.Register(() => state.Stopping = true);
 
         app.MapHealthChecks("/health/live", Options(_ => false)).ExcludeFromDescription();
         app.MapHealthChecks("/health/ready", Options(check => check.Tags.Contains(ReadyTag))).ExcludeFromDescription();

@@ -5,6 +5,7 @@ namespace OrleansRegistry.WebFrontend.Health;
 /// <summary>
 /// Until the host has started (for a separate frontend: until its Orleans client reached a gateway) every
 /// request but health and metrics gets a JSON 503 at once instead of hanging or failing on a half-started client.
+/// A stopping process keeps serving: it is draining (<see cref="ShutdownDrain"/>).
 /// </summary>
 public sealed class NotReadyMiddleware(RequestDelegate next, ReadinessState readiness)
 {

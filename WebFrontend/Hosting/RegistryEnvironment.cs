@@ -34,6 +34,7 @@ public static class RegistryEnvironment
         ("REGISTRY_SERVICE_ID", "Orleans:ServiceId"),
         ("REGISTRY_ROLE", "Registry:Role"),
         ("REGISTRY_DASHBOARD", "Registry:Dashboard"),
+        ("REGISTRY_SHUTDOWN_DRAIN_DELAY", "Registry:ShutdownDrainDelay"),
     ];
 
     /// <summary>

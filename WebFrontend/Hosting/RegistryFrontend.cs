@@ -67,6 +67,8 @@ public static class RegistryFrontend
         builder.Services.AddSingleton<ArtifactLinks>();
         builder.Services.AddSingleton<SignedUrlDocuments>();
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
+        builder.Services.Configure<ShutdownDrainOptions>(builder.Configuration.GetSection(RegistryOptions.Section));
+        builder.Services.AddHostedService<ShutdownDrain>();
         builder.Services.AddArtifactStore(builder.Configuration, options.DataDir);
         builder.Services.AddOpenApi();
         // Binding failures surface as BadHttpRequestException, whose message names the parameter; the error

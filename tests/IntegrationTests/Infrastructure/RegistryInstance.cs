@@ -84,6 +84,8 @@ public sealed class RegistryInstance : IAsyncDisposable
             ["Orleans:ClusterId"] = "test",
             ["Orleans:ServiceId"] = "test",
             ["Logging:LogLevel:Default"] = "Warning",
+            // No balancer to drain from: a test's registry stops at once.
+            ["Registry:ShutdownDrainDelay"] = "00:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -117,6 +117,12 @@ public sealed class RegistryNode : IAsyncDisposable
         return await http.GetStringAsync($"http://127.0.0.1:{MetricsPort}/metrics");
     }
 
+    /// <summary>SIGTERM, as a deployment stops a pod, without waiting for the exit.</summary>
+    public Task TerminateAsync() => _process.TerminateAsync();
+
+    /// <summary>The exit code once the process has exited within <paramref name="timeout"/>; null if it still runs.</summary>
+    public Task<int?> ExitCodeWithinAsync(TimeSpan timeout) => _process.ExitCodeWithinAsync(timeout);
+
     /// <summary>SIGKILL: no graceful shutdown, no deactivation, like a crashed machine.</summary>
     public Task KillAsync() => _process.KillAsync();
 

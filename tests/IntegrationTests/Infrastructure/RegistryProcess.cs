@@ -50,6 +50,8 @@ public sealed class RegistryProcess : IAsyncDisposable
         };
         // The node decides this itself, as it does when deployed; scripts/test.sh sets it for in-process hosts only.
         start.Environment.Remove(InlineSocketCompletions.Variable);
+        // No balancer to drain from: a test's process stops at once on SIGTERM, unless the test sets a drain delay.
+        start.Environment["REGISTRY_SHUTDOWN_DRAIN_DELAY"] = "00:00:00";
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
@@ -100,6 +102,13 @@ public sealed class RegistryProcess : IAsyncDisposable
         {
             _process.Kill(entireProcessTree: true);
         }
+    }
+
+    /// <summary>SIGTERM, without waiting for the exit.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
     }
 
     /// <summary>SIGKILL, at once.</summary>
