@@ -33,7 +33,7 @@ public sealed class AzureBlobArtifactStore(BlobContainerClient container, string
         {
             while (true)
             {
-                var filled = await FillAsync(content, buffer, cancellationToken);
+                var filled = await content.ReadAtLeastAsync(buffer.AsMemory(0, BlockSize), BlockSize, throwOnEndOfStream: false, cancellationToken);
                 size += filled;
                 if (size > maxBytes)
                 {
@@ -161,19 +161,6 @@ public sealed class AzureBlobArtifactStore(BlobContainerClient container, string
         upload.TryWriteBytes(id);
         BinaryPrimitives.WriteInt32BigEndian(id[16..], number);
         return Convert.ToBase64String(id);
-    }
-
-    /// <summary>Reads until the buffer is full or the content ends.</summary>
-    private static async Task<int> FillAsync(Stream content, byte[] buffer, CancellationToken cancellationToken)
-    {
-        var filled = 0;
-        int read;
-        while (filled < BlockSize && (read = await content.ReadAsync(buffer.AsMemory(filled, BlockSize - filled), cancellationToken)) > 0)
-        {
-            filled += read;
-        }
-
-        return filled;
     }
 
     private async Task<T> Guard<T>(string key, Func<Task<T>> call)

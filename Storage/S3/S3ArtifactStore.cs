@@ -33,7 +33,7 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix, 
             var parts = new List<PartETag>();
             while (true)
             {
-                var filled = await FillAsync(content, buffer, cancellationToken);
+                var filled = await content.ReadAtLeastAsync(buffer.AsMemory(0, PartSize), PartSize, throwOnEndOfStream: false, cancellationToken);
                 size += filled;
                 if (size > maxBytes)
                 {
@@ -192,19 +192,6 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix, 
     {
         ArtifactKeys.Validate(key);
         return prefix + key;
-    }
-
-    /// <summary>Reads until the buffer is full or the content ends.</summary>
-    private static async Task<int> FillAsync(Stream content, byte[] buffer, CancellationToken cancellationToken)
-    {
-        var filled = 0;
-        int read;
-        while (filled < PartSize && (read = await content.ReadAsync(buffer.AsMemory(filled, PartSize - filled), cancellationToken)) > 0)
-        {
-            filled += read;
-        }
-
-        return filled;
     }
 
     private async Task AbortAsync(string objectKey, string uploadId)

@@ -159,68 +159,12 @@ public sealed class GcsStorageTests(PostgresServer postgres, GcsStorageTests.Emu
         Assert.Contains(message, check.Output, StringComparison.Ordinal);
     }
 
-    private Dictionary<string, string> SiloEnvironment(string connectionString, string? name, string? value)
-    {
-        var environment = RegistryProcess.SiloEnvironment(connectionString);
-        foreach (var (key, setting) in _gcs.RegistryEnvironment())
-        {
-            environment[key] = setting;
-        }
-
-        if (name is not null)
-        {
-            environment[name] = value!;
-        }
-
-        return environment;
-    }
+    private Dictionary<string, string> SiloEnvironment(string connectionString, string? name, string? value) =>
+        StoreUnderRegistry.SiloEnvironment(_gcs, connectionString, name, value);
 
     [Fact]
-    public async Task Composer_installs_a_package_whose_dist_is_in_the_bucket()
-    {
-        await using var registry = await RegistryInstance.StartAsync(await postgres.CreateDatabaseAsync(), settings: _gcs.RegistrySettings(prefix: "composer-registry"));
-        await registry.CreateNamespaceAsync("acme");
-        using (var published = await registry.PublishComposerAsync(ComposerCli.PackageZip("acme/lib", version: "1.0.0")))
-        {
-            Assert.Equal(HttpStatusCode.Created, published.StatusCode);
-        }
-
-        var local = Path.Combine(registry.DataDir, "artifacts");
-        Assert.True(!Directory.Exists(local) || !Directory.EnumerateFiles(local, "*", SearchOption.AllDirectories).Any(), "an artifact went to the local disk");
-        var composer = new ComposerCli(registry);
-        var installed = await composer.RunAsync(composer.NewProject(), await registry.CreateKeyAsync(["packages:read"]), "require", "acme/lib:^1.0");
-        Assert.True(installed.ExitCode == 0, installed.Output);
-        Assert.Contains("acme/lib (1.0.0)", installed.Output, StringComparison.Ordinal);
-
-        var metrics = await registry.MetricsClient.GetStringAsync("/metrics");
-        Assert.Contains("storage_operation_duration_seconds_count{backend=\"gcs\",operation=\"write\"}", metrics, StringComparison.Ordinal);
-        Assert.Contains("storage_operation_duration_seconds_count{backend=\"gcs\",operation=\"read\"}", metrics, StringComparison.Ordinal);
-    }
+    public Task Composer_installs_a_package_whose_dist_is_in_the_bucket() => StoreUnderRegistry.ComposerInstallsAsync(postgres, _gcs, "composer-registry");
 
     [Fact]
-    public async Task Terraform_installs_a_module_whose_archive_is_in_the_bucket()
-    {
-        await using var registry = await RegistryInstance.StartAsync(await postgres.CreateDatabaseAsync(), settings: _gcs.RegistrySettings(prefix: "terraform-registry"));
-        await registry.CreateNamespaceAsync("acme");
-        using (var published = await registry.PublishModuleAsync("acme", "greeting", "null", "1.0.0", ModuleArchives.Greeting("1.0.0")))
-        {
-            Assert.Equal(HttpStatusCode.Created, published.StatusCode);
-        }
-
-        var dir = TerraformCli.NewWorkDir($$"""
-            module "m" {
-              source  = "{{registry.Host}}/acme/greeting/null"
-              version = "1.0.0"
-            }
-            output "out" {
-              value = module.m.greeting
-            }
-            """);
-        var token = await registry.CreateKeyAsync(["modules:read"]);
-        var init = await TerraformCli.RunAsync(dir, registry, token, "init", "-no-color");
-        Assert.True(init.ExitCode == 0, init.Output);
-        var apply = await TerraformCli.RunAsync(dir, registry, token, "apply", "-auto-approve", "-no-color");
-        Assert.True(apply.ExitCode == 0, apply.Output);
-        Assert.Equal("hello from 1.0.0", (await TerraformCli.RunAsync(dir, registry, token, "output", "-raw", "out")).Output.Trim());
-    }
+    public Task Terraform_installs_a_module_whose_archive_is_in_the_bucket() => StoreUnderRegistry.TerraformInstallsAsync(postgres, _gcs, "terraform-registry");
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using Azure.Storage;
 using Azure.Storage.Blobs;
 
@@ -68,33 +67,13 @@ public sealed class AzuriteServer : IStorageServer
         var process = Process.Start(new ProcessStartInfo("node", [script, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture), "--location", directory, "--silent", "--skipApiVersionCheck", "--loose"]))
             ?? throw new InvalidOperationException("node is not installed");
         var server = new AzuriteServer(process, directory, port);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port);
-                break;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
-            {
-                await Task.Delay(100);
-            }
-        }
+        await ServerProcesses.WaitUntilListeningAsync(process, port);
 
         await server.Client.GetBlobContainerClient(Container).CreateAsync();
         return server;
     }
 
-    public async Task StopAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-    }
+    public Task StopAsync() => ServerProcesses.StopAsync(_process);
 
     public async ValueTask DisposeAsync()
     {

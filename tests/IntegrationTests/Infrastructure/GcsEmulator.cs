@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -77,20 +76,8 @@ public sealed class GcsEmulator : IStorageServer
         start.Environment["TMPDIR"] = directory;
         var process = Process.Start(start) ?? throw new InvalidOperationException("node is not installed");
         var server = new GcsEmulator(process, directory, port);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port);
-                return server;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
-            {
-                await Task.Delay(100);
-            }
-        }
+        await ServerProcesses.WaitUntilListeningAsync(process, port);
+        return server;
     }
 
     private static string ServiceAccountKey()
@@ -108,14 +95,7 @@ public sealed class GcsEmulator : IStorageServer
         });
     }
 
-    public async Task StopAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-    }
+    public Task StopAsync() => ServerProcesses.StopAsync(_process);
 
     public async ValueTask DisposeAsync()
     {

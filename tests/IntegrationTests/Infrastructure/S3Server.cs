@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 
 namespace OrleansRegistry.IntegrationTests.Infrastructure;
 
@@ -60,14 +59,7 @@ public sealed class S3Server : IStorageServer
     }
 
     /// <summary>Kills the server, as an outage of the store would look to the registry (connections refused).</summary>
-    public async Task StopAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-    }
+    public Task StopAsync() => ServerProcesses.StopAsync(_process);
 
     /// <summary>The same server back, on its port with its objects.</summary>
     public async Task RestartAsync()
@@ -87,32 +79,11 @@ public sealed class S3Server : IStorageServer
             ?? throw new InvalidOperationException("node is not installed");
     }
 
-    private async Task WaitUntilListeningAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", Port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
+    private Task WaitUntilListeningAsync() => ServerProcesses.WaitUntilListeningAsync(_process, Port);
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
+        await StopAsync();
         _process.Dispose();
         Directory.Delete(_directory, recursive: true);
     }

@@ -10,50 +10,40 @@ public sealed class LocalDiskEndToEndTests(PostgresServer postgres)
     public Task Every_client_installs_what_the_registry_keeps_on_its_disk() => StoredArtifactsScenario.RunAsync(postgres, null, "proxy");
 }
 
-/// <summary>S3 (s3rver), through the frontends and straight from pre-signed URLs.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class S3EndToEndTests(PostgresServer postgres) : IAsyncLifetime
+/// <summary>An object store, through the frontends and straight from its pre-signed URLs. One class per store.</summary>
+public abstract class ObjectStoreEndToEndTests(PostgresServer postgres) : IAsyncLifetime
 {
-    private S3Server _s3 = null!;
+    private IStorageServer _server = null!;
 
-    public async Task InitializeAsync() => _s3 = await S3Server.StartAsync();
+    protected abstract Task<IStorageServer> StartServerAsync();
 
-    public async Task DisposeAsync() => await _s3.DisposeAsync();
+    public async Task InitializeAsync() => _server = await StartServerAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Theory]
     [InlineData("proxy")]
     [InlineData("redirect")]
-    public Task Every_client_installs_what_the_registry_keeps_in_the_bucket(string downloads) => StoredArtifactsScenario.RunAsync(postgres, _s3, downloads);
+    public Task Every_client_installs_what_the_registry_keeps_in_the_store(string downloads) => StoredArtifactsScenario.RunAsync(postgres, _server, downloads);
 }
 
-/// <summary>Azure Blob Storage (azurite), through the frontends and straight from SAS links.</summary>
+/// <summary>S3 (s3rver), with presigned GETs.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class AzureEndToEndTests(PostgresServer postgres) : IAsyncLifetime
+public sealed class S3EndToEndTests(PostgresServer postgres) : ObjectStoreEndToEndTests(postgres)
 {
-    private AzuriteServer _azurite = null!;
-
-    public async Task InitializeAsync() => _azurite = await AzuriteServer.StartAsync();
-
-    public async Task DisposeAsync() => await _azurite.DisposeAsync();
-
-    [Theory]
-    [InlineData("proxy")]
-    [InlineData("redirect")]
-    public Task Every_client_installs_what_the_registry_keeps_in_the_container(string downloads) => StoredArtifactsScenario.RunAsync(postgres, _azurite, downloads);
+    protected override async Task<IStorageServer> StartServerAsync() => await S3Server.StartAsync();
 }
 
-/// <summary>Google Cloud Storage (the Firebase suite's emulator), through the frontends and straight from V4 signed URLs.</summary>
+/// <summary>Azure Blob Storage (azurite), with SAS links.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class GcsEndToEndTests(PostgresServer postgres) : IAsyncLifetime
+public sealed class AzureEndToEndTests(PostgresServer postgres) : ObjectStoreEndToEndTests(postgres)
 {
-    private GcsEmulator _gcs = null!;
+    protected override async Task<IStorageServer> StartServerAsync() => await AzuriteServer.StartAsync();
+}
 
-    public async Task InitializeAsync() => _gcs = await GcsEmulator.StartAsync();
-
-    public async Task DisposeAsync() => await _gcs.DisposeAsync();
-
-    [Theory]
-    [InlineData("proxy")]
-    [InlineData("redirect")]
-    public Task Every_client_installs_what_the_registry_keeps_in_the_bucket(string downloads) => StoredArtifactsScenario.RunAsync(postgres, _gcs, downloads);
+/// <summary>Google Cloud Storage (the Firebase suite's emulator), with V4 signed URLs.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class GcsEndToEndTests(PostgresServer postgres) : ObjectStoreEndToEndTests(postgres)
+{
+    protected override async Task<IStorageServer> StartServerAsync() => await GcsEmulator.StartAsync();
 }
