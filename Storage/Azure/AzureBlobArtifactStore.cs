@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -22,28 +21,19 @@ public sealed class AzureBlobArtifactStore(BlobContainerClient container, string
     public async Task<StoredArtifact> WriteAsync(string key, Stream content, long maxBytes, CancellationToken cancellationToken)
     {
         var blob = container.GetBlockBlobClient(BlobName(key));
-        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        using var hasher = new ArtifactHasher(maxBytes);
         var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
         // Block ids of this upload only: two uploads of one key at once must not commit each other's blocks.
         var upload = Guid.NewGuid();
         var blocks = new List<string>();
-        long size = 0;
         try
         {
             while (true)
             {
                 var filled = await content.ReadAtLeastAsync(buffer.AsMemory(0, BlockSize), BlockSize, throwOnEndOfStream: false, cancellationToken);
-                size += filled;
-                if (size > maxBytes)
-                {
-                    // Blocks staged so far are never committed: they are not part of any blob, and Azure discards
-                    // uncommitted blocks by itself after a week, so there is nothing to clean up.
-                    throw new ArtifactTooLargeException(maxBytes);
-                }
-
-                sha256.AppendData(buffer, 0, filled);
-                sha1.AppendData(buffer, 0, filled);
+                // Past the limit, blocks staged so far are never committed: they are not part of any blob, and Azure
+                // discards uncommitted blocks by itself after a week, so there is nothing to clean up.
+                hasher.Append(buffer.AsSpan(0, filled));
                 var last = filled < BlockSize;
                 if (last && blocks.Count == 0)
                 {
@@ -70,7 +60,7 @@ public sealed class AzureBlobArtifactStore(BlobContainerClient container, string
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return new StoredArtifact(key, size, Convert.ToHexStringLower(sha256.GetHashAndReset()), Convert.ToHexStringLower(sha1.GetHashAndReset()));
+        return hasher.Stored(key);
     }
 
     public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken) => OpenReadFromAsync(key, 0, cancellationToken);

@@ -37,21 +37,6 @@ public static class ReferencedArtifacts
         }
     }
 
-    private static bool IsKey(string value)
-    {
-        if (!Roots.Any(root => value.StartsWith(root, StringComparison.Ordinal)) || value.Contains(' ', StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        try
-        {
-            ArtifactKeys.Validate(value);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
+    private static bool IsKey(string value) =>
+        Roots.Any(root => value.StartsWith(root, StringComparison.Ordinal)) && !value.Contains(' ', StringComparison.Ordinal) && ArtifactKeys.IsValid(value);
 }

@@ -38,7 +38,7 @@ public sealed class GcsArtifactStore(StorageClient client, string bucket, string
             throw _errors.Unavailable(key, e);
         }
 
-        return new StoredArtifact(key, hashed.Size, hashed.Sha256, hashed.Sha1);
+        return hashed.Stored(key);
     }
 
     /// <summary>

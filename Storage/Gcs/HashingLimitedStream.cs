@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace OrleansRegistry.Storage.Gcs;
 
 /// <summary>
@@ -9,14 +7,10 @@ namespace OrleansRegistry.Storage.Gcs;
 /// </summary>
 internal sealed class HashingLimitedStream(Stream content, long maxBytes) : Stream
 {
-    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private readonly IncrementalHash _sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+    private readonly ArtifactHasher _hasher = new(maxBytes);
 
-    public long Size { get; private set; }
-
-    public string Sha256 => Convert.ToHexStringLower(_sha256.GetCurrentHash());
-
-    public string Sha1 => Convert.ToHexStringLower(_sha1.GetCurrentHash());
+    /// <summary>What was read, as stored under <paramref name="key"/>.</summary>
+    public StoredArtifact Stored(string key) => _hasher.Stored(key);
 
     public override bool CanRead => true;
 
@@ -26,7 +20,7 @@ internal sealed class HashingLimitedStream(Stream content, long maxBytes) : Stre
 
     public override long Length => throw new NotSupportedException();
 
-    public override long Position { get => Size; set => throw new NotSupportedException(); }
+    public override long Position { get => _hasher.Size; set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) => Counted(buffer.AsSpan(offset, content.Read(buffer, offset, count)));
 
@@ -53,8 +47,7 @@ internal sealed class HashingLimitedStream(Stream content, long maxBytes) : Stre
     {
         if (disposing)
         {
-            _sha256.Dispose();
-            _sha1.Dispose();
+            _hasher.Dispose();
         }
 
         base.Dispose(disposing);
@@ -62,14 +55,7 @@ internal sealed class HashingLimitedStream(Stream content, long maxBytes) : Stre
 
     private int Counted(ReadOnlySpan<byte> read)
     {
-        Size += read.Length;
-        if (Size > maxBytes)
-        {
-            throw new ArtifactTooLargeException(maxBytes);
-        }
-
-        _sha256.AppendData(read);
-        _sha1.AppendData(read);
+        _hasher.Append(read);
         return read.Length;
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 
 namespace OrleansRegistry.Storage.LocalFileSystem;
 
@@ -16,10 +15,8 @@ public sealed class LocalFileSystemArtifactStore(string root) : IArtifactStore
     {
         var path = PathOf(key);
         var temp = $"{path}.{Guid.NewGuid():N}.partial";
-        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        using var hasher = new ArtifactHasher(maxBytes);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        long size = 0;
         try
         {
             await using (var file = Guard(key, () =>
@@ -32,14 +29,7 @@ public sealed class LocalFileSystemArtifactStore(string root) : IArtifactStore
                 int read;
                 while ((read = await content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
                 {
-                    size += read;
-                    if (size > maxBytes)
-                    {
-                        throw new ArtifactTooLargeException(maxBytes);
-                    }
-
-                    sha256.AppendData(buffer, 0, read);
-                    sha1.AppendData(buffer, 0, read);
+                    hasher.Append(buffer.AsSpan(0, read));
                     await GuardAsync(key, file.WriteAsync(buffer.AsMemory(0, read), cancellationToken));
                 }
 
@@ -59,7 +49,7 @@ public sealed class LocalFileSystemArtifactStore(string root) : IArtifactStore
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return new StoredArtifact(key, size, Convert.ToHexStringLower(sha256.GetHashAndReset()), Convert.ToHexStringLower(sha1.GetHashAndReset()));
+        return hasher.Stored(key);
     }
 
     public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -23,25 +22,16 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix, 
     public async Task<StoredArtifact> WriteAsync(string key, Stream content, long maxBytes, CancellationToken cancellationToken)
     {
         var objectKey = ObjectKey(key);
-        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        using var hasher = new ArtifactHasher(maxBytes);
         var buffer = ArrayPool<byte>.Shared.Rent(PartSize);
         string? uploadId = null;
-        long size = 0;
         try
         {
             var parts = new List<PartETag>();
             while (true)
             {
                 var filled = await content.ReadAtLeastAsync(buffer.AsMemory(0, PartSize), PartSize, throwOnEndOfStream: false, cancellationToken);
-                size += filled;
-                if (size > maxBytes)
-                {
-                    throw new ArtifactTooLargeException(maxBytes);
-                }
-
-                sha256.AppendData(buffer, 0, filled);
-                sha1.AppendData(buffer, 0, filled);
+                hasher.Append(buffer.AsSpan(0, filled));
                 var last = filled < PartSize;
                 if (last && uploadId is null)
                 {
@@ -78,7 +68,7 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix, 
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return new StoredArtifact(key, size, Convert.ToHexStringLower(sha256.GetHashAndReset()), Convert.ToHexStringLower(sha1.GetHashAndReset()));
+        return hasher.Stored(key);
     }
 
     public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken) => OpenReadFromAsync(key, 0, cancellationToken);
