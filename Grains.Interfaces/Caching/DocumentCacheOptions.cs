@@ -11,4 +11,10 @@ public sealed class DocumentCacheOptions
     /// handing the document out). Zero turns the cache off.
     /// </summary>
     public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long past <see cref="Duration"/> a frontend may still serve a document (or use a key's lease) when the grain
+    /// call fails because the cluster is down or a silo died — never once the grain said it changed. Zero turns it off.
+    /// </summary>
+    public TimeSpan StaleIfError { get; set; } = TimeSpan.FromMinutes(5);
 }

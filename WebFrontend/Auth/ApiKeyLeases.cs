@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using OrleansRegistry.ApiKeys;
+using OrleansRegistry.WebFrontend.Caching;
 
 namespace OrleansRegistry.WebFrontend.Auth;
 
@@ -14,12 +15,16 @@ public readonly record struct LeaseUse(AuthResult Result, int Remaining, AuthGra
 /// This frontend's leases of API keys. A key's requests are authenticated and counted from its lease; when the lease
 /// runs out or expires, one grain call renews it for every request waiting on it, asking for about as many requests
 /// as the last lease served. The key's grain drops a lease through <see cref="Drop"/> before it answers a revoke or
-/// a change, so those take effect here at once (see docs/performance.md#key-leases).
+/// a change, so those take effect here at once (see docs/performance.md#key-leases). When a renewal fails because
+/// the cluster is down, the key goes on under its last grant for <see cref="StaleIfError.Bound"/>, asking again every
+/// second; a key the grain dropped (revoked, changed) has no grant left to go on with.
 /// </summary>
-public sealed class ApiKeyLeases(IGrainFactory grains, TimeProvider clock) : IApiKeyLeaseHolder
+public sealed class ApiKeyLeases(IGrainFactory grains, TimeProvider clock, StaleIfError staleIfError) : IApiKeyLeaseHolder
 {
     private const int MaxWanted = 1 << 20;
+    private static readonly TimeSpan BorrowFor = TimeSpan.FromSeconds(1);
     private readonly TimeProvider _clock = clock;
+    private readonly StaleIfError _staleIfError = staleIfError;
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
     private IApiKeyLeaseHolder? _reference;
 
@@ -118,6 +123,11 @@ public sealed class ApiKeyLeases(IGrainFactory grains, TimeProvider clock) : IAp
         {
             var generation = _generation;
             var unused = stale.Retire();
+            if (stale.Borrowed)
+            {
+                unused = 0; // requests a borrowed lease did not serve were never granted by the grain: nothing to give back
+            }
+
             var now = owner._clock.GetUtcNow();
             // Ran out early: ask for twice as many; expired: ask for about what the last lease served.
             _wanted = now < stale.Answer.ValidUntil
@@ -137,6 +147,22 @@ public sealed class ApiKeyLeases(IGrainFactory grains, TimeProvider clock) : IAp
                 }
 
                 return renewed;
+            }
+            catch (Exception e) when (stale.Answer.Result.Failure == AuthFailure.None && owner._staleIfError.Allows(e, stale.GrantedUntil.UtcTicks))
+            {
+                var borrowed = new Lease(stale.SecretHash, stale.Answer with { ValidUntil = now + BorrowFor }, stale.Answer.Tokens, stale.GrantedUntil);
+                lock (this)
+                {
+                    if (_generation != generation)
+                    {
+                        throw; // the grain dropped the lease meanwhile: the key changed or was revoked
+                    }
+
+                    Current = borrowed;
+                }
+
+                owner._staleIfError.Record("key_lease", e);
+                return borrowed;
             }
             finally
             {
@@ -170,13 +196,18 @@ public sealed class ApiKeyLeases(IGrainFactory grains, TimeProvider clock) : IAp
     }
 
     /// <summary>A lease: the grain's answer and the counted requests not yet served.</summary>
-    private sealed class Lease(byte[] secretHash, AuthLease answer, int tokensLeft)
+    private sealed class Lease(byte[] secretHash, AuthLease answer, int tokensLeft, DateTimeOffset? grantedUntil = null)
     {
         private int _tokens = tokensLeft;
 
         public byte[] SecretHash { get; } = secretHash;
 
         public AuthLease Answer { get; } = answer;
+
+        /// <summary>Until when the grain last granted this key here; later than that, the lease is borrowed (stale-if-error).</summary>
+        public DateTimeOffset GrantedUntil { get; } = grantedUntil ?? answer.ValidUntil;
+
+        public bool Borrowed => Answer.ValidUntil > GrantedUntil;
 
         private AuthGrant? Grant { get; } = answer.Result.Failure == AuthFailure.None ? new AuthGrant(answer.Result) : null;
 

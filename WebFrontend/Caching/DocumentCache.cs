@@ -9,6 +9,7 @@ namespace OrleansRegistry.WebFrontend.Caching;
 /// is served without a grain call. Reading through the cache registers this frontend with the grain, which drops
 /// the grain's documents here (<see cref="Drop"/>) before it acknowledges any change: a publish is visible on the
 /// next request. Only found documents are kept; a miss always asks the grain (see docs/performance.md#document-cache).
+/// A kept document outlives its duration by <see cref="StaleIfError.Bound"/>, to answer when the grain cannot.
 /// </summary>
 public sealed class DocumentCache : IDocumentHolder, IDisposable
 {
@@ -22,15 +23,17 @@ public sealed class DocumentCache : IDocumentHolder, IDisposable
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _duration;
+    private readonly StaleIfError _staleIfError;
     private readonly ConcurrentDictionary<GrainId, GrainDocuments> _byGrain = new();
     private readonly ITimer _sweeper;
     private IDocumentHolder? _reference;
 
-    public DocumentCache(IGrainFactory grains, TimeProvider clock, IOptions<DocumentCacheOptions> options)
+    public DocumentCache(IGrainFactory grains, TimeProvider clock, IOptions<DocumentCacheOptions> options, StaleIfError staleIfError)
     {
         _grains = grains;
         _clock = clock;
         _duration = options.Value.Duration;
+        _staleIfError = staleIfError;
         var sweepEvery = _duration > TimeSpan.Zero ? _duration * 5 : Timeout.InfiniteTimeSpan;
         _sweeper = clock.CreateTimer(_ => Sweep(), null, sweepEvery, sweepEvery);
     }
@@ -55,7 +58,17 @@ public sealed class DocumentCache : IDocumentHolder, IDisposable
             return (T)kept.Document;
         }
 
-        var fetched = await fetch(grain, arg, Reference);
+        T? fetched;
+        try
+        {
+            fetched = await fetch(grain, arg, Reference);
+        }
+        catch (Exception e) when (kept is not null && !documents.Dropped && _staleIfError.Allows(e, kept.Until))
+        {
+            _staleIfError.Record("document", e);
+            return (T)kept.Document;
+        }
+
         if (fetched is null || documents.Dropped)
         {
             return fetched;
@@ -106,12 +119,13 @@ public sealed class DocumentCache : IDocumentHolder, IDisposable
     /// <summary>Forgets grains whose documents all expired, so memory follows what is read, not what was ever read.</summary>
     private void Sweep()
     {
-        var now = _clock.GetUtcNow().UtcTicks;
+        // A document stays for stale-if-error until its duration plus the bound is over.
+        var cutoff = _clock.GetUtcNow().UtcTicks - _staleIfError.Bound.Ticks;
         foreach (var (id, documents) in _byGrain)
         {
             foreach (var (key, kept) in documents.Entries)
             {
-                if (kept.Until <= now)
+                if (kept.Until <= cutoff)
                 {
                     documents.Entries.TryRemove(key, out _);
                 }

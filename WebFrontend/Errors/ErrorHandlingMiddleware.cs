@@ -1,6 +1,4 @@
 using Npgsql;
-using Orleans.Runtime;
-using Orleans.Runtime.Messaging;
 using OrleansRegistry.Storage;
 
 namespace OrleansRegistry.WebFrontend.Errors;
@@ -69,7 +67,7 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
                 // A grain whose state could not be read fails to activate with the driver's own exception.
                 case NpgsqlException:
                     return (StatusCodes.Status503ServiceUnavailable, "the database is unavailable; retry shortly");
-                case OrleansMessageRejectionException or SiloUnavailableException or TimeoutException or GatewayTooBusyException or ConnectionFailedException:
+                case var _ when ClusterFailures.IsCluster(cause):
                     return (StatusCodes.Status503ServiceUnavailable, "the registry cluster is unavailable; retry shortly");
             }
         }

@@ -63,6 +63,7 @@ public static class RegistryFrontend
         builder.Services.AddSingleton(sp => new UrlSigner(signingKey, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ApiKeyLeases>();
         builder.Services.AddSingleton<DocumentCache>();
+        builder.Services.AddSingleton<StaleIfError>();
         builder.Services.AddSingleton<DistContents>();
         builder.Services.AddSingleton<ArtifactLinks>();
         builder.Services.AddSingleton<SignedUrlDocuments>();
