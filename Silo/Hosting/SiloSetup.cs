@@ -2,6 +2,7 @@ using System.Net;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Serialization;
 using OrleansRegistry.Archives;
 using OrleansRegistry.Catalog;
 using OrleansRegistry.Changes;
@@ -41,6 +42,9 @@ public static class SiloSetup
                 o.ConnectionString = connectionString;
             });
             silo.Configure<ClusterMembershipOptions>(o => ConfigureFailureDetection(o, config));
+            silo.Services.AddSingleton<GrainHandOver>();
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<GrainHandOver>());
+            silo.Services.AddSingleton<IActivationWorkingSetObserver>(sp => sp.GetRequiredService<GrainHandOver>());
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = "Npgsql";
@@ -112,6 +116,9 @@ public static class SiloSetup
             o.ConnectionString = connectionString;
         });
         silo.UseSystemTextJsonGrainStorageSerializer();
+        // Grain state is plain JSON-serializable classes (what storage writes); a grain handed over to another silo
+        // (GrainHandOver) carries its state through Orleans' serializer, so state types travel as JSON too.
+        services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: GrainHandOver.IsGrainState));
         silo.AddIncomingGrainCallFilter<DependencyFailureFilter>();
         services.AddDatabaseExceptionTransport();
         silo.Configure<GrainCollectionOptions>(o => ConfigureIdleDeactivation(o, config));
