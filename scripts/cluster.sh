@@ -5,6 +5,8 @@
 #   scripts/cluster.sh up | down | status | kill-silo N | restart-silo N | kill-frontend N | restart-frontend N
 #   CLUSTER_DIR (default .cluster): database, objects, secrets, each process's environment, logs and pid.
 #   CLUSTER_PORT_BASE (19000): the ports, from it. CLUSTER_SILOS (3), CLUSTER_FRONTENDS (2).
+#   CLUSTER_SKIP_BUILD=1: use the binaries already built (tests). $CLUSTER_DIR/env/extra.env, if present, is added to
+#   every silo's and frontend's environment (e.g. SSL_CERT_FILE for an upstream's private CA).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib/common.sh
@@ -60,6 +62,7 @@ write_node_env() { # silo|frontend N
   local role=$1 n=$2
   {
     cat "$DIR/env/shared.env"
+    [ -f "$DIR/env/extra.env" ] && cat "$DIR/env/extra.env"
     echo "REGISTRY_METRICS_PORT=$(metrics_port "$role" "$n")"
     echo "REGISTRY_HTTP_PORT=$(http_port "$role" "$n")"
     if [ "$role" = silo ]; then
@@ -170,9 +173,11 @@ up() {
   command -v curl >/dev/null || apt_install curl
   command -v psql >/dev/null || apt_install postgresql-client
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx
-  log "building (Release)"
-  dotnet build "$ROOT/Silo/Silo.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2 || die "build failed"
-  dotnet build "$ROOT/WebFrontend/WebFrontend.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2 || die "build failed"
+  if [ "${CLUSTER_SKIP_BUILD:-0}" != 1 ]; then
+    log "building (Release)"
+    dotnet build "$ROOT/Silo/Silo.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2 || die "build failed"
+    dotnet build "$ROOT/WebFrontend/WebFrontend.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2 || die "build failed"
+  fi
   pg_start "$DIR" "$PG_PORT"
   tls_ensure "$DIR"
   secret_ensure "$DIR/secrets/url-signing.key"
