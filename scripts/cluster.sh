@@ -7,6 +7,8 @@
 #   CLUSTER_PORT_BASE (19000): the ports, from it. CLUSTER_SILOS (3), CLUSTER_FRONTENDS (2).
 #   CLUSTER_SKIP_BUILD=1: use the binaries already built (tests). $CLUSTER_DIR/env/extra.env, if present, is added to
 #   every silo's and frontend's environment (e.g. SSL_CERT_FILE for an upstream's private CA).
+#   CLUSTER_ENV_PROVIDED=1: `up` starts each process with the env file already in $CLUSTER_DIR/env/ instead of writing
+#   it (the chart test writes them from the rendered Helm chart; they must use the ports below).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib/common.sh
@@ -185,12 +187,12 @@ up() {
   [ -s "$DIR/secrets/admin.key" ] || (umask 077; printf 'reg_%s_%s\n' "$(head -c 64 /dev/urandom | LC_ALL=C tr -dc 'a-z0-9' | head -c 12)" \
     "$(head -c 256 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9' | head -c 32)" > "$DIR/secrets/admin.key")
   start_store
-  write_shared_env
+  [ "${CLUSTER_ENV_PROVIDED:-0}" = 1 ] || write_shared_env
   log "migrating the database"
   env -i PATH="$PATH" HOME="$HOME" REGISTRY_DB="$REGISTRY_DB" dotnet "$SILO_DLL" migrate >&2 || die "migration failed"
   local n
-  for n in $(seq 1 "$SILOS"); do write_node_env silo "$n"; start_node silo "$n"; done
-  for n in $(seq 1 "$FRONTENDS"); do write_node_env frontend "$n"; start_node frontend "$n"; done
+  for n in $(seq 1 "$SILOS"); do [ "${CLUSTER_ENV_PROVIDED:-0}" = 1 ] || write_node_env silo "$n"; start_node silo "$n"; done
+  for n in $(seq 1 "$FRONTENDS"); do [ "${CLUSTER_ENV_PROVIDED:-0}" = 1 ] || write_node_env frontend "$n"; start_node frontend "$n"; done
   start_balancer
   cat <<BANNER
 

