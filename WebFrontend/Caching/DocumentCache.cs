@@ -52,9 +52,11 @@ public sealed class DocumentCache : IDocumentHolder, IDisposable
         var documents = _byGrain.GetOrAdd(grain.GetGrainId(), static _ => new GrainDocuments());
         if (documents.Entries.TryGetValue(key, out var kept) && now < kept.Until)
         {
+            DocumentCacheMetrics.Hits.Inc();
             return (T)kept.Document;
         }
 
+        DocumentCacheMetrics.Misses.Inc();
         var fetched = await fetch(grain, arg, Reference);
         if (fetched is null || documents.Dropped)
         {

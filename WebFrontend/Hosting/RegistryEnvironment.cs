@@ -35,6 +35,7 @@ public static class RegistryEnvironment
         ("REGISTRY_ROLE", "Registry:Role"),
         ("REGISTRY_DASHBOARD", "Registry:Dashboard"),
         ("REGISTRY_SHUTDOWN_DRAIN_DELAY", "Registry:ShutdownDrainDelay"),
+        ("REGISTRY_DESIRED_SILOS", "Registry:DesiredSilos"),
     ];
 
     /// <summary>
