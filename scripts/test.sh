@@ -22,6 +22,9 @@ REGISTRY_TEST_AZURITE=$(npm_tool azurite@3.37.0 azurite/dist/src/blob/main.js) |
 # The Firebase suite's Cloud Storage emulator (firebase-tools is large: installed once, quietly).
 REGISTRY_TEST_FIREBASE=$(npm_tool firebase-tools@15.34.2 .bin/firebase) || exit 1
 export REGISTRY_TEST_S3RVER REGISTRY_TEST_AZURITE REGISTRY_TEST_FIREBASE
+# The alert rules and dashboard queries are checked and unit-tested with Prometheus' own promtool.
+REGISTRY_TEST_PROMTOOL=$(command -v promtool || deb_tool prometheus usr/bin/promtool) || exit 1
+export REGISTRY_TEST_PROMTOOL
 REGISTRY_PG_BIN=$(pg_bin_dir) || exit 1
 export REGISTRY_PG_BIN
 log "PostgreSQL: $REGISTRY_PG_BIN; $(terraform version | head -n 1); dotnet $(dotnet --version)"
