@@ -76,8 +76,6 @@ public sealed partial class ApiKeyExpiryMetrics(
             {
                 _series[i].Set(counts[i]);
             }
-
-            Interlocked.Exchange(ref _countedAt, now.UtcTicks);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -86,6 +84,8 @@ public sealed partial class ApiKeyExpiryMetrics(
         }
         finally
         {
+            // A failed count is retried after the same interval: one warning a minute while the database is away.
+            Interlocked.Exchange(ref _countedAt, now.UtcTicks);
             Volatile.Write(ref _counting, 0);
         }
     }

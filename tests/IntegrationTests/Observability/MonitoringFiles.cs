@@ -50,6 +50,8 @@ public static partial class MonitoringFiles
 
             foreach (var target in targets.EnumerateArray())
             {
+                // Every query goes to the data source picked in the dashboard's variable (or on import).
+                Assert.Equal("${DS_PROMETHEUS}", target.GetProperty("datasource").GetProperty("uid").GetString());
                 var expression = target.GetProperty("expr").GetString()!
                     .Replace("$__rate_interval", "5m", StringComparison.Ordinal)
                     .Replace("$namespace", ".*", StringComparison.Ordinal)
