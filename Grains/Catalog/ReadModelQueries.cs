@@ -145,6 +145,31 @@ public sealed class ReadModelQueries(NpgsqlDataSource dataSource)
         return new ComposerPackageList([.. packages], lastModified);
     }
 
+    /// <summary>
+    /// For each of <paramref name="windows"/>, the live keys (not revoked, not yet expired at <paramref name="now"/>)
+    /// that expire within it, in one query (for the api_keys_expiring gauge).
+    /// </summary>
+    public async Task<long[]> CountApiKeysExpiringAsync(DateTimeOffset now, IReadOnlyList<TimeSpan> windows, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT count(k.id)
+            FROM unnest($2::timestamptz[]) WITH ORDINALITY AS w(until, i)
+            LEFT JOIN registry_api_keys k ON k.revoked_at IS NULL AND k.expires_at > $1 AND k.expires_at <= w.until
+            GROUP BY w.i
+            ORDER BY w.i
+            """);
+        cmd.Parameters.Add(new() { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new() { Value = windows.Select(w => (now + w).UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        var counts = new List<long>(windows.Count);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts.Add(reader.GetInt64(0));
+        }
+
+        return [.. counts];
+    }
+
     private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

@@ -45,6 +45,7 @@ public sealed partial class MirrorGrain
 
     private async Task RunSyncAsync(MirrorSyncRecord running, SyncProgress progress, CancellationToken cancellationToken)
     {
+        MirrorMetrics.Track(Id);
         var plan = Plan();
         var clockStart = Stopwatch.GetTimestamp();
         try

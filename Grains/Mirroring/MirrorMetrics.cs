@@ -14,4 +14,14 @@ public static class MirrorMetrics
 
     public static readonly Counter PlatformsAdded = Metrics.CreateCounter(
         "mirror_platforms_added_total", "Provider platforms a mirror fetched, verified and published (syncs and pull-through).", "mirror");
+
+    /// <summary>
+    /// Creates the mirror's counters at 0 when its sync starts: a counter series born at 1 shows no increase to
+    /// rate(), so without this the first error of a mirror would never fire <c>rate(mirror_sync_errors_total[1h]) > 0</c>.
+    /// </summary>
+    public static void Track(string mirrorId)
+    {
+        SyncErrors.WithLabels(mirrorId);
+        PlatformsAdded.WithLabels(mirrorId);
+    }
 }

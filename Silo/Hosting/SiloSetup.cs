@@ -55,6 +55,9 @@ public static class SiloSetup
                 silo.AddDashboard(o => o.HideTrace = true);
             }
         });
+        // A host's silo, not a test cluster's: the count is exported through this process's /metrics.
+        builder.Services.Configure<OrleansRegistry.ApiKeys.ApiKeyExpiryMetricsOptions>(config.GetSection(OrleansRegistry.ApiKeys.ApiKeyExpiryMetricsOptions.Section));
+        builder.Services.AddHostedService<OrleansRegistry.ApiKeys.ApiKeyExpiryMetrics>();
         return builder;
     }
 

@@ -161,7 +161,7 @@ public sealed class ApiKeyLeases(IGrainFactory grains, TimeProvider clock, Stale
                     Current = borrowed;
                 }
 
-                owner._staleIfError.Record("key_lease", e);
+                owner._staleIfError.RecordKeyLease(e);
                 return borrowed;
             }
             finally

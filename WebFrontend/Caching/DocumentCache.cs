@@ -55,9 +55,11 @@ public sealed class DocumentCache : IDocumentHolder, IDisposable
         var documents = _byGrain.GetOrAdd(grain.GetGrainId(), static _ => new GrainDocuments());
         if (documents.Entries.TryGetValue(key, out var kept) && now < kept.Until)
         {
+            DocumentCacheMetrics.Hits.Inc();
             return (T)kept.Document;
         }
 
+        DocumentCacheMetrics.Misses.Inc();
         T? fetched;
         try
         {
@@ -65,7 +67,7 @@ public sealed class DocumentCache : IDocumentHolder, IDisposable
         }
         catch (Exception e) when (kept is not null && !documents.Dropped && _staleIfError.Allows(e, kept.Until))
         {
-            _staleIfError.Record("document", e);
+            _staleIfError.RecordDocument(e);
             return (T)kept.Document;
         }
 

@@ -26,6 +26,7 @@ public static class RegistryFrontend
     public static WebApplicationBuilder AddRegistryHosting(this WebApplicationBuilder builder)
     {
         ExportPolledMetersOnly();
+        DesiredSilosMetric.Export(builder.Configuration);
         builder.Services.AddGrainInterfaceTypeCache();
         // Silos (whose grains remember document holders) and frontends (which hold them) read the same duration.
         builder.Services.Configure<DocumentCacheOptions>(builder.Configuration.GetSection(DocumentCacheOptions.Section));

