@@ -12,7 +12,7 @@ try
 {
     app = builder.AddRegistryClusterClient().AddRegistryHosting().AddRegistryFrontend().Build();
 }
-catch (StorageSettingsException e)
+catch (Exception e) when (e is StorageSettingsException or ConfigurationException)
 {
     await Console.Error.WriteLineAsync($"error: {e.Message}");
     return 1;

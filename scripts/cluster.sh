@@ -48,6 +48,7 @@ REGISTRY_URL_SIGNING_KEY_FILE=$DIR/secrets/url-signing.key
 REGISTRY_ENCRYPTION_KEY_FILE=$DIR/secrets/encryption.key
 REGISTRY_BOOTSTRAP_ADMIN_KEY=$(cat "$DIR/secrets/admin.key")
 REGISTRY_HOSTNAMES=registry.cluster.test
+REGISTRY_DESIRED_SILOS=$SILOS
 REGISTRY_STORAGE_KIND=s3
 REGISTRY_STORAGE_S3_BUCKET=registry
 REGISTRY_STORAGE_S3_ENDPOINT=http://127.0.0.1:$S3_PORT
@@ -75,6 +76,7 @@ write_node_env() { # silo|frontend N
       echo "REGISTRY_HTTPS_PORT=$(https_port "$n")"
       echo "REGISTRY_TLS_CERT=$DIR/tls/server.crt"
       echo "REGISTRY_TLS_KEY=$DIR/tls/server.key"
+      echo "REGISTRY_TRUSTED_PROXIES=127.0.0.1"
     fi
   } > "$DIR/env/$role-$n.env"
   chmod 600 "$DIR/env/$role-$n.env"
@@ -142,6 +144,9 @@ http {
   proxy_http_version 1.1;
   proxy_set_header Connection "";
   proxy_set_header Host \$http_host;
+  proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+  proxy_set_header X-Forwarded-Proto \$scheme;
+  proxy_set_header X-Forwarded-Host \$http_host;
   proxy_next_upstream error timeout http_502 http_503;
   upstream frontends_http {
 $upstream_http    keepalive 32;

@@ -36,6 +36,7 @@ public static class RegistryEnvironment
         ("REGISTRY_DASHBOARD", "Registry:Dashboard"),
         ("REGISTRY_SHUTDOWN_DRAIN_DELAY", "Registry:ShutdownDrainDelay"),
         ("REGISTRY_STALE_IF_ERROR", "Registry:DocumentCache:StaleIfError"),
+        ("REGISTRY_TRUSTED_PROXIES", "Registry:TrustedProxies"),
         ("REGISTRY_DESIRED_SILOS", "Registry:DesiredSilos"),
     ];
 

@@ -27,6 +27,7 @@ public static class RegistryFrontend
     {
         ExportPolledMetersOnly();
         DesiredSilosMetric.Export(builder.Configuration);
+        TrustedProxies.Read(builder.Configuration); // a bad entry stops start-up here, with one line naming it
         builder.Services.AddGrainInterfaceTypeCache();
         // Silos (whose grains remember document holders) and frontends (which hold them) read the same duration.
         builder.Services.Configure<DocumentCacheOptions>(builder.Configuration.GetSection(DocumentCacheOptions.Section));
@@ -118,6 +119,11 @@ public static class RegistryFrontend
     public static WebApplication UseRegistryHosting(this WebApplication app)
     {
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        if (TrustedProxies.Read(app.Configuration) is { } forwarded)
+        {
+            app.UseForwardedHeaders(forwarded);
+        }
+
         app.UseMiddleware<ListenerEndpointsMiddleware>(app.Configuration.GetValue("Registry:MetricsPort", 9090));
         if (AllowedHostsMiddleware.Read(app.Configuration) is { } allowedHosts)
         {

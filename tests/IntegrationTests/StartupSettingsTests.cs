@@ -28,7 +28,9 @@ public sealed class StartupSettingsTests(PostgresServer postgres)
     [InlineData("Silo.dll", "REGISTRY_STORAGE_DOWNLOADS", "redirect", "error: REGISTRY_STORAGE_DOWNLOADS=redirect needs an object store")]
     [InlineData("Silo.dll", "REGISTRY_STORAGE_REDIRECT_LIFETIME", "8d", "error: REGISTRY_STORAGE_REDIRECT_LIFETIME (Registry:Storage:RedirectLifetime) '8d' is not a duration between 1s and 6d")]
     [InlineData("OrleansRegistry.WebFrontend.dll", "REGISTRY_STORAGE_S3_BUCKET", "", "error: REGISTRY_STORAGE_S3_BUCKET is required for an S3 store")]
-    public async Task A_process_with_unusable_storage_settings_exits_with_one_line_naming_the_setting(string assembly, string name, string value, string message)
+    [InlineData("Silo.dll", "REGISTRY_TRUSTED_PROXIES", "10.0.0.0/8,ingress.local", "error: REGISTRY_TRUSTED_PROXIES: 'ingress.local' is neither an IP address nor a CIDR network")]
+    [InlineData("OrleansRegistry.WebFrontend.dll", "REGISTRY_TRUSTED_PROXIES", "10.0.0.0/33", "error: REGISTRY_TRUSTED_PROXIES: '10.0.0.0/33' is neither an IP address nor a CIDR network")]
+    public async Task A_process_with_unusable_settings_exits_with_one_line_naming_the_setting(string assembly, string name, string value, string message)
     {
         var environment = RegistryProcess.SiloEnvironment(await postgres.CreateDatabaseAsync());
         environment[name] = value;

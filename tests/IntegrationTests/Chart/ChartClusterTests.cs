@@ -35,8 +35,6 @@ public sealed partial class ChartClusterTests
             ["REGISTRY_BOOTSTRAP_ADMIN_KEY"] = "silo only",
             // The chart ties the drain to terminationGracePeriodSeconds; cluster.sh keeps the default.
             ["REGISTRY_SHUTDOWN_DRAIN_DELAY"] = "chart only",
-            // The ingress controller's forwarded headers; cluster.sh's nginx sends none.
-            ["REGISTRY_TRUSTED_PROXIES"] = "chart only",
         },
     };
 
