@@ -17,9 +17,10 @@ public sealed partial class StaleIfError(IOptions<DocumentCacheOptions> options,
     private static readonly Counter Served = Prometheus.Metrics.CreateCounter(
         "document_cache_stale_served_total", "Answers served from a kept document or key lease because the cluster failed.", "kind");
 
-    // Created up front, so the series exist (at 0) before the first stale answer: alerts and dashboards see a rise from 0.
-    private static readonly Counter.Child DocumentsServed = Served.WithLabels("document");
-    private static readonly Counter.Child KeyLeasesServed = Served.WithLabels("key_lease");
+    // Created with the (singleton) instance, so the series exist at 0 before the first stale answer: alerts and
+    // dashboards see a rise from 0.
+    private readonly Counter.Child _documentsServed = Served.WithLabels("document");
+    private readonly Counter.Child _keyLeasesServed = Served.WithLabels("key_lease");
 
     private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(10);
     private long _nextLog;
@@ -32,10 +33,10 @@ public sealed partial class StaleIfError(IOptions<DocumentCacheOptions> options,
         Bound > TimeSpan.Zero && clock.GetUtcNow().UtcTicks < validUntilTicks + Bound.Ticks && ClusterFailures.IsUnavailable(failure);
 
     /// <summary>Counts a document served stale and logs it, at most once every 10 s per frontend.</summary>
-    public void RecordDocument(Exception failure) => Record(DocumentsServed, "document", failure);
+    public void RecordDocument(Exception failure) => Record(_documentsServed, "document", failure);
 
     /// <summary>Counts a key's lease borrowed and logs it, at most once every 10 s per frontend.</summary>
-    public void RecordKeyLease(Exception failure) => Record(KeyLeasesServed, "key lease", failure);
+    public void RecordKeyLease(Exception failure) => Record(_keyLeasesServed, "key lease", failure);
 
     private void Record(Counter.Child served, string kind, Exception failure)
     {
