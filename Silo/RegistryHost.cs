@@ -39,6 +39,3 @@ public static class RegistryDatabase
         configuration.GetConnectionString("Registry")
         ?? throw new ConfigurationException("REGISTRY_DB (ConnectionStrings:Registry) must name the PostgreSQL database");
 }
-
-/// <summary>A setting is missing or invalid; the message says which.</summary>
-public sealed class ConfigurationException(string message) : Exception(message);
