@@ -44,6 +44,11 @@ public sealed class ContainerImageTests(PostgresServer postgres, PublishedImages
                 var (code, said) = await container.ExecAsync(images.Dockerfile.HealthCheck(container.Target).Command);
                 Assert.True(code == 0, $"{container.Target} health: {said}");
                 Assert.StartsWith("healthy: ", said, StringComparison.Ordinal);
+                if (images.Uid is { } uid)
+                {
+                    Assert.Matches($@"(?m)^Uid:\s+{uid}\s", await File.ReadAllTextAsync($"/proc/{process.Id}/status"));
+                }
+
                 // The image clears the base image's ASPNETCORE_HTTP_PORTS, which the registry's own listeners would override with a warning.
                 Assert.DoesNotContain("Overriding address", process.Output, StringComparison.Ordinal);
             }
