@@ -2,7 +2,7 @@ using OrleansRegistry.Silo;
 using OrleansRegistry.Silo.Commands;
 using OrleansRegistry.WebFrontend.Hosting;
 
-// Silo [run] | migrate | migrate status | check-db | storage check | storage copy --to KIND | apikey create ...
+// Silo [run] | health | migrate | migrate status | check-db | storage check | storage copy --to KIND | apikey create ...
 InlineSocketCompletions.EnableUnlessSet();
 var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddRegistryEnvironment().Build();
 

@@ -1,4 +1,5 @@
 using OrleansRegistry.Storage;
+using OrleansRegistry.WebFrontend.Health;
 
 namespace OrleansRegistry.Silo.Commands;
 
@@ -6,13 +7,15 @@ namespace OrleansRegistry.Silo.Commands;
 public static class SiloCommands
 {
     public const string Usage =
-        "usage: Silo [run] | migrate | migrate status | check-db | storage check | storage copy --to KIND | apikey create --name N --scopes a,b [--namespaces x,y] [--expires-at T]";
+        "usage: Silo [run] | health | migrate | migrate status | check-db | storage check | storage copy --to KIND | apikey create --name N --scopes a,b [--namespaces x,y] [--expires-at T]";
 
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration)
     {
         string ConnectionString() => RegistryDatabase.ConnectionString(configuration);
         switch (args)
         {
+            case [HealthCommand.Name]:
+                return await HealthCommand.RunAsync(configuration);
             case ["migrate"]:
                 return await DatabaseCommands.MigrateAsync(ConnectionString());
             case ["migrate", "status"]:

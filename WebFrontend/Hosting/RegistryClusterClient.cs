@@ -10,7 +10,7 @@ public static class RegistryClusterClient
     public static WebApplicationBuilder AddRegistryClusterClient(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString("Registry")
-            ?? throw new InvalidOperationException("REGISTRY_DB (ConnectionStrings:Registry) must name the PostgreSQL database");
+            ?? throw new ConfigurationException("REGISTRY_DB (ConnectionStrings:Registry) must name the PostgreSQL database");
 
         // Start Kestrel without waiting for a gateway: while no silo is reachable, requests get a 503.
         builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);

@@ -57,6 +57,14 @@ public sealed class RegistryProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
+        return Start(start);
+    }
+
+    /// <summary>Any start of a registry program (another user, directory or environment), its output captured.</summary>
+    public static RegistryProcess Start(ProcessStartInfo start)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         var process = new RegistryProcess(Process.Start(start)!);
         process._process.OutputDataReceived += (_, e) => process.Append(e.Data);
         process._process.ErrorDataReceived += (_, e) => process.Append(e.Data);
