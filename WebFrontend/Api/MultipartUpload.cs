@@ -127,7 +127,7 @@ public static class MultipartUploadReader
         Outcome<T> outcome;
         try
         {
-            outcome = await publish(upload);
+            outcome = await Errors.SiloLossRetry.RunAsync(() => publish(upload), http.RequestAborted);
         }
         catch (Exception e) when (StoredNothing(e))
         {
