@@ -9,7 +9,7 @@ namespace OrleansRegistry.IntegrationTests.Chaos;
 /// </summary>
 public sealed class ClusterScript(string directory, int portBase) : IAsyncDisposable
 {
-    private static readonly string Script = Path.Combine(RepositoryRoot(), "scripts", "cluster.sh");
+    private static readonly string Script = Path.Combine(RepositoryRoot.Path, "scripts", "cluster.sh");
 
     public string Directory { get; } = directory;
 
@@ -72,16 +72,5 @@ public sealed class ClusterScript(string directory, int portBase) : IAsyncDispos
         {
             // Best effort: the test already reports what failed.
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OrleansRegistry.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("the repository root (OrleansRegistry.sln) was not found");
     }
 }

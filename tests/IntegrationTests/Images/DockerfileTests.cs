@@ -13,7 +13,7 @@ namespace OrleansRegistry.IntegrationTests.Images;
 [UnsupportedOSPlatform("windows")]
 public sealed partial class DockerfileTests
 {
-    private readonly string _root = PublishedImages.FindRepositoryRoot();
+    private readonly string _root = Infrastructure.RepositoryRoot.Path;
     private readonly Dockerfile _dockerfile;
 
     public DockerfileTests() => _dockerfile = Dockerfile.Parse(File.ReadAllText(Path.Combine(_root, "Dockerfile")));

@@ -27,7 +27,7 @@ public sealed class PublishedImages : IAsyncLifetime
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"registry-images-{Guid.NewGuid():N}");
     private readonly Dictionary<string, string> _apps = [];
 
-    public string RepositoryRoot { get; } = FindRepositoryRoot();
+    public string RepositoryRoot { get; } = Infrastructure.RepositoryRoot.Path;
     public Dockerfile Dockerfile { get; private set; } = null!;
 
     /// <summary>
@@ -134,18 +134,5 @@ public sealed class PublishedImages : IAsyncLifetime
         {
             File.SetUnixFileMode(sub, ReadOnlyDirectory);
         }
-    }
-
-    public static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Dockerfile")) && File.Exists(Path.Combine(directory.FullName, "OrleansRegistry.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no repository (Dockerfile, OrleansRegistry.sln) above {AppContext.BaseDirectory}");
     }
 }

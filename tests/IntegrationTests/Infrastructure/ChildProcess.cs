@@ -12,13 +12,21 @@ public static class ChildProcess
     /// </summary>
     public static (int Code, string Output, string Error) Run(string file, IEnumerable<string> args, string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(file, args);
         if (workingDirectory is not null)
         {
             start.WorkingDirectory = workingDirectory;
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} is not installed");
+        return Run(start);
+    }
+
+    /// <inheritdoc cref="Run(string, IEnumerable{string}, string?)"/>
+    public static (int Code, string Output, string Error) Run(ProcessStartInfo start)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} is not installed");
         var error = string.Empty;
         var errorReader = new Thread(() => error = process.StandardError.ReadToEnd()) { IsBackground = true };
         errorReader.Start();

@@ -8,7 +8,7 @@ namespace OrleansRegistry.IntegrationTests.Infrastructure;
 /// </summary>
 public static class HelmCli
 {
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => Infrastructure.RepositoryRoot.Path;
 
     public static string ChartDirectory => Path.Combine(RepositoryRoot, "k8s", "orleans-registry");
 
@@ -56,27 +56,7 @@ public static class HelmCli
             start.Environment[name] = value;
         }
 
-        // Blocking reads, stderr on a thread of its own (see ChildProcess: async pipe reads can deadlock here).
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash is not installed");
-        var error = string.Empty;
-        var errorReader = new Thread(() => error = process.StandardError.ReadToEnd()) { IsBackground = true };
-        errorReader.Start();
-        var output = process.StandardOutput.ReadToEnd();
-        errorReader.Join();
-        process.WaitForExit();
-        return (process.ExitCode, output + error);
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OrleansRegistry.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no OrleansRegistry.sln above {AppContext.BaseDirectory}");
+        var (code, output, error) = ChildProcess.Run(start);
+        return (code, output + error);
     }
 }
