@@ -81,7 +81,10 @@ public sealed record ApiKeyCreate(
 public sealed record ApiKeyUpdate(
     [property: Id(0)] string? Name,
     [property: Id(1)] int? RateLimitPerHour,
-    [property: Id(2)] Actor Actor);
+    [property: Id(2)] Actor Actor,
+    [property: Id(3)] string[]? Scopes = null,
+    [property: Id(4)] string[]? Namespaces = null,
+    [property: Id(5)] DateTimeOffset? ExpiresAt = null);
 
 /// <summary>The public description of a key (never its secret or hash).</summary>
 [GenerateSerializer, Immutable, Alias("api-key-view")]

@@ -126,10 +126,16 @@ public sealed partial class ApiKeyGrain(
             return null;
         }
 
+        // Every frontend's lease is dropped before this answers (Changes), so narrowed scopes or namespaces bind the
+        // key's next request everywhere; a new expiry moves the expiry reminder (SyncAsync).
         await Changes.CommitAsync(s =>
         {
             s.Name = update.Name ?? s.Name;
             s.RateLimitPerHour = update.RateLimitPerHour ?? s.RateLimitPerHour;
+            s.Scopes = update.Scopes ?? s.Scopes;
+            s.Namespaces = update.Namespaces ?? s.Namespaces;
+            s.ExpiresAt = update.ExpiresAt ?? s.ExpiresAt;
+            _principal = null; // the next lease carries the new name, scopes and namespaces
         }, AuditRecord.Of(update.Actor, "apikey.update", KeyId, clock.GetUtcNow()));
         return View();
     }

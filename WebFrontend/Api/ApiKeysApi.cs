@@ -9,7 +9,8 @@ namespace OrleansRegistry.WebFrontend.Api;
 
 public sealed record CreateApiKeyRequest(string? Name, string[]? Scopes, string[]? Namespaces, DateTimeOffset? ExpiresAt, int? RateLimitPerHour = null);
 
-public sealed record UpdateApiKeyRequest(string? Name, int? RateLimitPerHour);
+/// <summary>A change to a key: members left out stay as they are.</summary>
+public sealed record UpdateApiKeyRequest(string? Name, int? RateLimitPerHour, string[]? Scopes = null, string[]? Namespaces = null, DateTimeOffset? ExpiresAt = null);
 
 public sealed record ApiKeyListResponse(ListingMeta Meta, ApiKeyView[] ApiKeys);
 
@@ -24,7 +25,7 @@ public static class ApiKeysApi
         api.MapPost("/", CreateAsync).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
         api.MapGet("/", ListAsync).ProducesProblems(StatusCodes.Status400BadRequest);
         api.MapGet("/{id}", GetAsync).ProducesProblems(StatusCodes.Status404NotFound);
-        api.MapPut("/{id}", UpdateAsync).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        api.MapPut("/{id}", UpdateAsync).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         api.MapDelete("/{id}", RevokeAsync).ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
@@ -75,7 +76,7 @@ public static class ApiKeysApi
         return error is null ? TypedResults.Ok(view) : error;
     }
 
-    private static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> UpdateAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> UpdateAsync(string id, HttpContext http, IGrainFactory grains, TimeProvider clock)
     {
         var (request, problem) = await FrontendJson.ReadAsync<UpdateApiKeyRequest>(http.Request);
         if (request is null)
@@ -83,13 +84,15 @@ public static class ApiKeysApi
             return ApiErrors.BadRequest(http, problem!);
         }
 
-        if (ApiKeyRules.ValidateUpdate(request) is { } invalid)
+        if (ApiKeyRules.ValidateUpdate(request, http.Caller(), clock.GetUtcNow()) is { } refusal)
         {
-            return ApiErrors.BadRequest(http, invalid);
+            return refusal.ToProblem(http);
         }
 
         var (key, _, error) = await ManageableAsync(id, http, grains);
-        return error is null ? TypedResults.Ok(await key!.Update(new ApiKeyUpdate(request.Name?.Trim(), request.RateLimitPerHour, http.Caller().AsActor()))) : error;
+        var update = new ApiKeyUpdate(request.Name?.Trim(), request.RateLimitPerHour, http.Caller().AsActor(),
+            request.Scopes?.Distinct().ToArray(), request.Namespaces?.Select(n => n.ToLowerInvariant()).Distinct().ToArray(), request.ExpiresAt);
+        return error is null ? TypedResults.Ok(await key!.Update(update)) : error;
     }
 
     private static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> RevokeAsync(string id, HttpContext http, IGrainFactory grains)

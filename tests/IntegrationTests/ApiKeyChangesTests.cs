@@ -1,0 +1,84 @@
+using System.Net;
+using System.Text.Json;
+using OrleansRegistry.IntegrationTests.Infrastructure;
+
+namespace OrleansRegistry.IntegrationTests;
+
+/// <summary>
+/// PUT /api/v1/apikeys/{id} changes a key's scopes, namespaces and expiry (besides its name and rate limit). A change
+/// binds the key's very next request, and no caller can make a key reach more than the caller itself holds.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ApiKeyChangesTests(PostgresServer postgres) : IAsyncLifetime
+{
+    private RegistryInstance _registry = null!;
+
+    public async Task InitializeAsync()
+    {
+        _registry = await RegistryInstance.StartAsync(await postgres.CreateDatabaseAsync());
+        foreach (var ns in new[] { "team-a", "team-b" })
+        {
+            await _registry.CreateNamespaceAsync(ns);
+            using var published = await _registry.PublishModuleAsync(ns, "net", "aws", "1.0.0", ModuleArchives.Greeting("1.0.0"));
+            Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+        }
+    }
+
+    public async Task DisposeAsync() => await _registry.DisposeAsync();
+
+    [Fact]
+    public async Task Scopes_namespaces_and_expiry_change_and_bind_the_next_request()
+    {
+        var (id, key) = await CreateAsync(new { name = "ci", scopes = new[] { "modules:read" } });
+        Assert.Equal(["team-a", "team-b"], await ListedNamespacesAsync(key));
+
+        var narrowed = await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{id}", new { scopes = new[] { "providers:read" } });
+        Assert.Equal(["providers:read"], narrowed.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
+        await _registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: key, expectedStatus: 403);
+
+        await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{id}", new { scopes = new[] { "modules:read" }, namespaces = new[] { "Team-A" } });
+        Assert.Equal(["team-a"], await ListedNamespacesAsync(key));
+
+        var expires = DateTimeOffset.UtcNow.AddDays(3);
+        var dated = await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{id}", new { expires_at = expires });
+        Assert.Equal(expires.ToUnixTimeSeconds(), dated.GetProperty("expires_at").GetDateTimeOffset().ToUnixTimeSeconds());
+        Assert.Equal(["team-a"], dated.GetProperty("namespaces").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(["team-a"], await ListedNamespacesAsync(key));
+
+        await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{id}", new { expires_at = DateTimeOffset.UtcNow.AddMinutes(-1) }, expectedStatus: 400);
+        await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{id}", new { scopes = Array.Empty<string>() }, expectedStatus: 400);
+        await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{id}", new { scopes = new[] { "modules:fly" } }, expectedStatus: 400);
+        await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{id}", new { namespaces = new[] { "not a namespace" } }, expectedStatus: 400);
+
+        var audit = await _registry.JsonAsync(HttpMethod.Get, "/api/v1/audit");
+        Assert.True(audit.ToString().Split("apikey.update").Length - 1 >= 3, audit.ToString());
+    }
+
+    [Fact]
+    public async Task No_caller_makes_a_key_reach_more_than_it_holds()
+    {
+        var (_, manager) = await CreateAsync(new { name = "manager", scopes = new[] { "api_keys:manage", "modules:read" } });
+        var (target, _) = await CreateAsync(new { name = "target", scopes = new[] { "modules:read" } }, manager);
+        var refused = await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{target}", new { scopes = new[] { "modules:read", "providers:read" } }, key: manager, expectedStatus: 403);
+        Assert.Contains("providers:read", refused.GetProperty("error").GetString(), StringComparison.Ordinal);
+        await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{target}", new { scopes = new[] { "admin" } }, key: manager, expectedStatus: 403);
+
+        var (_, limited) = await CreateAsync(new { name = "team-a admin", scopes = new[] { "api_keys:manage", "modules:read" }, namespaces = new[] { "team-a" } });
+        var (child, _) = await CreateAsync(new { name = "team-a ci", scopes = new[] { "modules:read" }, namespaces = new[] { "team-a" } }, limited);
+        await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{child}", new { namespaces = new[] { "team-a", "team-b" } }, key: limited, expectedStatus: 403);
+        await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{child}", new { namespaces = new[] { "team-a" }, name = "renamed" }, key: limited);
+        await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{target}", new { name = "not mine" }, key: limited, expectedStatus: 403);
+    }
+
+    private async Task<(string Id, string Key)> CreateAsync(object body, string? by = null)
+    {
+        var created = await _registry.JsonAsync(HttpMethod.Post, "/api/v1/apikeys", body, key: by, expectedStatus: 201);
+        return (created.GetProperty("id").GetString()!, created.GetProperty("key").GetString()!);
+    }
+
+    private async Task<string[]> ListedNamespacesAsync(string key)
+    {
+        var listing = await _registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: key);
+        return [.. listing.GetProperty("modules").EnumerateArray().Select(m => m.GetProperty("namespace").GetString()!).Distinct().Order(StringComparer.Ordinal)];
+    }
+}
