@@ -86,6 +86,13 @@ public sealed record ApiKeyUpdate(
     [property: Id(4)] string[]? Namespaces = null,
     [property: Id(5)] DateTimeOffset? ExpiresAt = null);
 
+/// <summary>A new secret for a key, and how long its previous secret still works (zero: not at all).</summary>
+[GenerateSerializer, Immutable, Alias("api-key-rotation")]
+public sealed record ApiKeyRotation(
+    [property: Id(0)] byte[] SecretHash,
+    [property: Id(1)] TimeSpan GracePeriod,
+    [property: Id(2)] Actor Actor);
+
 /// <summary>The public description of a key (never its secret or hash).</summary>
 [GenerateSerializer, Immutable, Alias("api-key-view")]
 public sealed record ApiKeyView(
@@ -98,4 +105,5 @@ public sealed record ApiKeyView(
     [property: Id(6)] DateTimeOffset? RevokedAt,
     [property: Id(7)] DateTimeOffset? LastUsedAt,
     [property: Id(8)] string CreatedBy,
-    [property: Id(9)] int? RateLimitPerHour = null);
+    [property: Id(9)] int? RateLimitPerHour = null,
+    [property: Id(10)] DateTimeOffset? PreviousSecretValidUntil = null);

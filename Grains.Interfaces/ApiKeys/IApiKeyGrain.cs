@@ -24,6 +24,13 @@ public interface IApiKeyGrain : IGrainWithStringKey
     [Alias("update")]
     Task<ApiKeyView?> Update(ApiKeyUpdate update);
 
+    /// <summary>
+    /// Gives the key a new secret (same id, scopes and limits); the old one keeps working for the rotation's grace
+    /// period, then never again. Every frontend's lease is dropped first. Null when the key does not exist.
+    /// </summary>
+    [Alias("rotate")]
+    Task<Outcome<ApiKeyView>> Rotate(ApiKeyRotation rotation);
+
     /// <summary>Revokes the key, dropping every frontend's lease before it answers; null if the key does not exist.</summary>
     [Alias("revoke")]
     Task<ApiKeyView?> Revoke(Actor actor);

@@ -74,6 +74,12 @@ public sealed partial class ApiKeyGrain(
             validUntil = expires;
         }
 
+        // A lease of the secret before a rotation ends with its grace period.
+        if (IsPreviousSecret(request.SecretHash, now) && key.PreviousSecretValidUntil < validUntil)
+        {
+            validUntil = key.PreviousSecretValidUntil.Value;
+        }
+
         RememberHolder(request.Holder, validUntil);
         var limit = key.RateLimitPerHour ?? rateLimits.Value.DefaultPerHour;
         if (limit <= 0)
@@ -99,7 +105,7 @@ public sealed partial class ApiKeyGrain(
             return AuthResult.Fail(AuthFailure.UnknownKey);
         }
 
-        if (!CryptographicOperations.FixedTimeEquals(key.SecretHash, secretHash))
+        if (!CryptographicOperations.FixedTimeEquals(key.SecretHash, secretHash) && !IsPreviousSecret(secretHash, now))
         {
             return AuthResult.Fail(AuthFailure.WrongSecret);
         }
@@ -138,6 +144,29 @@ public sealed partial class ApiKeyGrain(
             _principal = null; // the next lease carries the new name, scopes and namespaces
         }, AuditRecord.Of(update.Actor, "apikey.update", KeyId, clock.GetUtcNow()));
         return View();
+    }
+
+    public async Task<Outcome<ApiKeyView>> Rotate(ApiKeyRotation rotation)
+    {
+        var key = state.State;
+        var now = clock.GetUtcNow();
+        if (!key.Exists)
+        {
+            return Outcome.NotFound($"API key '{KeyId}' not found");
+        }
+
+        if (key.RevokedAt is not null || key.ExpiresAt <= now)
+        {
+            return Outcome.Conflict($"API key '{KeyId}' is {(key.RevokedAt is not null ? "revoked" : "expired")}; create a new one");
+        }
+
+        await Changes.CommitAsync(s =>
+        {
+            s.PreviousSecretHash = rotation.GracePeriod > TimeSpan.Zero ? s.SecretHash : null;
+            s.PreviousSecretValidUntil = rotation.GracePeriod > TimeSpan.Zero ? now + rotation.GracePeriod : null;
+            s.SecretHash = rotation.SecretHash;
+        }, AuditRecord.Of(rotation.Actor, "apikey.rotate", KeyId, now));
+        return Outcome.Of(OutcomeCode.Done, View());
     }
 
     public Task<ApiKeyView?> Get() => Task.FromResult(state.State.Exists ? View() : null);
@@ -214,10 +243,15 @@ public sealed partial class ApiKeyGrain(
         }
     }
 
+    private bool IsPreviousSecret(byte[] secretHash, DateTimeOffset now) =>
+        state.State is { PreviousSecretHash: { } previous, PreviousSecretValidUntil: { } until } && now < until
+        && CryptographicOperations.FixedTimeEquals(previous, secretHash);
+
     private ApiKeyView View()
     {
         var key = state.State;
-        return new ApiKeyView(KeyId, key.Name!, key.Scopes, key.Namespaces, key.CreatedAt, key.ExpiresAt, key.RevokedAt, key.LastUsedAt, key.CreatedBy, key.RateLimitPerHour);
+        var previousUntil = key.PreviousSecretValidUntil > clock.GetUtcNow() ? key.PreviousSecretValidUntil : null;
+        return new ApiKeyView(KeyId, key.Name!, key.Scopes, key.Namespaces, key.CreatedAt, key.ExpiresAt, key.RevokedAt, key.LastUsedAt, key.CreatedBy, key.RateLimitPerHour, previousUntil);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API key {KeyId} expired")]

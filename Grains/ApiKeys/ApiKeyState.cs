@@ -15,6 +15,11 @@ public sealed class ApiKeyState : IHasFollowUps
     public DateTimeOffset? RevokedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
 
+    /// <summary>The secret before the last rotation, and until when it still works (the rotation's grace period).</summary>
+    public byte[]? PreviousSecretHash { get; set; }
+
+    public DateTimeOffset? PreviousSecretValidUntil { get; set; }
+
     /// <summary>Requests per hour; null = the registry's default, 0 = unlimited.</summary>
     public int? RateLimitPerHour { get; set; }
 

@@ -14,6 +14,12 @@ public sealed record UpdateApiKeyRequest(string? Name, int? RateLimitPerHour, st
 
 public sealed record ApiKeyListResponse(ListingMeta Meta, ApiKeyView[] ApiKeys);
 
+/// <summary>A rotation: how long the old secret keeps working (0-72 hours; 0 = it stops at once).</summary>
+public sealed record RotateApiKeyRequest(double? GracePeriodHours);
+
+/// <summary>The response to a rotation: the new token, shown this once, and until when the old one works.</summary>
+public sealed record RotatedApiKey(string Id, string Key, DateTimeOffset? PreviousSecretValidUntil);
+
 /// <summary>The response to a key creation: the only time the token is shown.</summary>
 public sealed record CreatedApiKey(string Id, string Key, string Name, string[] Scopes, string[]? Namespaces, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, int? RateLimitPerHour);
 
@@ -26,6 +32,7 @@ public static class ApiKeysApi
         api.MapGet("/", ListAsync).ProducesProblems(StatusCodes.Status400BadRequest);
         api.MapGet("/{id}", GetAsync).ProducesProblems(StatusCodes.Status404NotFound);
         api.MapPut("/{id}", UpdateAsync).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+        api.MapPost("/{id}/rotate", RotateAsync).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         api.MapDelete("/{id}", RevokeAsync).ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
@@ -93,6 +100,32 @@ public static class ApiKeysApi
         var update = new ApiKeyUpdate(request.Name?.Trim(), request.RateLimitPerHour, http.Caller().AsActor(),
             request.Scopes?.Distinct().ToArray(), request.Namespaces?.Select(n => n.ToLowerInvariant()).Distinct().ToArray(), request.ExpiresAt);
         return error is null ? TypedResults.Ok(await key!.Update(update)) : error;
+    }
+
+    private static async Task<Results<Ok<RotatedApiKey>, ProblemHttpResult>> RotateAsync(string id, HttpContext http, IGrainFactory grains, IOptions<RegistryOptions> options)
+    {
+        var (request, problem) = await FrontendJson.ReadAsync<RotateApiKeyRequest>(http.Request);
+        if (request is null)
+        {
+            return ApiErrors.BadRequest(http, problem!);
+        }
+
+        if (request.GracePeriodHours is not { } hours || double.IsNaN(hours) || hours is < 0 or > 72)
+        {
+            return ApiErrors.BadRequest(http, "'grace_period_hours' must be 0-72: how long the old secret keeps working (0: it stops at once)");
+        }
+
+        var (key, _, error) = await ManageableAsync(id, http, grains);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var token = ApiKeyToken.Generate() with { KeyId = id };
+        var rotated = await key!.Rotate(new ApiKeyRotation(token.SecretHash(), TimeSpan.FromHours(hours), http.Caller().AsActor()));
+        return rotated.Succeeded
+            ? TypedResults.Ok(new RotatedApiKey(id, token.Format(options.Value.TokenPrefix), rotated.Value!.PreviousSecretValidUntil))
+            : rotated.ToProblem(http);
     }
 
     private static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> RevokeAsync(string id, HttpContext http, IGrainFactory grains)

@@ -6,7 +6,8 @@ namespace OrleansRegistry.IntegrationTests;
 
 /// <summary>
 /// PUT /api/v1/apikeys/{id} changes a key's scopes, namespaces and expiry (besides its name and rate limit). A change
-/// binds the key's very next request, and no caller can make a key reach more than the caller itself holds.
+/// binds the key's very next request, and no caller can make a key reach more than the caller itself holds. Rotation
+/// gives a key a new secret, the old one working for a grace period.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class ApiKeyChangesTests(PostgresServer postgres) : IAsyncLifetime
@@ -68,6 +69,38 @@ public sealed class ApiKeyChangesTests(PostgresServer postgres) : IAsyncLifetime
         await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{child}", new { namespaces = new[] { "team-a", "team-b" } }, key: limited, expectedStatus: 403);
         await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{child}", new { namespaces = new[] { "team-a" }, name = "renamed" }, key: limited);
         await _registry.JsonAsync(HttpMethod.Put, $"/api/v1/apikeys/{target}", new { name = "not mine" }, key: limited, expectedStatus: 403);
+    }
+
+    [Fact]
+    public async Task A_rotated_key_takes_a_new_secret_and_the_old_one_works_for_the_grace_period_only()
+    {
+        var (id, first) = await CreateAsync(new { name = "rotating", scopes = new[] { "modules:read" } });
+        await _registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: first);
+
+        var rotated = await _registry.JsonAsync(HttpMethod.Post, $"/api/v1/apikeys/{id}/rotate", new { grace_period_hours = 24 });
+        var second = rotated.GetProperty("key").GetString()!;
+        Assert.StartsWith($"reg_{id}_", second, StringComparison.Ordinal);
+        Assert.NotEqual(first, second);
+        var graceEnd = rotated.GetProperty("previous_secret_valid_until").GetDateTimeOffset();
+        Assert.InRange(graceEnd, DateTimeOffset.UtcNow.AddHours(23), DateTimeOffset.UtcNow.AddHours(25));
+        await _registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: second);
+        await _registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: first);
+        Assert.Equal(graceEnd, (await _registry.JsonAsync(HttpMethod.Get, $"/api/v1/apikeys/{id}")).GetProperty("previous_secret_valid_until").GetDateTimeOffset());
+
+        // Without a grace period the secret before stops at once, and the one before that is long gone.
+        var third = (await _registry.JsonAsync(HttpMethod.Post, $"/api/v1/apikeys/{id}/rotate", new { grace_period_hours = 0 })).GetProperty("key").GetString()!;
+        await _registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: third);
+        await _registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: second, expectedStatus: 401);
+        await _registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: first, expectedStatus: 401);
+
+        await _registry.JsonAsync(HttpMethod.Post, $"/api/v1/apikeys/{id}/rotate", new { grace_period_hours = 73 }, expectedStatus: 400);
+        await _registry.JsonAsync(HttpMethod.Post, $"/api/v1/apikeys/{id}/rotate", new { }, expectedStatus: 400);
+        await _registry.JsonAsync(HttpMethod.Post, "/api/v1/apikeys/nosuchkey/rotate", new { grace_period_hours = 1 }, expectedStatus: 404);
+        await _registry.JsonAsync(HttpMethod.Delete, $"/api/v1/apikeys/{id}");
+        await _registry.JsonAsync(HttpMethod.Post, $"/api/v1/apikeys/{id}/rotate", new { grace_period_hours = 1 }, expectedStatus: 409);
+        var (_, limited) = await CreateAsync(new { name = "team-a admin", scopes = new[] { "api_keys:manage" }, namespaces = new[] { "team-a" } });
+        var (other, _) = await CreateAsync(new { name = "everywhere", scopes = new[] { "modules:read" } });
+        await _registry.JsonAsync(HttpMethod.Post, $"/api/v1/apikeys/{other}/rotate", new { grace_period_hours = 1 }, key: limited, expectedStatus: 403);
     }
 
     private async Task<(string Id, string Key)> CreateAsync(object body, string? by = null)
