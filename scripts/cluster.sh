@@ -110,6 +110,14 @@ stop_process() { # name signal: SIGTERM waits up to 45 s (the graceful hand-over
   rm -f "$DIR/pids/$name.pid"
 }
 
+start_frontend_behind_balancer() { # N: out of nginx's upstream until ready, then back in
+  touch "$DIR/pids/frontend-$1.starting"
+  alive nginx && start_balancer
+  start_node frontend "$1"
+  rm -f "$DIR/pids/frontend-$1.starting"
+  alive nginx && start_balancer
+}
+
 start_store() {
   alive s3 && return 0
   mkdir -p "$DIR/s3"
@@ -123,8 +131,11 @@ start_balancer() {
   local user="" upstream_http="" upstream_https="" n
   is_root && user="user $(id -un) $(id -gn);"
   for n in $(seq 1 "$FRONTENDS"); do
-    upstream_http+="    server 127.0.0.1:$(http_port frontend "$n") max_fails=1 fail_timeout=5s;"$'\n'
-    upstream_https+="    server 127.0.0.1:$(https_port "$n") max_fails=1 fail_timeout=5s;"$'\n'
+    # A frontend starting up is left out until it is ready, as Kubernetes' readiness probe keeps a pod out of its Service.
+    local state="max_fails=1 fail_timeout=5s"
+    [ -f "$DIR/pids/frontend-$n.starting" ] && state="down"
+    upstream_http+="    server 127.0.0.1:$(http_port frontend "$n") $state;"$'\n'
+    upstream_https+="    server 127.0.0.1:$(https_port "$n") $state;"$'\n'
   done
   mkdir -p "$DIR/nginx"
   cat > "$DIR/nginx/nginx.conf" <<NGINX
@@ -241,6 +252,6 @@ case "${1:-}" in
   kill-silo) stop_process "silo-${2:?which silo}" KILL ;;
   restart-silo) stop_process "silo-${2:?which silo}"; start_node silo "$2" ;;
   kill-frontend) stop_process "frontend-${2:?which frontend}" KILL ;;
-  restart-frontend) stop_process "frontend-${2:?which frontend}"; start_node frontend "$2" ;;
+  restart-frontend) stop_process "frontend-${2:?which frontend}"; start_frontend_behind_balancer "$2" ;;
   *) die "usage: scripts/cluster.sh up|down|status|kill-silo N|restart-silo N|kill-frontend N|restart-frontend N" ;;
 esac
