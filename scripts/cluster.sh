@@ -158,7 +158,9 @@ http {
   proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
   proxy_set_header X-Forwarded-Proto \$scheme;
   proxy_set_header X-Forwarded-Host \$http_host;
-  proxy_next_upstream error timeout http_502 http_503;
+  # Not on a 503: that is the registry's own answer (a dependency down), and nginx would count it against the
+  # frontend (max_fails), so one 503 from each took every frontend out for fail_timeout: 5 s of 502s for everyone.
+  proxy_next_upstream error timeout http_502;
   upstream frontends_http {
 $upstream_http    keepalive 32;
   }
