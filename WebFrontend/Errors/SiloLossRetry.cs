@@ -1,5 +1,3 @@
-using Orleans.Runtime;
-using Orleans.Runtime.Messaging;
 using Polly;
 using Polly.Retry;
 
@@ -30,6 +28,5 @@ public static class SiloLossRetry
     public static ValueTask<T> RunAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken) =>
         Pipeline.ExecuteAsync(async _ => await write(), cancellationToken);
 
-    private static bool IsSiloLoss(Exception e) =>
-        e is OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException;
+    private static bool IsSiloLoss(Exception e) => ClusterFailures.IsCluster(e) && e is not TimeoutException;
 }
