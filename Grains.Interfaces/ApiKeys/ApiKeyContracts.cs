@@ -1,13 +1,23 @@
+using OrleansRegistry.Organizations;
+
 namespace OrleansRegistry.ApiKeys;
 
-/// <summary>What an authenticated key may do. <see cref="Namespaces"/> null means every namespace.</summary>
+/// <summary>
+/// What an authenticated key may do. <see cref="Namespaces"/> null means every namespace. A key that belongs to a
+/// member of an organization carries the <see cref="Organization"/>, and its scopes and namespaces are already
+/// narrowed to what the member's role allows there.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("api-key-principal")]
 public sealed record ApiKeyPrincipal(
     [property: Id(0)] string KeyId,
     [property: Id(1)] string Name,
     [property: Id(2)] string[] Scopes,
-    [property: Id(3)] string[]? Namespaces)
+    [property: Id(3)] string[]? Namespaces,
+    [property: Id(5)] string? Organization = null)
 {
+    /// <summary>A key of the registry itself (the bootstrap key, automation keys): not of an organization, every namespace.</summary>
+    public bool IsRegistryWide => Organization is null && Namespaces is null;
+
     public bool Allows(string scope) => OrleansRegistry.Scopes.Satisfies(Scopes, scope);
 
     public bool CanAccessNamespace(string ns) => Namespaces is null || Namespaces.Contains(ns, StringComparer.Ordinal);
@@ -74,7 +84,9 @@ public sealed record ApiKeyCreate(
     [property: Id(3)] string[]? Namespaces,
     [property: Id(4)] DateTimeOffset? ExpiresAt,
     [property: Id(5)] Actor CreatedBy,
-    [property: Id(6)] int? RateLimitPerHour = null);
+    [property: Id(6)] int? RateLimitPerHour = null,
+    [property: Id(8)] KeyOwner? Owner = null,
+    [property: Id(9)] OwnerRights? OwnerRights = null);
 
 /// <summary>A change to a key; null members stay as they are.</summary>
 [GenerateSerializer, Immutable, Alias("api-key-update")]
@@ -106,4 +118,5 @@ public sealed record ApiKeyView(
     [property: Id(7)] DateTimeOffset? LastUsedAt,
     [property: Id(8)] string CreatedBy,
     [property: Id(9)] int? RateLimitPerHour = null,
-    [property: Id(10)] DateTimeOffset? PreviousSecretValidUntil = null);
+    [property: Id(10)] DateTimeOffset? PreviousSecretValidUntil = null,
+    [property: Id(12)] KeyOwner? Owner = null);

@@ -1,3 +1,5 @@
+using OrleansRegistry.Organizations;
+
 namespace OrleansRegistry.ApiKeys;
 
 /// <summary>One API key, keyed by its key id (the part of the token before the secret).</summary>
@@ -34,4 +36,16 @@ public interface IApiKeyGrain : IGrainWithStringKey
     /// <summary>Revokes the key, dropping every frontend's lease before it answers; null if the key does not exist.</summary>
     [Alias("revoke")]
     Task<ApiKeyView?> Revoke(Actor actor);
+
+    /// <summary>
+    /// What the key's owner may do now (its organization tells it after every change to the owner's role or the
+    /// organization's namespaces). Every frontend's lease is dropped first when that changes what the key may do.
+    /// Kept even before the key is created, so a change between recording the key and creating it is not lost.
+    /// </summary>
+    [Alias("owner-changed")]
+    Task OwnerChanged(OwnerRights rights);
+
+    /// <summary>Revokes the key because its owner left its organization (also before it is created).</summary>
+    [Alias("revoke-for-owner")]
+    Task RevokeForOwner(string reason);
 }

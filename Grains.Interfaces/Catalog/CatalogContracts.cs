@@ -99,7 +99,9 @@ public sealed record NamespacePage(
 public sealed record ApiKeyQuery(
     [property: Id(0)] string[]? ManagerNamespaces,
     [property: Id(1)] int Offset,
-    [property: Id(2)] int Limit);
+    [property: Id(2)] int Limit,
+    [property: Id(3)] string? Organization = null,
+    [property: Id(4)] Organizations.KeyOwner? Owner = null);
 
 [GenerateSerializer, Immutable, Alias("api-key-page")]
 public sealed record ApiKeyPage(
@@ -120,6 +122,10 @@ public interface ICatalogGrain : IGrainWithIntegerKey
 
     [Alias("api-key-page")]
     Task<ApiKeyPage> ListApiKeys(ApiKeyQuery query);
+
+    /// <summary>Organizations by name; <paramref name="only"/> (the caller's own) limits the page to that one.</summary>
+    [Alias("organization-page")]
+    Task<Organizations.OrganizationPage> ListOrganizations(string? only, int offset, int limit);
 
     [Alias("audit")]
     Task<AuditEntry[]> ListAudit(AuditQuery query);

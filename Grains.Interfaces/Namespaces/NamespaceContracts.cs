@@ -5,7 +5,8 @@ public sealed record NamespaceView(
     [property: Id(0)] string Name,
     [property: Id(1)] DateTimeOffset CreatedAt,
     [property: Id(2)] string CreatedBy,
-    [property: Id(3)] string[] Modules);
+    [property: Id(3)] string[] Modules,
+    [property: Id(4)] string? Organization = null);
 
 [Alias("namespace")]
 public interface INamespaceGrain : IGrainWithStringKey
@@ -16,6 +17,13 @@ public interface INamespaceGrain : IGrainWithStringKey
 
     [Alias("get")]
     Task<NamespaceView?> Get();
+
+    /// <summary>
+    /// Gives the namespace to <paramref name="organization"/> (null: to none) if <paramref name="expected"/> owns it
+    /// now; creates it when it does not exist. A conflict when another organization owns it.
+    /// </summary>
+    [Alias("set-owner")]
+    Task<Outcome> SetOwner(string? organization, string? expected, Actor actor);
 
     [Alias("exists"), Orleans.Concurrency.ReadOnly]
     Task<bool> Exists();

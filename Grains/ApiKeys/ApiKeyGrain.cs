@@ -55,7 +55,9 @@ public sealed partial class ApiKeyGrain(
             s.CreatedBy = request.CreatedBy.KeyId;
             s.ExpiresAt = request.ExpiresAt;
             s.RateLimitPerHour = request.RateLimitPerHour;
-        }, AuditRecord.Of(request.CreatedBy, "apikey.create", KeyId, now));
+            s.Owner = request.Owner;
+            s.OwnerRights ??= request.OwnerRights; // the organization may have told a newer word already
+        }, AuditRecord.Of(request.CreatedBy, "apikey.create", KeyId, now, request.Owner is { } owner ? new { Owner = owner.Organization + "/" + owner.Id } : null));
         return View();
     }
 
@@ -122,7 +124,7 @@ public sealed partial class ApiKeyGrain(
 
         // Last use is informational: kept in memory, persisted with the next write rather than per lease.
         key.LastUsedAt = now;
-        return new AuthResult(_principal ??= new ApiKeyPrincipal(KeyId, key.Name!, key.Scopes, key.Namespaces), AuthFailure.None);
+        return new AuthResult(_principal ??= Principal(), AuthFailure.None);
     }
 
     public async Task<ApiKeyView?> Update(ApiKeyUpdate update)
@@ -219,7 +221,12 @@ public sealed partial class ApiKeyGrain(
     /// <summary>The read model row and the expiry reminder, as the state has them now.</summary>
     private async Task SyncAsync()
     {
-        await readModel.UpsertApiKeyAsync(View());
+        // A key its organization told about before it was created has no row yet.
+        if (state.State.Exists)
+        {
+            await readModel.UpsertApiKeyAsync(View());
+        }
+
         await ScheduleExpiryAsync();
     }
 
@@ -251,7 +258,7 @@ public sealed partial class ApiKeyGrain(
     {
         var key = state.State;
         var previousUntil = key.PreviousSecretValidUntil > clock.GetUtcNow() ? key.PreviousSecretValidUntil : null;
-        return new ApiKeyView(KeyId, key.Name!, key.Scopes, key.Namespaces, key.CreatedAt, key.ExpiresAt, key.RevokedAt, key.LastUsedAt, key.CreatedBy, key.RateLimitPerHour, previousUntil);
+        return new ApiKeyView(KeyId, key.Name!, key.Scopes, key.Namespaces, key.CreatedAt, key.ExpiresAt, key.RevokedAt, key.LastUsedAt, key.CreatedBy, key.RateLimitPerHour, previousUntil, key.Owner);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API key {KeyId} expired")]

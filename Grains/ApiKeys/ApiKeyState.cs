@@ -1,4 +1,5 @@
 using OrleansRegistry.Changes;
+using OrleansRegistry.Organizations;
 
 namespace OrleansRegistry.ApiKeys;
 
@@ -22,6 +23,11 @@ public sealed class ApiKeyState : IHasFollowUps
 
     /// <summary>Requests per hour; null = the registry's default, 0 = unlimited.</summary>
     public int? RateLimitPerHour { get; set; }
+
+    /// <summary>The member of an organization the key belongs to (null: a registry-wide key), and what it may do now.</summary>
+    public KeyOwner? Owner { get; set; }
+
+    public OwnerRights? OwnerRights { get; set; }
 
     public bool Exists => Name is not null;
 

@@ -6,7 +6,7 @@ namespace OrleansRegistry.Catalog;
 
 /// <summary>Answers listing and search from the read model; stateless, so it scales out on every silo.</summary>
 [StatelessWorker, GrainType("catalog")]
-public sealed class CatalogGrain(ReadModelQueries queries, AuditLog audit) : Grain, ICatalogGrain
+public sealed class CatalogGrain(ReadModelQueries queries, OrganizationReadModel organizations, AuditLog audit) : Grain, ICatalogGrain
 {
     public Task<ModulePage> ListModules(ModuleQuery query) => queries.ListModulesAsync(query);
 
@@ -15,6 +15,8 @@ public sealed class CatalogGrain(ReadModelQueries queries, AuditLog audit) : Gra
     public Task<NamespacePage> ListNamespaces(NamespaceQuery query) => queries.ListNamespacesAsync(query);
 
     public Task<ApiKeyPage> ListApiKeys(ApiKeyQuery query) => queries.ListApiKeysAsync(query);
+
+    public Task<Organizations.OrganizationPage> ListOrganizations(string? only, int offset, int limit) => organizations.ListAsync(only, offset, limit);
 
     public Task<AuditEntry[]> ListAudit(AuditQuery query) => audit.ListAsync(query);
 

@@ -92,15 +92,21 @@ public sealed class ReadModelQueries(NpgsqlDataSource dataSource)
     {
         // A manager limited to namespaces sees the keys limited to some of those (never an unlimited key).
         await using var cmd = dataSource.CreateCommand("""
-            SELECT id, name, scopes, namespaces, created_at, expires_at, revoked_at, created_by, rate_limit_per_hour
+            SELECT id, name, scopes, namespaces, created_at, expires_at, revoked_at, created_by, rate_limit_per_hour,
+                   owner_organization, owner_kind, owner_id
             FROM registry_api_keys
-            WHERE $1::text[] IS NULL OR (namespaces IS NOT NULL AND namespaces <@ $1)
+            WHERE ($1::text[] IS NULL OR (namespaces IS NOT NULL AND namespaces <@ $1))
+              AND ($4::text IS NULL OR owner_organization = $4)
+              AND ($5::text IS NULL OR (owner_kind = $5 AND owner_id = $6))
             ORDER BY created_at, id
             OFFSET $2 LIMIT $3
             """);
         cmd.Parameters.Add(new() { Value = (object?)query.ManagerNamespaces ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = query.Offset });
         cmd.Parameters.Add(new() { Value = query.Limit + 1 });
+        cmd.Parameters.Add(new() { Value = (object?)(query.Organization ?? query.Owner?.Organization) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = query.Owner is { } owner ? OrganizationReadModel.KindName(owner.Kind) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = (object?)query.Owner?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         var result = new List<ApiKeyView>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -113,7 +119,9 @@ public sealed class ReadModelQueries(NpgsqlDataSource dataSource)
                 reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
                 LastUsedAt: null,
                 reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetInt32(8)));
+                reader.IsDBNull(8) ? null : reader.GetInt32(8),
+                Owner: reader.IsDBNull(9) ? null
+                    : new Organizations.KeyOwner(reader.GetString(9), reader.GetString(10) == "user" ? Organizations.MemberKind.User : Organizations.MemberKind.ServiceAccount, reader.GetString(11))));
         }
 
         return new ApiKeyPage([.. result.Take(query.Limit)], result.Count > query.Limit);

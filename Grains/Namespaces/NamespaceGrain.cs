@@ -8,6 +8,10 @@ public sealed class NamespaceState : IHasFollowUps
 {
     public DateTimeOffset? CreatedAt { get; set; }
     public string CreatedBy { get; set; } = "";
+
+    /// <summary>The organization that owns the namespace, if one does.</summary>
+    public string? Organization { get; set; }
+
     public SortedSet<string> Modules { get; set; } = new(StringComparer.Ordinal);
     public List<SigningKeyRecord> SigningKeys { get; set; } = [];
 
@@ -61,6 +65,30 @@ public sealed class NamespaceGrain(
             s.CreatedBy = actor.KeyId;
         }, AuditRecord.Of(actor, "namespace.create", Name, now));
         return View();
+    }
+
+    public async Task<Outcome> SetOwner(string? organization, string? expected, Actor actor)
+    {
+        if (state.State.Organization != expected)
+        {
+            return state.State.Organization == organization
+                ? Outcome.Done
+                : Outcome.Conflict($"namespace '{Name}' belongs to organization '{state.State.Organization}'");
+        }
+
+        var now = clock.GetUtcNow();
+        await Changes.CommitAsync(s =>
+        {
+            // Claiming a namespace that does not exist yet creates it.
+            if (s.CreatedAt is null)
+            {
+                s.CreatedAt = now;
+                s.CreatedBy = actor.KeyId;
+            }
+
+            s.Organization = organization;
+        }, AuditRecord.Of(actor, "namespace.set-organization", Name, now, new { Organization = organization, Previous = expected }));
+        return Outcome.Done;
     }
 
     public Task<NamespaceView?> Get() => Task.FromResult(state.State.CreatedAt is null ? null : View());
@@ -167,5 +195,5 @@ public sealed class NamespaceGrain(
     private static SigningKeyView ViewOf(SigningKeyRecord k) => new(k.KeyId, k.AsciiArmor, k.Source, k.AddedAt);
 
     private NamespaceView View() =>
-        new(Name, state.State.CreatedAt!.Value, state.State.CreatedBy, [.. state.State.Modules]);
+        new(Name, state.State.CreatedAt!.Value, state.State.CreatedBy, [.. state.State.Modules], state.State.Organization);
 }

@@ -85,6 +85,7 @@ public static class SiloSetup
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton<ReadModel>();
         services.AddSingleton<ReadModelQueries>();
+        services.AddSingleton<OrganizationReadModel>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton(new SecretProtector(Secrets.Key(config, "Registry:EncryptionKey", "REGISTRY_ENCRYPTION_KEY")));
         services.AddSingleton(TimeProvider.System);

@@ -7,9 +7,14 @@ public static class ApiKeyRules
 {
     private const int MaxNamespaces = 1000;
 
-    /// <summary>A key limited to namespaces manages only keys limited to some of those namespaces.</summary>
+    /// <summary>
+    /// A member's key manages the keys of its organization's members (they never reach beyond it); another key limited
+    /// to namespaces manages only keys limited to some of those namespaces.
+    /// </summary>
     public static bool MayManage(ApiKeyPrincipal manager, ApiKeyView key) =>
-        manager.Namespaces is null || (key.Namespaces is not null && key.Namespaces.All(manager.CanAccessNamespace));
+        manager.Organization is not null
+            ? key.Owner?.Organization == manager.Organization
+            : manager.Namespaces is null || (key.Namespaces is not null && key.Namespaces.All(manager.CanAccessNamespace));
 
     /// <summary>Null when the request may be granted; else Invalid (malformed) or Forbidden (beyond the creator).</summary>
     public static Outcome? Validate(CreateApiKeyRequest request, ApiKeyPrincipal creator, DateTimeOffset now)
@@ -24,7 +29,9 @@ public static class ApiKeyRules
             return Outcome.Invalid($"'scopes' must list at least one of: {string.Join(", ", Scopes.All)}");
         }
 
-        return ValidateGrants(request.Scopes, request.Namespaces, request.ExpiresAt, request.RateLimitPerHour, creator, now);
+        // A member's key for a member of its organization may leave the namespaces out: the organization's are its bound.
+        return ValidateGrants(request.Scopes, request.Namespaces, request.ExpiresAt, request.RateLimitPerHour, creator, now,
+            namespacesGiven: request.Namespaces is not null || creator.Organization is null || request.Owner?.Organization != creator.Organization);
     }
 
     /// <summary>

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Options;
 using OrleansRegistry.ApiKeys;
 using OrleansRegistry.Catalog;
+using OrleansRegistry.Organizations;
 using OrleansRegistry.WebFrontend.Auth;
 using OrleansRegistry.WebFrontend.Errors;
 using OrleansRegistry.WebFrontend.Terraform;
 
 namespace OrleansRegistry.WebFrontend.Api;
 
-public sealed record CreateApiKeyRequest(string? Name, string[]? Scopes, string[]? Namespaces, DateTimeOffset? ExpiresAt, int? RateLimitPerHour = null);
+public sealed record CreateApiKeyRequest(string? Name, string[]? Scopes, string[]? Namespaces, DateTimeOffset? ExpiresAt, int? RateLimitPerHour = null, KeyOwnerRequest? Owner = null);
 
 /// <summary>A change to a key: members left out stay as they are.</summary>
 public sealed record UpdateApiKeyRequest(string? Name, int? RateLimitPerHour, string[]? Scopes = null, string[]? Namespaces = null, DateTimeOffset? ExpiresAt = null);
@@ -45,16 +46,35 @@ public static class ApiKeysApi
             return ApiErrors.BadRequest(http, problem!);
         }
 
-        if (ApiKeyRules.Validate(request, http.Caller(), clock.GetUtcNow()) is { } refusal)
+        var caller = http.Caller();
+        if (ApiKeyRules.Validate(request, caller, clock.GetUtcNow()) is { } refusal)
         {
             return refusal.ToProblem(http);
         }
 
-        var token = ApiKeyToken.Generate();
         var namespaces = request.Namespaces?.Select(n => n.ToLowerInvariant()).Distinct().ToArray();
         var scopes = request.Scopes!.Distinct().ToArray();
+        var (owner, rights, ownerRefusal) = await ApiKeyOwnership.ResolveAsync(request.Owner, caller, scopes, namespaces, grains);
+        if (ownerRefusal is not null)
+        {
+            return ownerRefusal.ToProblem(http);
+        }
+
+        var token = ApiKeyToken.Generate();
+        if (owner is not null)
+        {
+            // Recorded with the member first, so a change to the member between now and the key's creation reaches it.
+            var added = await grains.GetGrain<IOrganizationGrain>(owner.Organization).AddKey(owner.Kind, owner.Id, token.KeyId);
+            if (!added.Succeeded)
+            {
+                return added.ToProblem(http);
+            }
+
+            rights = added.Value;
+        }
+
         var view = await grains.GetGrain<IApiKeyGrain>(token.KeyId)
-            .Create(new ApiKeyCreate(request.Name!.Trim(), token.SecretHash(), scopes, namespaces, request.ExpiresAt, http.Caller().AsActor(), request.RateLimitPerHour));
+            .Create(new ApiKeyCreate(request.Name!.Trim(), token.SecretHash(), scopes, namespaces, request.ExpiresAt, caller.AsActor(), request.RateLimitPerHour, owner, rights));
         if (view is null)
         {
             return ApiErrors.Conflict(http, "key id collision; retry");
@@ -73,7 +93,10 @@ public static class ApiKeysApi
         }
 
         // The catalog applies MayManage: a key limited to namespaces lists the keys limited to some of those.
-        var page = await grains.GetGrain<ICatalogGrain>(0).ListApiKeys(new ApiKeyQuery(http.Caller().Namespaces, offset, limit));
+        // A member's key lists the keys of its organization's members.
+        var caller = http.Caller();
+        var query = caller.Organization is null ? new ApiKeyQuery(caller.Namespaces, offset, limit) : new ApiKeyQuery(null, offset, limit, caller.Organization);
+        var page = await grains.GetGrain<ICatalogGrain>(0).ListApiKeys(query);
         return TypedResults.Ok(new ApiKeyListResponse(ListingPaging.Meta(http, offset, limit, page.HasMore), page.Keys));
     }
 
@@ -96,7 +119,12 @@ public static class ApiKeysApi
             return refusal.ToProblem(http);
         }
 
-        var (key, _, error) = await ManageableAsync(id, http, grains);
+        var (key, view, error) = await ManageableAsync(id, http, grains);
+        if (error is null && view!.Owner is { } owner && await OwnerRefusalAsync(owner, request, grains) is { } beyondOwner)
+        {
+            return beyondOwner.ToProblem(http);
+        }
+
         var update = new ApiKeyUpdate(request.Name?.Trim(), request.RateLimitPerHour, http.Caller().AsActor(),
             request.Scopes?.Distinct().ToArray(), request.Namespaces?.Select(n => n.ToLowerInvariant()).Distinct().ToArray(), request.ExpiresAt);
         return error is null ? TypedResults.Ok(await key!.Update(update)) : error;
@@ -132,6 +160,20 @@ public static class ApiKeysApi
     {
         var (key, _, error) = await ManageableAsync(id, http, grains);
         return error is null ? TypedResults.Ok(await key!.Revoke(http.Caller().AsActor())) : error;
+    }
+
+    /// <summary>Forbidden when a change to a member's key asks for more than the member's role gives.</summary>
+    private static async Task<Outcome?> OwnerRefusalAsync(KeyOwner owner, UpdateApiKeyRequest request, IGrainFactory grains)
+    {
+        if (request.Scopes is null && request.Namespaces is null)
+        {
+            return null;
+        }
+
+        var rights = await grains.GetGrain<IOrganizationGrain>(owner.Organization).Rights(owner.Kind, owner.Id);
+        return rights is null
+            ? Outcome.Conflict($"'{ApiKeyOwnership.OwnerName(owner)}' is no longer a member of organization '{owner.Organization}'")
+            : ApiKeyOwnership.Exceeds(owner, rights, request.Scopes ?? [], request.Namespaces?.Select(n => n.ToLowerInvariant()).ToArray());
     }
 
     /// <summary>The key <paramref name="id"/>, if it exists and the caller may manage it; else the 404/403 to answer.</summary>

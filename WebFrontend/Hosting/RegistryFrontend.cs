@@ -147,6 +147,8 @@ public static class RegistryFrontend
         app.MapFiles();
         app.MapNamespacesApi();
         app.MapApiKeysApi();
+        app.MapOrganizationsApi();
+        app.MapOrganizationMembersApi();
         app.MapModulesApi();
         app.MapProviderProtocol();
         app.MapProviderListing();

@@ -1,0 +1,82 @@
+using Npgsql;
+using NpgsqlTypes;
+using OrleansRegistry.Organizations;
+
+namespace OrleansRegistry.Catalog;
+
+/// <summary>The read model's organizations and members, written by the organization grains, and the listing queries.</summary>
+public sealed class OrganizationReadModel(NpgsqlDataSource dataSource)
+{
+    public static string KindName(MemberKind kind) => kind == MemberKind.User ? "user" : "service_account";
+
+    /// <summary>Replaces the organization's row and member rows with these (null: the organization is gone).</summary>
+    public async Task SyncOrganizationAsync(string name, OrganizationView? organization, MemberView[] members, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Command("DELETE FROM registry_organization_members WHERE organization = $1", name));
+        if (organization is null)
+        {
+            batch.BatchCommands.Add(Command("DELETE FROM registry_organizations WHERE name = $1", name));
+        }
+        else
+        {
+            var upsert = Command("""
+                INSERT INTO registry_organizations (name, display_name, namespaces, created_at, created_by, member_count)
+                VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (name) DO UPDATE SET display_name = EXCLUDED.display_name, namespaces = EXCLUDED.namespaces, member_count = EXCLUDED.member_count
+                """, name, organization.DisplayName);
+            upsert.Parameters.Add(new() { Value = organization.Namespaces, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            upsert.Parameters.Add(new() { Value = organization.CreatedAt });
+            upsert.Parameters.Add(new() { Value = organization.CreatedBy });
+            upsert.Parameters.Add(new() { Value = organization.MemberCount });
+            batch.BatchCommands.Add(upsert);
+            foreach (var member in members)
+            {
+                var row = Command("""
+                    INSERT INTO registry_organization_members (organization, kind, member_id, role, added_at, key_count) VALUES ($1, $2, $3, $4, $5, $6)
+                    """, name, KindName(member.Kind), member.Id, member.Role);
+                row.Parameters.Add(new() { Value = member.AddedAt });
+                row.Parameters.Add(new() { Value = member.KeyIds.Length });
+                batch.BatchCommands.Add(row);
+            }
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Organizations by name, from <paramref name="offset"/>; <paramref name="only"/> limits them to one.</summary>
+    public async Task<OrganizationPage> ListAsync(string? only, int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT name, display_name, namespaces, created_at, created_by, member_count FROM registry_organizations
+            WHERE $1::text IS NULL OR name = $1
+            ORDER BY name OFFSET $2 LIMIT $3
+            """);
+        cmd.Parameters.Add(new() { Value = (object?)only ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = offset });
+        cmd.Parameters.Add(new() { Value = limit + 1 });
+        var result = new List<OrganizationView>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new OrganizationView(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<string[]>(2),
+                reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4), [], reader.GetInt32(5)));
+        }
+
+        return new OrganizationPage([.. result.Take(limit)], result.Count > limit);
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params string[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new() { Value = value });
+        }
+
+        return command;
+    }
+}

@@ -1,0 +1,122 @@
+using OrleansRegistry.Catalog;
+using OrleansRegistry.Organizations;
+using OrleansRegistry.WebFrontend.Auth;
+using OrleansRegistry.WebFrontend.Errors;
+using OrleansRegistry.WebFrontend.Terraform;
+
+namespace OrleansRegistry.WebFrontend.Api;
+
+public sealed record CreateOrganizationRequest(string? Name, string? DisplayName);
+
+public sealed record OrganizationListResponse(ListingMeta Meta, OrganizationView[] Organizations);
+
+/// <summary>
+/// Organizations and the namespaces they own. Creating, deleting and giving namespaces are a registry admin's
+/// (a registry-wide admin key); members see their own organization.
+/// </summary>
+public static class OrganizationsApi
+{
+    public static IEndpointRouteBuilder MapOrganizationsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/organizations").WithTags("Organizations").ProducesDependencyProblems();
+        api.MapPost("/", CreateAsync).RequireScope(Scopes.Admin).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
+        api.MapGet("/", ListAsync).RequireScope(Scopes.NamespacesRead).ProducesProblems(StatusCodes.Status400BadRequest);
+        api.MapGet("/{organization}", GetAsync).RequireScope(Scopes.NamespacesRead).ProducesProblems(StatusCodes.Status404NotFound);
+        api.MapDelete("/{organization}", DeleteAsync).RequireScope(Scopes.Admin).ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        api.MapPut("/{organization}/namespaces/{ns}", ClaimNamespaceAsync).RequireScope(Scopes.Admin)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        api.MapDelete("/{organization}/namespaces/{ns}", ReleaseNamespaceAsync).RequireScope(Scopes.Admin)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task<Results<Created<OrganizationView>, ProblemHttpResult>> CreateAsync(HttpContext http, IGrainFactory grains)
+    {
+        var (request, problem) = await FrontendJson.ReadAsync<CreateOrganizationRequest>(http.Request);
+        if (request is null)
+        {
+            return ApiErrors.BadRequest(http, problem!);
+        }
+
+        var name = request.Name?.Trim() ?? "";
+        var displayName = string.IsNullOrWhiteSpace(request.DisplayName) ? name : request.DisplayName.Trim();
+        if ((http.RejectBadName(name) ?? http.ForbidUnlessRegistryWide()) is { } refused)
+        {
+            return refused;
+        }
+
+        if (displayName.Length > 200)
+        {
+            return ApiErrors.BadRequest(http, "'display_name' must be at most 200 characters");
+        }
+
+        var created = await grains.GetGrain<IOrganizationGrain>(name).Create(displayName, http.Caller().AsActor());
+        return created.Succeeded ? TypedResults.Created($"/api/v1/organizations/{name}", created.Value) : created.ToProblem(http);
+    }
+
+    private static async Task<Results<Ok<OrganizationListResponse>, ProblemHttpResult>> ListAsync(HttpContext http, IGrainFactory grains)
+    {
+        if (!ListingPaging.TryRead(http, ListingPaging.MaxLimit, out var offset, out var limit, out var problem))
+        {
+            return ApiErrors.BadRequest(http, problem!);
+        }
+
+        // A member's key lists its own organization; a key limited to namespaces outside any organization, none.
+        var caller = http.Caller();
+        if (!caller.IsRegistryWide && caller.Organization is null)
+        {
+            return TypedResults.Ok(new OrganizationListResponse(ListingPaging.Meta(http, offset, limit, false), []));
+        }
+
+        var page = await grains.GetGrain<ICatalogGrain>(0).ListOrganizations(caller.Organization, offset, limit);
+        return TypedResults.Ok(new OrganizationListResponse(ListingPaging.Meta(http, offset, limit, page.HasMore), page.Organizations));
+    }
+
+    private static async Task<Results<Ok<OrganizationView>, ProblemHttpResult>> GetAsync(string organization, HttpContext http, IGrainFactory grains)
+    {
+        if ((http.RejectBadName(organization) ?? http.HideUnlessVisible(organization)) is { } hidden)
+        {
+            return hidden;
+        }
+
+        var view = await grains.GetGrain<IOrganizationGrain>(organization).Get();
+        return view is null ? ApiErrors.NotFound(http, $"organization '{organization}' not found") : TypedResults.Ok(view);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string organization, HttpContext http, IGrainFactory grains)
+    {
+        if ((http.RejectBadName(organization) ?? http.ForbidUnlessRegistryWide()) is { } refused)
+        {
+            return refused;
+        }
+
+        return (await grains.GetGrain<IOrganizationGrain>(organization).Delete(http.Caller().AsActor())).ToNoContent(http);
+    }
+
+    private static async Task<Results<Ok<OrganizationView>, ProblemHttpResult>> ClaimNamespaceAsync(string organization, string ns, HttpContext http, IGrainFactory grains)
+    {
+        if (Names.Problem("namespace", ns) is { } invalid)
+        {
+            return ApiErrors.BadRequest(http, invalid);
+        }
+
+        if ((http.RejectBadName(organization) ?? http.ForbidUnlessRegistryWide()) is { } refused)
+        {
+            return refused;
+        }
+
+        var claimed = await grains.GetGrain<IOrganizationGrain>(organization).ClaimNamespace(ns, http.Caller().AsActor());
+        return claimed.Succeeded ? TypedResults.Ok(claimed.Value) : claimed.ToProblem(http);
+    }
+
+    private static async Task<Results<Ok<OrganizationView>, ProblemHttpResult>> ReleaseNamespaceAsync(string organization, string ns, HttpContext http, IGrainFactory grains)
+    {
+        if ((http.RejectBadName(organization) ?? http.ForbidUnlessRegistryWide()) is { } refused)
+        {
+            return refused;
+        }
+
+        var released = await grains.GetGrain<IOrganizationGrain>(organization).ReleaseNamespace(ns, http.Caller().AsActor());
+        return released.Succeeded ? TypedResults.Ok(released.Value) : released.ToProblem(http);
+    }
+}
