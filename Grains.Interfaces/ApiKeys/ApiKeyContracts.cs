@@ -1,16 +1,23 @@
 namespace OrleansRegistry.ApiKeys;
 
-/// <summary>What an authenticated key may do. <see cref="Namespaces"/> null means every namespace.</summary>
+/// <summary>
+/// What an authenticated key may do. <see cref="Namespaces"/> null means every namespace; <see cref="PackagePatterns"/>
+/// null means every Composer package (the patterns limit Composer packages only, never Terraform).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("api-key-principal")]
 public sealed record ApiKeyPrincipal(
     [property: Id(0)] string KeyId,
     [property: Id(1)] string Name,
     [property: Id(2)] string[] Scopes,
-    [property: Id(3)] string[]? Namespaces)
+    [property: Id(3)] string[]? Namespaces,
+    [property: Id(4)] string[]? PackagePatterns = null)
 {
     public bool Allows(string scope) => OrleansRegistry.Scopes.Satisfies(Scopes, scope);
 
     public bool CanAccessNamespace(string ns) => Namespaces is null || Namespaces.Contains(ns, StringComparer.Ordinal);
+
+    /// <summary>Whether the key reaches the Composer package <paramref name="package"/> (lower-case); a null check for most keys.</summary>
+    public bool CanAccessPackage(string package) => PackagePatterns is null || PackageGrants.Allows(PackagePatterns, package);
 
     public bool IsAdmin => Scopes.Contains(OrleansRegistry.Scopes.Admin, StringComparer.Ordinal);
 
@@ -74,7 +81,8 @@ public sealed record ApiKeyCreate(
     [property: Id(3)] string[]? Namespaces,
     [property: Id(4)] DateTimeOffset? ExpiresAt,
     [property: Id(5)] Actor CreatedBy,
-    [property: Id(6)] int? RateLimitPerHour = null);
+    [property: Id(6)] int? RateLimitPerHour = null,
+    [property: Id(7)] string[]? PackagePatterns = null);
 
 /// <summary>A change to a key; null members stay as they are.</summary>
 [GenerateSerializer, Immutable, Alias("api-key-update")]
@@ -84,7 +92,8 @@ public sealed record ApiKeyUpdate(
     [property: Id(2)] Actor Actor,
     [property: Id(3)] string[]? Scopes = null,
     [property: Id(4)] string[]? Namespaces = null,
-    [property: Id(5)] DateTimeOffset? ExpiresAt = null);
+    [property: Id(5)] DateTimeOffset? ExpiresAt = null,
+    [property: Id(6)] string[]? PackagePatterns = null);
 
 /// <summary>A new secret for a key, and how long its previous secret still works (zero: not at all).</summary>
 [GenerateSerializer, Immutable, Alias("api-key-rotation")]
@@ -106,4 +115,5 @@ public sealed record ApiKeyView(
     [property: Id(7)] DateTimeOffset? LastUsedAt,
     [property: Id(8)] string CreatedBy,
     [property: Id(9)] int? RateLimitPerHour = null,
-    [property: Id(10)] DateTimeOffset? PreviousSecretValidUntil = null);
+    [property: Id(10)] DateTimeOffset? PreviousSecretValidUntil = null,
+    [property: Id(11)] string[]? PackagePatterns = null);

@@ -55,6 +55,7 @@ public sealed partial class ApiKeyGrain(
             s.CreatedBy = request.CreatedBy.KeyId;
             s.ExpiresAt = request.ExpiresAt;
             s.RateLimitPerHour = request.RateLimitPerHour;
+            s.PackagePatterns = request.PackagePatterns;
         }, AuditRecord.Of(request.CreatedBy, "apikey.create", KeyId, now));
         return View();
     }
@@ -122,7 +123,7 @@ public sealed partial class ApiKeyGrain(
 
         // Last use is informational: kept in memory, persisted with the next write rather than per lease.
         key.LastUsedAt = now;
-        return new AuthResult(_principal ??= new ApiKeyPrincipal(KeyId, key.Name!, key.Scopes, key.Namespaces), AuthFailure.None);
+        return new AuthResult(_principal ??= new ApiKeyPrincipal(KeyId, key.Name!, key.Scopes, key.Namespaces, key.PackagePatterns), AuthFailure.None);
     }
 
     public async Task<ApiKeyView?> Update(ApiKeyUpdate update)
@@ -132,8 +133,8 @@ public sealed partial class ApiKeyGrain(
             return null;
         }
 
-        // Every frontend's lease is dropped before this answers (Changes), so narrowed scopes or namespaces bind the
-        // key's next request everywhere; a new expiry moves the expiry reminder (SyncAsync).
+        // Every frontend's lease is dropped before this answers (Changes), so narrowed scopes, namespaces or package
+        // patterns bind the key's next request everywhere; a new expiry moves the expiry reminder (SyncAsync).
         await Changes.CommitAsync(s =>
         {
             s.Name = update.Name ?? s.Name;
@@ -141,7 +142,8 @@ public sealed partial class ApiKeyGrain(
             s.Scopes = update.Scopes ?? s.Scopes;
             s.Namespaces = update.Namespaces ?? s.Namespaces;
             s.ExpiresAt = update.ExpiresAt ?? s.ExpiresAt;
-            _principal = null; // the next lease carries the new name, scopes and namespaces
+            s.PackagePatterns = update.PackagePatterns ?? s.PackagePatterns;
+            _principal = null; // the next lease carries the new name, scopes, namespaces and patterns
         }, AuditRecord.Of(update.Actor, "apikey.update", KeyId, clock.GetUtcNow()));
         return View();
     }
@@ -251,7 +253,7 @@ public sealed partial class ApiKeyGrain(
     {
         var key = state.State;
         var previousUntil = key.PreviousSecretValidUntil > clock.GetUtcNow() ? key.PreviousSecretValidUntil : null;
-        return new ApiKeyView(KeyId, key.Name!, key.Scopes, key.Namespaces, key.CreatedAt, key.ExpiresAt, key.RevokedAt, key.LastUsedAt, key.CreatedBy, key.RateLimitPerHour, previousUntil);
+        return new ApiKeyView(KeyId, key.Name!, key.Scopes, key.Namespaces, key.CreatedAt, key.ExpiresAt, key.RevokedAt, key.LastUsedAt, key.CreatedBy, key.RateLimitPerHour, previousUntil, key.PackagePatterns);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API key {KeyId} expired")]

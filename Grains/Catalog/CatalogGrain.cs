@@ -18,6 +18,6 @@ public sealed class CatalogGrain(ReadModelQueries queries, AuditLog audit) : Gra
 
     public Task<AuditEntry[]> ListAudit(AuditQuery query) => audit.ListAsync(query);
 
-    public Task<ComposerPackageList> ListComposerPackages(string[]? allowedVendors, string? pattern, int limit) =>
-        queries.ListComposerPackagesAsync(allowedVendors, pattern, limit);
+    public Task<ComposerPackageList> ListComposerPackages(string[]? allowedVendors, string? pattern, int limit, string[]? packagePatterns = null) =>
+        queries.ListComposerPackagesAsync(allowedVendors, pattern, limit, packagePatterns);
 }
