@@ -3,8 +3,9 @@ using OrleansRegistry.Organizations;
 namespace OrleansRegistry.ApiKeys;
 
 /// <summary>
-/// What an authenticated key may do. <see cref="Namespaces"/> null means every namespace. A key that belongs to a
-/// member of an organization carries the <see cref="Organization"/>, and its scopes and namespaces are already
+/// What an authenticated key may do. <see cref="Namespaces"/> null means every namespace; <see cref="PackagePatterns"/>
+/// null means every Composer package (the patterns limit Composer packages only, never Terraform). A key that belongs
+/// to a member of an organization carries the <see cref="Organization"/>, and its scopes and namespaces are already
 /// narrowed to what the member's role allows there.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("api-key-principal")]
@@ -13,6 +14,7 @@ public sealed record ApiKeyPrincipal(
     [property: Id(1)] string Name,
     [property: Id(2)] string[] Scopes,
     [property: Id(3)] string[]? Namespaces,
+    [property: Id(4)] string[]? PackagePatterns = null,
     [property: Id(5)] string? Organization = null)
 {
     /// <summary>A key of the registry itself (the bootstrap key, automation keys): not of an organization, every namespace.</summary>
@@ -21,6 +23,9 @@ public sealed record ApiKeyPrincipal(
     public bool Allows(string scope) => OrleansRegistry.Scopes.Satisfies(Scopes, scope);
 
     public bool CanAccessNamespace(string ns) => Namespaces is null || Namespaces.Contains(ns, StringComparer.Ordinal);
+
+    /// <summary>Whether the key reaches the Composer package <paramref name="package"/> (lower-case); a null check for most keys.</summary>
+    public bool CanAccessPackage(string package) => PackagePatterns is null || PackageGrants.Allows(PackagePatterns, package);
 
     public bool IsAdmin => Scopes.Contains(OrleansRegistry.Scopes.Admin, StringComparer.Ordinal);
 
@@ -85,6 +90,7 @@ public sealed record ApiKeyCreate(
     [property: Id(4)] DateTimeOffset? ExpiresAt,
     [property: Id(5)] Actor CreatedBy,
     [property: Id(6)] int? RateLimitPerHour = null,
+    [property: Id(7)] string[]? PackagePatterns = null,
     [property: Id(8)] KeyOwner? Owner = null,
     [property: Id(9)] OwnerRights? OwnerRights = null);
 
@@ -96,7 +102,8 @@ public sealed record ApiKeyUpdate(
     [property: Id(2)] Actor Actor,
     [property: Id(3)] string[]? Scopes = null,
     [property: Id(4)] string[]? Namespaces = null,
-    [property: Id(5)] DateTimeOffset? ExpiresAt = null);
+    [property: Id(5)] DateTimeOffset? ExpiresAt = null,
+    [property: Id(6)] string[]? PackagePatterns = null);
 
 /// <summary>A new secret for a key, and how long its previous secret still works (zero: not at all).</summary>
 [GenerateSerializer, Immutable, Alias("api-key-rotation")]
@@ -119,4 +126,5 @@ public sealed record ApiKeyView(
     [property: Id(8)] string CreatedBy,
     [property: Id(9)] int? RateLimitPerHour = null,
     [property: Id(10)] DateTimeOffset? PreviousSecretValidUntil = null,
+    [property: Id(11)] string[]? PackagePatterns = null,
     [property: Id(12)] KeyOwner? Owner = null);

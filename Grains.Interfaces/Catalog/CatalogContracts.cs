@@ -93,15 +93,16 @@ public sealed record NamespacePage(
 
 /// <summary>
 /// A page of the keys a manager may manage, oldest first: with <see cref="ManagerNamespaces"/> set, only keys limited to
-/// some of those namespaces.
+/// some of those namespaces; with <see cref="ManagerPackagePatterns"/> set, only keys limited to patterns within those.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("api-key-query")]
 public sealed record ApiKeyQuery(
     [property: Id(0)] string[]? ManagerNamespaces,
     [property: Id(1)] int Offset,
     [property: Id(2)] int Limit,
-    [property: Id(3)] string? Organization = null,
-    [property: Id(4)] Organizations.KeyOwner? Owner = null);
+    [property: Id(3)] string[]? ManagerPackagePatterns = null,
+    [property: Id(4)] string? Organization = null,
+    [property: Id(5)] Organizations.KeyOwner? Owner = null);
 
 [GenerateSerializer, Immutable, Alias("api-key-page")]
 public sealed record ApiKeyPage(
@@ -130,7 +131,10 @@ public interface ICatalogGrain : IGrainWithIntegerKey
     [Alias("audit")]
     Task<AuditEntry[]> ListAudit(AuditQuery query);
 
-    /// <summary>Composer packages of <paramref name="allowedVendors"/> (null = all), filtered by a SQL ILIKE pattern.</summary>
+    /// <summary>
+    /// Composer packages of <paramref name="allowedVendors"/> matching one of <paramref name="packagePatterns"/> (null =
+    /// all; a key's <see cref="ApiKeys.PackageGrants"/> globs), filtered by a SQL ILIKE pattern.
+    /// </summary>
     [Alias("composer-packages")]
-    Task<ComposerPackageList> ListComposerPackages(string[]? allowedVendors, string? pattern, int limit);
+    Task<ComposerPackageList> ListComposerPackages(string[]? allowedVendors, string? pattern, int limit, string[]? packagePatterns = null);
 }

@@ -113,7 +113,10 @@ public interface IComposerCatalogGrain : IGrainWithIntegerKey
     [Alias("set-mirrored-patterns")]
     Task SetMirroredPatterns(string[] patterns);
 
-    /// <summary><c>packages.json</c> for a key that sees <paramref name="vendors"/> (null = every vendor).</summary>
+    /// <summary>
+    /// <c>packages.json</c> for a key that sees <paramref name="vendors"/> (null = every vendor) and the packages its
+    /// <paramref name="packagePatterns"/> match (null = every package).
+    /// </summary>
     [Alias("packages-json")]
-    Task<ProtocolDocument> GetPackagesJson(string[]? vendors, IDocumentHolder? holder);
+    Task<ProtocolDocument> GetPackagesJson(string[]? vendors, IDocumentHolder? holder, string[]? packagePatterns = null);
 }

@@ -42,11 +42,11 @@ public sealed partial class ApiKeyGrain
         var key = state.State;
         if (key.Owner is not { } owner)
         {
-            return new ApiKeyPrincipal(KeyId, key.Name!, key.Scopes, key.Namespaces);
+            return new ApiKeyPrincipal(KeyId, key.Name!, key.Scopes, key.Namespaces, key.PackagePatterns);
         }
 
         var rights = key.OwnerRights ?? new OwnerRights("", [], []);
         var namespaces = key.Namespaces is null ? rights.Namespaces : [.. key.Namespaces.Intersect(rights.Namespaces, StringComparer.Ordinal)];
-        return new ApiKeyPrincipal(KeyId, key.Name!, RoleTemplates.Intersect(key.Scopes, rights.Scopes), namespaces, owner.Organization);
+        return new ApiKeyPrincipal(KeyId, key.Name!, RoleTemplates.Intersect(key.Scopes, rights.Scopes), namespaces, key.PackagePatterns, owner.Organization);
     }
 }

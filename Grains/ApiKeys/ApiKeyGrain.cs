@@ -55,6 +55,7 @@ public sealed partial class ApiKeyGrain(
             s.CreatedBy = request.CreatedBy.KeyId;
             s.ExpiresAt = request.ExpiresAt;
             s.RateLimitPerHour = request.RateLimitPerHour;
+            s.PackagePatterns = request.PackagePatterns;
             s.Owner = request.Owner;
             s.OwnerRights ??= request.OwnerRights; // the organization may have told a newer word already
         }, AuditRecord.Of(request.CreatedBy, "apikey.create", KeyId, now, request.Owner is { } owner ? new { Owner = owner.Organization + "/" + owner.Id } : null));
@@ -134,8 +135,8 @@ public sealed partial class ApiKeyGrain(
             return null;
         }
 
-        // Every frontend's lease is dropped before this answers (Changes), so narrowed scopes or namespaces bind the
-        // key's next request everywhere; a new expiry moves the expiry reminder (SyncAsync).
+        // Every frontend's lease is dropped before this answers (Changes), so narrowed scopes, namespaces or package
+        // patterns bind the key's next request everywhere; a new expiry moves the expiry reminder (SyncAsync).
         await Changes.CommitAsync(s =>
         {
             s.Name = update.Name ?? s.Name;
@@ -143,7 +144,8 @@ public sealed partial class ApiKeyGrain(
             s.Scopes = update.Scopes ?? s.Scopes;
             s.Namespaces = update.Namespaces ?? s.Namespaces;
             s.ExpiresAt = update.ExpiresAt ?? s.ExpiresAt;
-            _principal = null; // the next lease carries the new name, scopes and namespaces
+            s.PackagePatterns = update.PackagePatterns ?? s.PackagePatterns;
+            _principal = null; // the next lease carries the new name, scopes, namespaces and patterns
         }, AuditRecord.Of(update.Actor, "apikey.update", KeyId, clock.GetUtcNow()));
         return View();
     }
@@ -258,7 +260,8 @@ public sealed partial class ApiKeyGrain(
     {
         var key = state.State;
         var previousUntil = key.PreviousSecretValidUntil > clock.GetUtcNow() ? key.PreviousSecretValidUntil : null;
-        return new ApiKeyView(KeyId, key.Name!, key.Scopes, key.Namespaces, key.CreatedAt, key.ExpiresAt, key.RevokedAt, key.LastUsedAt, key.CreatedBy, key.RateLimitPerHour, previousUntil, key.Owner);
+        return new ApiKeyView(KeyId, key.Name!, key.Scopes, key.Namespaces, key.CreatedAt, key.ExpiresAt, key.RevokedAt, key.LastUsedAt, key.CreatedBy, key.RateLimitPerHour, previousUntil,
+            key.PackagePatterns, key.Owner);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API key {KeyId} expired")]

@@ -10,6 +10,9 @@ public sealed class ApiKeyState : IHasFollowUps
     public byte[] SecretHash { get; set; } = [];
     public string[] Scopes { get; set; } = [];
     public string[]? Namespaces { get; set; }
+
+    /// <summary>The Composer package patterns the key is limited to; null (and absent in older state) = every package.</summary>
+    public string[]? PackagePatterns { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public string CreatedBy { get; set; } = "";
     public DateTimeOffset? ExpiresAt { get; set; }

@@ -20,6 +20,6 @@ public sealed class CatalogGrain(ReadModelQueries queries, OrganizationReadModel
 
     public Task<AuditEntry[]> ListAudit(AuditQuery query) => audit.ListAsync(query);
 
-    public Task<ComposerPackageList> ListComposerPackages(string[]? allowedVendors, string? pattern, int limit) =>
-        queries.ListComposerPackagesAsync(allowedVendors, pattern, limit);
+    public Task<ComposerPackageList> ListComposerPackages(string[]? allowedVendors, string? pattern, int limit, string[]? packagePatterns = null) =>
+        queries.ListComposerPackagesAsync(allowedVendors, pattern, limit, packagePatterns);
 }

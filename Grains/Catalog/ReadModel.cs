@@ -57,10 +57,11 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
     {
         await using var cmd = dataSource.CreateCommand("""
             INSERT INTO registry_api_keys (id, name, scopes, namespaces, created_at, expires_at, revoked_at, created_by, rate_limit_per_hour,
-                                           owner_organization, owner_kind, owner_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                           package_patterns, owner_organization, owner_kind, owner_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, scopes = EXCLUDED.scopes, namespaces = EXCLUDED.namespaces,
-              expires_at = EXCLUDED.expires_at, revoked_at = EXCLUDED.revoked_at, rate_limit_per_hour = EXCLUDED.rate_limit_per_hour
+              expires_at = EXCLUDED.expires_at, revoked_at = EXCLUDED.revoked_at, rate_limit_per_hour = EXCLUDED.rate_limit_per_hour,
+              package_patterns = EXCLUDED.package_patterns
             """);
         cmd.Parameters.Add(new() { Value = key.Id });
         cmd.Parameters.Add(new() { Value = key.Name });
@@ -71,6 +72,7 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new() { Value = (object?)key.RevokedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new() { Value = key.CreatedBy });
         cmd.Parameters.Add(new() { Value = (object?)key.RateLimitPerHour ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        cmd.Parameters.Add(new() { Value = (object?)key.PackagePatterns ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = (object?)key.Owner?.Organization ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = key.Owner is { } owner ? OrganizationReadModel.KindName(owner.Kind) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = (object?)key.Owner?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });

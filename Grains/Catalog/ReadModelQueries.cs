@@ -90,20 +90,24 @@ public sealed class ReadModelQueries(NpgsqlDataSource dataSource)
 
     public async Task<ApiKeyPage> ListApiKeysAsync(ApiKeyQuery query, CancellationToken cancellationToken = default)
     {
-        // A manager limited to namespaces sees the keys limited to some of those (never an unlimited key).
+        // A manager limited to namespaces sees the keys limited to some of those (never an unlimited key); one limited
+        // to package patterns, the keys whose every pattern one of its own matches as text (PackageGrants.Covers).
         await using var cmd = dataSource.CreateCommand("""
-            SELECT id, name, scopes, namespaces, created_at, expires_at, revoked_at, created_by, rate_limit_per_hour,
+            SELECT id, name, scopes, namespaces, created_at, expires_at, revoked_at, created_by, rate_limit_per_hour, package_patterns,
                    owner_organization, owner_kind, owner_id
             FROM registry_api_keys
             WHERE ($1::text[] IS NULL OR (namespaces IS NOT NULL AND namespaces <@ $1))
-              AND ($4::text IS NULL OR owner_organization = $4)
-              AND ($5::text IS NULL OR (owner_kind = $5 AND owner_id = $6))
+              AND ($4::text[] IS NULL OR (package_patterns IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM unnest(package_patterns) p WHERE NOT p LIKE ANY($4))))
+              AND ($5::text IS NULL OR owner_organization = $5)
+              AND ($6::text IS NULL OR (owner_kind = $6 AND owner_id = $7))
             ORDER BY created_at, id
             OFFSET $2 LIMIT $3
             """);
         cmd.Parameters.Add(new() { Value = (object?)query.ManagerNamespaces ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = query.Offset });
         cmd.Parameters.Add(new() { Value = query.Limit + 1 });
+        cmd.Parameters.Add(new() { Value = LikePatterns(query.ManagerPackagePatterns), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = (object?)(query.Organization ?? query.Owner?.Organization) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = query.Owner is { } owner ? OrganizationReadModel.KindName(owner.Kind) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = (object?)query.Owner?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
@@ -120,27 +124,34 @@ public sealed class ReadModelQueries(NpgsqlDataSource dataSource)
                 LastUsedAt: null,
                 reader.GetString(7),
                 reader.IsDBNull(8) ? null : reader.GetInt32(8),
-                Owner: reader.IsDBNull(9) ? null
-                    : new Organizations.KeyOwner(reader.GetString(9), reader.GetString(10) == "user" ? Organizations.MemberKind.User : Organizations.MemberKind.ServiceAccount, reader.GetString(11))));
+                PackagePatterns: reader.IsDBNull(9) ? null : reader.GetFieldValue<string[]>(9),
+                Owner: reader.IsDBNull(10) ? null
+                    : new Organizations.KeyOwner(reader.GetString(10), reader.GetString(11) == "user" ? Organizations.MemberKind.User : Organizations.MemberKind.ServiceAccount, reader.GetString(12))));
         }
 
         return new ApiKeyPage([.. result.Take(query.Limit)], result.Count > query.Limit);
     }
 
-    /// <summary>Package names visible to a key (<paramref name="allowed"/> vendors, null = all), optionally filtered by a glob.</summary>
-    public async Task<ComposerPackageList> ListComposerPackagesAsync(string[]? allowed, string? search, int limit, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Package names visible to a key (<paramref name="allowed"/> vendors and <paramref name="packagePatterns"/>, null =
+    /// all), optionally filtered by a glob.
+    /// </summary>
+    public async Task<ComposerPackageList> ListComposerPackagesAsync(
+        string[]? allowed, string? search, int limit, string[]? packagePatterns = null, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("""
             SELECT name, description, abandoned, installs, max(updated_at) OVER ()
             FROM registry_composer_packages
             WHERE ($1::text[] IS NULL OR vendor = ANY($1))
               AND ($2::text IS NULL OR name ILIKE $2 OR coalesce(description, '') ILIKE $2)
+              AND ($4::text[] IS NULL OR name LIKE ANY($4))
             ORDER BY name
             LIMIT $3
             """);
         cmd.Parameters.Add(new() { Value = (object?)allowed ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = (object?)search ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = limit });
+        cmd.Parameters.Add(new() { Value = LikePatterns(packagePatterns), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         var packages = new List<ComposerPackageSummary>();
         DateTimeOffset? lastModified = null;
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
@@ -177,6 +188,9 @@ public sealed class ReadModelQueries(NpgsqlDataSource dataSource)
 
         return [.. counts];
     }
+
+    private static object LikePatterns(string[]? packagePatterns) =>
+        packagePatterns is null ? DBNull.Value : packagePatterns.Select(PackageGrants.ToLike).ToArray();
 
     private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

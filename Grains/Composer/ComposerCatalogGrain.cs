@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using OrleansRegistry.ApiKeys;
 using OrleansRegistry.Caching;
 using OrleansRegistry.Changes;
 
@@ -37,9 +38,10 @@ public sealed class ComposerCatalogGrain(
     public Task SetMirroredPatterns(string[] patterns) =>
         patterns.SequenceEqual(state.State.MirroredPatterns) ? Task.CompletedTask : ChangeAsync(s => s.MirroredPatterns = patterns);
 
-    public Task<ProtocolDocument> GetPackagesJson(string[]? vendors, IDocumentHolder? holder)
+    public Task<ProtocolDocument> GetPackagesJson(string[]? vendors, IDocumentHolder? holder, string[]? packagePatterns = null)
     {
-        var key = vendors is null ? "*" : string.Join(',', vendors.Order(StringComparer.Ordinal));
+        var key = (vendors is null ? "*" : string.Join(',', vendors.Order(StringComparer.Ordinal)))
+            + (packagePatterns is null ? "" : "|" + string.Join(',', packagePatterns.Order(StringComparer.Ordinal)));
         if (!_rendered.TryGetValue(key, out var document))
         {
             if (_rendered.Count >= MaxRenderings)
@@ -51,6 +53,12 @@ public sealed class ComposerCatalogGrain(
                 ? state.State.Packages
                 : state.State.Packages.Where(p => vendors.Contains(p[..p.IndexOf('/', StringComparison.Ordinal)], StringComparer.Ordinal));
             var patterns = VisiblePatterns(state.State.MirroredPatterns, vendors);
+            if (packagePatterns is not null)
+            {
+                visible = visible.Where(p => PackageGrants.Allows(packagePatterns, p));
+                patterns = NarrowedPatterns(patterns, packagePatterns);
+            }
+
             document = Render(visible, patterns, state.State.ChangedAt);
             _rendered[key] = document;
         }
@@ -78,6 +86,15 @@ public sealed class ComposerCatalogGrain(
         vendors is null ? patterns : patterns.SelectMany(p => p == "*"
             ? vendors.Select(v => $"{v}/*")
             : vendors.Contains(p[..p.IndexOf('/', StringComparison.Ordinal)], StringComparer.Ordinal) ? [p] : []).Distinct(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The mirrored patterns as a key limited to <paramref name="packagePatterns"/> may use them: a mirrored pattern
+    /// within one of the key's as it is, else each of the key's patterns that shares names with it (Composer then asks
+    /// for names both match; p2 answers 404 for the rest, so advertising a little wide shows no package).
+    /// </summary>
+    private static IEnumerable<string> NarrowedPatterns(IEnumerable<string> mirrored, string[] packagePatterns) =>
+        mirrored.SelectMany(m => PackageGrants.Allows(packagePatterns, m) ? [m] : packagePatterns.Where(k => PackageGrants.Overlaps(k, m)))
+            .Distinct(StringComparer.Ordinal);
 
     private static ProtocolDocument Render(IEnumerable<string> packages, IEnumerable<string> mirroredPatterns, DateTimeOffset changedAt)
     {

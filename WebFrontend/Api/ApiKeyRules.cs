@@ -9,12 +9,18 @@ public static class ApiKeyRules
 
     /// <summary>
     /// A member's key manages the keys of its organization's members (they never reach beyond it); another key limited
-    /// to namespaces manages only keys limited to some of those namespaces.
+    /// to namespaces manages only keys limited to some of those namespaces. One limited to package patterns manages
+    /// only keys limited to patterns within its own (else it could rotate a wider key and use its secret).
     /// </summary>
     public static bool MayManage(ApiKeyPrincipal manager, ApiKeyView key) =>
-        manager.Organization is not null
+        (manager.Organization is not null
             ? key.Owner?.Organization == manager.Organization
-            : manager.Namespaces is null || (key.Namespaces is not null && key.Namespaces.All(manager.CanAccessNamespace));
+            : manager.Namespaces is null || (key.Namespaces is not null && key.Namespaces.All(manager.CanAccessNamespace)))
+        && PackageGrants.Covers(manager.PackagePatterns, key.PackagePatterns);
+
+    /// <summary>Package patterns as a key stores them: lower case (like namespaces), each once; null stays null.</summary>
+    public static string[]? NormalizePatterns(string[]? patterns) =>
+        patterns?.Select(p => p?.ToLowerInvariant()!).Distinct(StringComparer.Ordinal).ToArray();
 
     /// <summary>Null when the request may be granted; else Invalid (malformed) or Forbidden (beyond the creator).</summary>
     public static Outcome? Validate(CreateApiKeyRequest request, ApiKeyPrincipal creator, DateTimeOffset now)
@@ -30,8 +36,11 @@ public static class ApiKeyRules
         }
 
         // A member's key for a member of its organization may leave the namespaces out: the organization's are its bound.
-        return ValidateGrants(request.Scopes, request.Namespaces, request.ExpiresAt, request.RateLimitPerHour, creator, now,
-            namespacesGiven: request.Namespaces is not null || creator.Organization is null || request.Owner?.Organization != creator.Organization);
+        var patterns = NormalizePatterns(request.PackagePatterns);
+        return PatternProblem(patterns)
+            ?? ValidateGrants(request.Scopes, request.Namespaces, request.ExpiresAt, request.RateLimitPerHour, creator, now,
+                namespacesGiven: request.Namespaces is not null || creator.Organization is null || request.Owner?.Organization != creator.Organization)
+            ?? PatternRefusal(patterns, creator, patternsGiven: true);
     }
 
     /// <summary>
@@ -45,9 +54,9 @@ public static class ApiKeyRules
             return Outcome.Invalid("'name' must be 1-100 characters");
         }
 
-        if (request is { Name: null, RateLimitPerHour: null, Scopes: null, Namespaces: null, ExpiresAt: null })
+        if (request is { Name: null, RateLimitPerHour: null, Scopes: null, Namespaces: null, ExpiresAt: null, PackagePatterns: null })
         {
-            return Outcome.Invalid("nothing to change: give 'name', 'scopes', 'namespaces', 'expires_at' and/or 'rate_limit_per_hour'");
+            return Outcome.Invalid("nothing to change: give 'name', 'scopes', 'namespaces', 'package_patterns', 'expires_at' and/or 'rate_limit_per_hour'");
         }
 
         if (request.Scopes is { Length: 0 })
@@ -55,7 +64,34 @@ public static class ApiKeyRules
             return Outcome.Invalid($"'scopes' must list at least one of: {string.Join(", ", Scopes.All)} (revoke a key to take everything away)");
         }
 
-        return ValidateGrants(request.Scopes ?? [], request.Namespaces, request.ExpiresAt, request.RateLimitPerHour, caller, now, namespacesGiven: request.Namespaces is not null);
+        var patterns = NormalizePatterns(request.PackagePatterns);
+        return PatternProblem(patterns)
+            ?? ValidateGrants(request.Scopes ?? [], request.Namespaces, request.ExpiresAt, request.RateLimitPerHour, caller, now, namespacesGiven: request.Namespaces is not null)
+            ?? PatternRefusal(patterns, caller, patternsGiven: patterns is not null);
+    }
+
+    private static Outcome? PatternProblem(string[]? patterns) =>
+        patterns is not null && PackageGrants.Problem(patterns) is { } problem ? Outcome.Invalid(problem) : null;
+
+    /// <summary>
+    /// For a caller limited to package patterns, Forbidden unless each given pattern is covered by one of its own: a new
+    /// key without patterns would reach every package, so such a caller must give them.
+    /// </summary>
+    private static Outcome? PatternRefusal(string[]? patterns, ApiKeyPrincipal caller, bool patternsGiven)
+    {
+        if (caller.PackagePatterns is null || !patternsGiven)
+        {
+            return null;
+        }
+
+        if (patterns is null)
+        {
+            return new Outcome(OutcomeCode.Forbidden, "a key limited to package patterns can only create keys limited to patterns within its own ('package_patterns')");
+        }
+
+        return patterns.FirstOrDefault(p => !PackageGrants.Allows(caller.PackagePatterns, p)) is { } wider
+            ? new Outcome(OutcomeCode.Forbidden, $"a key cannot grant the package pattern '{wider}', which none of its own patterns ({string.Join(", ", caller.PackagePatterns)}) covers")
+            : null;
     }
 
     private static Outcome? ValidateGrants(

@@ -8,10 +8,12 @@ using OrleansRegistry.WebFrontend.Terraform;
 
 namespace OrleansRegistry.WebFrontend.Api;
 
-public sealed record CreateApiKeyRequest(string? Name, string[]? Scopes, string[]? Namespaces, DateTimeOffset? ExpiresAt, int? RateLimitPerHour = null, KeyOwnerRequest? Owner = null);
+public sealed record CreateApiKeyRequest(
+    string? Name, string[]? Scopes, string[]? Namespaces, DateTimeOffset? ExpiresAt, int? RateLimitPerHour = null, string[]? PackagePatterns = null, KeyOwnerRequest? Owner = null);
 
 /// <summary>A change to a key: members left out stay as they are.</summary>
-public sealed record UpdateApiKeyRequest(string? Name, int? RateLimitPerHour, string[]? Scopes = null, string[]? Namespaces = null, DateTimeOffset? ExpiresAt = null);
+public sealed record UpdateApiKeyRequest(
+    string? Name, int? RateLimitPerHour, string[]? Scopes = null, string[]? Namespaces = null, DateTimeOffset? ExpiresAt = null, string[]? PackagePatterns = null);
 
 public sealed record ApiKeyListResponse(ListingMeta Meta, ApiKeyView[] ApiKeys);
 
@@ -22,7 +24,8 @@ public sealed record RotateApiKeyRequest(double? GracePeriodHours);
 public sealed record RotatedApiKey(string Id, string Key, DateTimeOffset? PreviousSecretValidUntil);
 
 /// <summary>The response to a key creation: the only time the token is shown.</summary>
-public sealed record CreatedApiKey(string Id, string Key, string Name, string[] Scopes, string[]? Namespaces, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, int? RateLimitPerHour);
+public sealed record CreatedApiKey(
+    string Id, string Key, string Name, string[] Scopes, string[]? Namespaces, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, int? RateLimitPerHour, string[]? PackagePatterns = null);
 
 public static class ApiKeysApi
 {
@@ -73,14 +76,15 @@ public static class ApiKeysApi
             rights = added.Value;
         }
 
-        var view = await grains.GetGrain<IApiKeyGrain>(token.KeyId)
-            .Create(new ApiKeyCreate(request.Name!.Trim(), token.SecretHash(), scopes, namespaces, request.ExpiresAt, caller.AsActor(), request.RateLimitPerHour, owner, rights));
+        var create = new ApiKeyCreate(request.Name!.Trim(), token.SecretHash(), scopes, namespaces, request.ExpiresAt, caller.AsActor(),
+            request.RateLimitPerHour, ApiKeyRules.NormalizePatterns(request.PackagePatterns), owner, rights);
+        var view = await grains.GetGrain<IApiKeyGrain>(token.KeyId).Create(create);
         if (view is null)
         {
             return ApiErrors.Conflict(http, "key id collision; retry");
         }
 
-        var created = new CreatedApiKey(view.Id, token.Format(options.Value.TokenPrefix), view.Name, view.Scopes, view.Namespaces, view.CreatedAt, view.ExpiresAt, view.RateLimitPerHour);
+        var created = new CreatedApiKey(view.Id, token.Format(options.Value.TokenPrefix), view.Name, view.Scopes, view.Namespaces, view.CreatedAt, view.ExpiresAt, view.RateLimitPerHour, view.PackagePatterns);
         return TypedResults.Created($"/api/v1/apikeys/{view.Id}", created);
     }
 
@@ -92,10 +96,12 @@ public static class ApiKeysApi
             return ApiErrors.BadRequest(http, problem!);
         }
 
-        // The catalog applies MayManage: a key limited to namespaces lists the keys limited to some of those.
-        // A member's key lists the keys of its organization's members.
+        // The catalog applies MayManage: a key limited to namespaces (package patterns) lists the keys within those;
+        // a member's key lists the keys of its organization's members.
         var caller = http.Caller();
-        var query = caller.Organization is null ? new ApiKeyQuery(caller.Namespaces, offset, limit) : new ApiKeyQuery(null, offset, limit, caller.Organization);
+        var query = caller.Organization is null
+            ? new ApiKeyQuery(caller.Namespaces, offset, limit, caller.PackagePatterns)
+            : new ApiKeyQuery(null, offset, limit, caller.PackagePatterns, caller.Organization);
         var page = await grains.GetGrain<ICatalogGrain>(0).ListApiKeys(query);
         return TypedResults.Ok(new ApiKeyListResponse(ListingPaging.Meta(http, offset, limit, page.HasMore), page.Keys));
     }
@@ -126,7 +132,8 @@ public static class ApiKeysApi
         }
 
         var update = new ApiKeyUpdate(request.Name?.Trim(), request.RateLimitPerHour, http.Caller().AsActor(),
-            request.Scopes?.Distinct().ToArray(), request.Namespaces?.Select(n => n.ToLowerInvariant()).Distinct().ToArray(), request.ExpiresAt);
+            request.Scopes?.Distinct().ToArray(), request.Namespaces?.Select(n => n.ToLowerInvariant()).Distinct().ToArray(), request.ExpiresAt,
+            ApiKeyRules.NormalizePatterns(request.PackagePatterns));
         return error is null ? TypedResults.Ok(await key!.Update(update)) : error;
     }
 
@@ -188,7 +195,7 @@ public static class ApiKeysApi
 
         return ApiKeyRules.MayManage(http.Caller(), view)
             ? (key, view, null)
-            : (null, null, ApiErrors.Forbidden(http, $"API key '{id}' reaches namespaces this key may not manage"));
+            : (null, null, ApiErrors.Forbidden(http, $"API key '{id}' reaches namespaces or packages this key may not manage"));
     }
 
     private static bool IsKeyId(string id) => id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c));

@@ -22,6 +22,10 @@ public static class RequiredScopeExtensions
     public static Outcome? NamespaceRefusal(this HttpContext http, string ns) =>
         http.Caller().CanAccessNamespace(ns) ? null : new(OutcomeCode.Forbidden, $"the API key may not access namespace '{ns}'");
 
+    /// <summary>Forbidden when the caller's key is limited to package patterns none of which matches <paramref name="package"/>.</summary>
+    public static Outcome? PackageRefusal(this HttpContext http, string package) =>
+        http.Caller().CanAccessPackage(package) ? null : new(OutcomeCode.Forbidden, $"the API key may not access package '{package}' (outside its package_patterns)");
+
     /// <summary>403 when the caller's key is limited to other namespaces; null when allowed.</summary>
     public static ProblemHttpResult? ForbidUnlessNamespace(this HttpContext http, string ns) => http.NamespaceRefusal(ns)?.ToProblem(http);
 }

@@ -25,6 +25,9 @@ public readonly record struct DocumentKey(string Kind, string? Subject = null, s
     /// <summary>Where a Composer dist is stored.</summary>
     public static DocumentKey ComposerDist(string version, string reference) => new("dist", version, reference);
 
-    /// <summary>The Composer <c>packages.json</c> as a key limited to <paramref name="vendors"/> (comma-joined, sorted) sees it.</summary>
-    public static DocumentKey PackagesJson(string? vendors) => new("packages.json", vendors);
+    /// <summary>
+    /// The Composer <c>packages.json</c> as a key limited to <paramref name="vendors"/> and <paramref name="patterns"/>
+    /// (each comma-joined, sorted) sees it. The patterns ride in the <see cref="Os"/> slot, which this kind has no use for.
+    /// </summary>
+    public static DocumentKey PackagesJson(string? vendors, string? patterns = null) => new("packages.json", vendors, patterns);
 }

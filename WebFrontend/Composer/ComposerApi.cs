@@ -49,7 +49,7 @@ public static class ComposerApi
         }
 
         var vendor = manifest.Name.Split('/')[0];
-        if (http.NamespaceRefusal(vendor) is { } refusal)
+        if ((http.NamespaceRefusal(vendor) ?? http.PackageRefusal(manifest.Name)) is { } refusal)
         {
             return refusal;
         }
@@ -127,11 +127,15 @@ public static class ComposerApi
     private static string? Resolve(HttpContext http, string vendor, string name)
     {
         var package = $"{vendor}/{name}".ToLowerInvariant();
-        return ComposerNames.IsValid(package) && http.Caller().CanAccessNamespace(vendor.ToLowerInvariant()) ? package : null;
+        return ComposerNames.IsValid(package) && http.Caller().CanAccessNamespace(vendor.ToLowerInvariant()) && http.Caller().CanAccessPackage(package) ? package : null;
     }
 
-    private static ProblemHttpResult Problem(HttpContext http, string vendor, string name) =>
-        ComposerNames.IsValid($"{vendor}/{name}".ToLowerInvariant())
-            ? http.ForbidUnlessNamespace(vendor.ToLowerInvariant())!
+    /// <summary>Why <see cref="Resolve"/> gave no package: 404 for a name that is none, else 403 for the namespace or pattern.</summary>
+    private static ProblemHttpResult Problem(HttpContext http, string vendor, string name)
+    {
+        var package = $"{vendor}/{name}".ToLowerInvariant();
+        return ComposerNames.IsValid(package)
+            ? (http.NamespaceRefusal(vendor.ToLowerInvariant()) ?? http.PackageRefusal(package))!.ToProblem(http)
             : ApiErrors.NotFound(http, $"package {vendor}/{name} not found");
+    }
 }

@@ -15,7 +15,9 @@ namespace OrleansRegistry.WebFrontend.Composer;
 
 /// <summary>
 /// The Composer 2 repository: packages.json, p2 metadata, dists, list, search and notify-batch. A key limited to
-/// namespaces sees only those vendors; other vendors' packages answer 404, as if they did not exist.
+/// namespaces sees only those vendors; other vendors' packages answer 404, as if they did not exist. A key limited to
+/// package patterns sees only the packages they match: others are 404 in metadata, left out of packages.json, list and
+/// search, and 403 as dists (a locked dist URL outside the patterns is refused, not reported missing).
 /// </summary>
 public static class ComposerRepositoryEndpoints
 {
@@ -47,11 +49,13 @@ public static class ComposerRepositoryEndpoints
 
         public async ValueTask<IResult> PackagesJsonAsync(HttpContext http)
         {
-            // One packages.json per set of visible vendors.
-            var vendors = http.Caller().Namespaces;
-            var key = DocumentKey.PackagesJson(vendors is null ? null : string.Join(',', vendors.Order(StringComparer.Ordinal)));
-            var document = await cache.GetAsync(grains.GetGrain<IComposerCatalogGrain>(0), key, vendors,
-                static async (catalog, vendors, h) => new ServedDocument(await catalog.GetPackagesJson(vendors, h)));
+            // One packages.json per set of visible vendors and package patterns.
+            var (vendors, patterns) = (http.Caller().Namespaces, http.Caller().PackagePatterns);
+            var key = DocumentKey.PackagesJson(
+                vendors is null ? null : string.Join(',', vendors.Order(StringComparer.Ordinal)),
+                patterns is null ? null : string.Join(',', patterns.Order(StringComparer.Ordinal)));
+            var document = await cache.GetAsync(grains.GetGrain<IComposerCatalogGrain>(0), key, (vendors, patterns),
+                static async (catalog, arg, h) => new ServedDocument(await catalog.GetPackagesJson(arg.vendors, h, arg.patterns)));
             return document!.Serve(http);
         }
 
@@ -61,7 +65,7 @@ public static class ComposerRepositoryEndpoints
             var json = file.EndsWith(".json", StringComparison.Ordinal);
             var name = json ? file.AsSpan(0, file.Length - (dev ? "~dev.json".Length : ".json".Length)) : default;
             var package = string.Concat(vendor, "/", name).ToLowerInvariant();
-            if (!json || !ComposerNames.IsValid(package) || !http.Caller().CanAccessNamespace(vendor.ToLowerInvariant()))
+            if (!json || !ComposerNames.IsValid(package) || !http.Caller().CanAccessNamespace(vendor.ToLowerInvariant()) || !http.Caller().CanAccessPackage(package))
             {
                 return ApiErrors.NotFound(http, $"package {package} not found");
             }
@@ -88,6 +92,11 @@ public static class ComposerRepositoryEndpoints
             if (version.Length == 0 || !file.EndsWith(".zip", StringComparison.Ordinal) || !ComposerNames.IsValid(package) || !http.Caller().CanAccessNamespace(vendor.ToLowerInvariant()))
             {
                 return ApiErrors.NotFound(http, "dist not found");
+            }
+
+            if (http.PackageRefusal(package) is { } refusal)
+            {
+                return refusal.ToProblem(http);
             }
 
             var reference = file[..^".zip".Length];
@@ -143,7 +152,7 @@ public static class ComposerRepositoryEndpoints
             }
 
             var pattern = string.IsNullOrEmpty(filter) ? null : filter.Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal).Replace('*', '%');
-            var list = await grains.GetGrain<ICatalogGrain>(0).ListComposerPackages(http.Caller().Namespaces, pattern, MaxListed);
+            var list = await grains.GetGrain<ICatalogGrain>(0).ListComposerPackages(http.Caller().Namespaces, pattern, MaxListed, http.Caller().PackagePatterns);
             return TypedResults.Json(new Dictionary<string, object> { ["packageNames"] = list.Packages.Select(p => p.Name) });
         }
 
@@ -155,7 +164,7 @@ public static class ComposerRepositoryEndpoints
             }
 
             var pattern = $"%{(q ?? "").Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
-            var list = await grains.GetGrain<ICatalogGrain>(0).ListComposerPackages(http.Caller().Namespaces, pattern, 100);
+            var list = await grains.GetGrain<ICatalogGrain>(0).ListComposerPackages(http.Caller().Namespaces, pattern, 100, http.Caller().PackagePatterns);
             var results = list.Packages.Select(p => new Dictionary<string, object?>
             {
                 ["name"] = p.Name,
@@ -196,7 +205,7 @@ public static class ComposerRepositoryEndpoints
                 {
                     var name = download.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()!.ToLowerInvariant() : null;
                     var version = download.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-                    if (name is not null && version is not null && ComposerNames.IsValid(name) && http.Caller().CanAccessNamespace(name.Split('/')[0]))
+                    if (name is not null && version is not null && ComposerNames.IsValid(name) && http.Caller().CanAccessNamespace(name.Split('/')[0]) && http.Caller().CanAccessPackage(name))
                     {
                         await grains.GetGrain<IComposerPackageGrain>(name).CountInstall(version);
                     }
