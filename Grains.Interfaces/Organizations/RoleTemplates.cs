@@ -25,7 +25,8 @@ public static class RoleTemplates
         [Viewer] = ViewerScopes,
         [Publisher] = PublisherScopes,
         [DevOps] = [.. PublisherScopes, Scopes.MirrorsManage, Scopes.NamespacesWrite],
-        [UserManager] = [Scopes.NamespacesRead, Scopes.ApiKeysManage],
+        // Gives the roles within its own rights (viewer, and custom roles of reads): never one above its own.
+        [UserManager] = [.. ViewerScopes, Scopes.ApiKeysManage],
         [Auditor] = [.. ViewerScopes, Scopes.AuditRead],
         [Admin] = [Scopes.Admin],
     };

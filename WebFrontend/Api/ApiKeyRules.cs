@@ -35,6 +35,11 @@ public static class ApiKeyRules
             return Outcome.Invalid($"'scopes' must list at least one of: {string.Join(", ", Scopes.All)}");
         }
 
+        if (creator.Organization is { } organization && request.Owner is null)
+        {
+            return Outcome.Invalid($"'owner' is required: a key made by a key of organization '{organization}' belongs to one of its members, e.g. {{\"organization\": \"{organization}\", \"service_account\": \"ci\"}}");
+        }
+
         // A member's key for a member of its organization may leave the namespaces out: the organization's are its bound.
         var patterns = NormalizePatterns(request.PackagePatterns);
         return PatternProblem(patterns)

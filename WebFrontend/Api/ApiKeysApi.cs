@@ -25,7 +25,8 @@ public sealed record RotatedApiKey(string Id, string Key, DateTimeOffset? Previo
 
 /// <summary>The response to a key creation: the only time the token is shown.</summary>
 public sealed record CreatedApiKey(
-    string Id, string Key, string Name, string[] Scopes, string[]? Namespaces, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, int? RateLimitPerHour, string[]? PackagePatterns = null);
+    string Id, string Key, string Name, string[] Scopes, string[]? Namespaces, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, int? RateLimitPerHour,
+    string[]? PackagePatterns = null, KeyOwner? Owner = null);
 
 public static class ApiKeysApi
 {
@@ -84,7 +85,7 @@ public static class ApiKeysApi
             return ApiErrors.Conflict(http, "key id collision; retry");
         }
 
-        var created = new CreatedApiKey(view.Id, token.Format(options.Value.TokenPrefix), view.Name, view.Scopes, view.Namespaces, view.CreatedAt, view.ExpiresAt, view.RateLimitPerHour, view.PackagePatterns);
+        var created = new CreatedApiKey(view.Id, token.Format(options.Value.TokenPrefix), view.Name, view.Scopes, view.Namespaces, view.CreatedAt, view.ExpiresAt, view.RateLimitPerHour, view.PackagePatterns, view.Owner);
         return TypedResults.Created($"/api/v1/apikeys/{view.Id}", created);
     }
 
