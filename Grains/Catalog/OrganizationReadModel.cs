@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using OrleansRegistry.Organizations;
+using OrleansRegistry.Users;
 
 namespace OrleansRegistry.Catalog;
 
@@ -67,6 +68,22 @@ public sealed class OrganizationReadModel(NpgsqlDataSource dataSource)
         }
 
         return new OrganizationPage([.. result.Take(limit)], result.Count > limit);
+    }
+
+    public async Task UpsertUserAsync(UserView user, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            INSERT INTO registry_users (id, issuer, subject, email, name, created_at, last_sign_in_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name, last_sign_in_at = EXCLUDED.last_sign_in_at
+            """);
+        cmd.Parameters.Add(new() { Value = user.Id });
+        cmd.Parameters.Add(new() { Value = user.Issuer });
+        cmd.Parameters.Add(new() { Value = user.Subject });
+        cmd.Parameters.Add(new() { Value = (object?)user.Email ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = (object?)user.Name ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = user.CreatedAt });
+        cmd.Parameters.Add(new() { Value = (object?)user.LastSignInAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static NpgsqlBatchCommand Command(string sql, params string[] values)

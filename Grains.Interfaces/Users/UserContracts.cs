@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace OrleansRegistry.Users;
+
+/// <summary>A person as the identity provider last described them at sign-in.</summary>
+[GenerateSerializer, Immutable, Alias("user-view")]
+public sealed record UserView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Issuer,
+    [property: Id(2)] string Subject,
+    [property: Id(3)] string? Email,
+    [property: Id(4)] string? Name,
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] DateTimeOffset? LastSignInAt);
+
+/// <summary>A sign-in: who the identity provider says the person is (never a token).</summary>
+[GenerateSerializer, Immutable, Alias("user-sign-in")]
+public sealed record UserSignIn(
+    [property: Id(0)] string Issuer,
+    [property: Id(1)] string Subject,
+    [property: Id(2)] string? Email,
+    [property: Id(3)] string? Name);
+
+public static class UserIds
+{
+    /// <summary>
+    /// A user's id: stable for one issuer and subject, short, and a valid name segment (subjects are opaque strings of
+    /// any characters, so they are hashed rather than used).
+    /// </summary>
+    public static string For(string issuer, string subject)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(issuer + "\n" + subject));
+        return "u" + Convert.ToHexStringLower(hash)[..19];
+    }
+}
+
+/// <summary>One person, keyed by <see cref="UserIds.For"/>.</summary>
+[Alias("user")]
+public interface IUserGrain : IGrainWithStringKey
+{
+    /// <summary>Records a sign-in: creates the user or updates its e-mail and name from the identity provider.</summary>
+    [Alias("sign-in")]
+    Task<UserView> SignIn(UserSignIn signIn);
+
+    [Alias("get"), Orleans.Concurrency.ReadOnly]
+    Task<UserView?> Get();
+}
