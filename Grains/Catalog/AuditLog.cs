@@ -77,7 +77,7 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new() { Value = query.Limit });
         cmd.Parameters.Add(new() { Value = (object?)query.Actor ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = query is { Action: { } exact, ActionIsPrefix: false } ? exact : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        cmd.Parameters.Add(new() { Value = query is { Action: { } prefix, ActionIsPrefix: true } ? ReadModelQueries.EscapeLike(prefix) + "%" : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = query is { Action: { } prefix, ActionIsPrefix: true } ? EscapeLike(prefix) + "%" : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = (object?)query.Since ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new() { Value = (object?)query.Until ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         var result = new List<AuditEntry>();
@@ -90,6 +90,10 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
 
         return [.. result];
     }
+
+    // The API admits no LIKE wildcards in an action; escaped anyway, as the query may come from any caller of the grain.
+    private static string EscapeLike(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     /// <summary>
     /// Deletes entries older than <paramref name="before"/>, <paramref name="batchSize"/> per statement so no statement

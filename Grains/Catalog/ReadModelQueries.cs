@@ -170,6 +170,6 @@ public sealed class ReadModelQueries(NpgsqlDataSource dataSource)
         return [.. counts];
     }
 
-    internal static string EscapeLike(string value) =>
+    private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }
