@@ -48,6 +48,7 @@ public sealed record ModulePage(
     [property: Id(0)] ModuleSummary[] Modules,
     [property: Id(1)] bool HasMore);
 
+/// <summary>One audit entry; <see cref="Details"/> is its JSON details object as text, or null.</summary>
 [GenerateSerializer, Immutable, Alias("audit-entry")]
 public sealed record AuditEntry(
     [property: Id(0)] long Id,
@@ -55,15 +56,25 @@ public sealed record AuditEntry(
     [property: Id(2)] string ActorKeyId,
     [property: Id(3)] string ActorName,
     [property: Id(4)] string Action,
-    [property: Id(5)] string Target);
+    [property: Id(5)] string Target,
+    [property: Id(6)] string? Details = null);
 
-/// <summary>Newest first; <see cref="BeforeId"/> pages backwards; namespaces limit targets to those namespaces.</summary>
+/// <summary>
+/// Newest first; <see cref="BeforeId"/> pages backwards; namespaces limit targets to those namespaces. The other
+/// filters are optional: <see cref="Actor"/> a key id, <see cref="Action"/> exact or (<see cref="ActionIsPrefix"/>)
+/// the start of one, <see cref="Since"/> inclusive and <see cref="Until"/> exclusive.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("audit-query")]
 public sealed record AuditQuery(
     [property: Id(0)] string? Target,
     [property: Id(1)] long? BeforeId,
     [property: Id(2)] int Limit,
-    [property: Id(3)] string[]? AllowedNamespaces);
+    [property: Id(3)] string[]? AllowedNamespaces,
+    [property: Id(4)] string? Actor = null,
+    [property: Id(5)] string? Action = null,
+    [property: Id(6)] bool ActionIsPrefix = false,
+    [property: Id(7)] DateTimeOffset? Since = null,
+    [property: Id(8)] DateTimeOffset? Until = null);
 
 [GenerateSerializer, Immutable, Alias("composer-package-summary")]
 public sealed record ComposerPackageSummary(

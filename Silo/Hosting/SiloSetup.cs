@@ -26,6 +26,7 @@ public static class SiloSetup
     public static WebApplicationBuilder AddRegistrySilo(this WebApplicationBuilder builder, string connectionString)
     {
         var config = builder.Configuration;
+        AuditRetentionStart.Validate(config);
         builder.UseOrleans(silo =>
         {
             silo.AddRegistryGrains(config, connectionString);
@@ -58,6 +59,7 @@ public static class SiloSetup
         // A host's silo, not a test cluster's: the count is exported through this process's /metrics.
         builder.Services.Configure<OrleansRegistry.ApiKeys.ApiKeyExpiryMetricsOptions>(config.GetSection(OrleansRegistry.ApiKeys.ApiKeyExpiryMetricsOptions.Section));
         builder.Services.AddHostedService<OrleansRegistry.ApiKeys.ApiKeyExpiryMetrics>();
+        builder.Services.AddHostedService<AuditRetentionStart>();
         return builder;
     }
 
@@ -92,6 +94,7 @@ public static class SiloSetup
         services.Configure<ArchiveLimits>(config.GetSection(ArchiveLimits.Section));
         services.Configure<OrleansRegistry.ApiKeys.RateLimitOptions>(config.GetSection(OrleansRegistry.ApiKeys.RateLimitOptions.Section));
         services.Configure<OrleansRegistry.ApiKeys.ApiKeyLeaseOptions>(config.GetSection(OrleansRegistry.ApiKeys.ApiKeyLeaseOptions.Section));
+        services.Configure<AuditRetentionOptions>(config.GetSection(AuditRetentionOptions.Section));
         services.AddTransient<OrleansRegistry.Caching.DocumentHolders>();
         // Also bound by the host's AddRegistryHosting; here for silos that run without it (a test cluster).
         services.Configure<OrleansRegistry.Caching.DocumentCacheOptions>(config.GetSection(OrleansRegistry.Caching.DocumentCacheOptions.Section));

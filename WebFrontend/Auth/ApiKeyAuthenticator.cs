@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.ApiKeys;
+using OrleansRegistry.Catalog;
+using OrleansRegistry.WebFrontend.Audit;
 
 namespace OrleansRegistry.WebFrontend.Auth;
 
@@ -20,8 +22,9 @@ public sealed class AuthGrant(AuthResult result)
 /// <summary>
 /// Reads the key the request presents (<see cref="PresentedKeys"/>) and checks it against this frontend's lease of
 /// the key — renewed from the key's grain, which the key id in the token routes to, so there is no lookup table.
+/// A refused key (not a missing one, not a spent rate limit) is noted for the audit log, off the request's path.
 /// </summary>
-public sealed class ApiKeyAuthenticator(ApiKeyLeases leases, IOptions<RegistryOptions> options)
+public sealed class ApiKeyAuthenticator(ApiKeyLeases leases, IOptions<RegistryOptions> options, AuthFailureAudit audit)
 {
     public async ValueTask<AuthOutcome> AuthenticateAsync(HttpContext http)
     {
@@ -63,6 +66,7 @@ public sealed class ApiKeyAuthenticator(ApiKeyLeases leases, IOptions<RegistryOp
 
         if (presented.KeyId is null)
         {
+            audit.Record(http, null, AuthFailureReasons.Malformed);
             return new(null, StatusCodes.Status401Unauthorized, "the API key is malformed");
         }
 
@@ -87,15 +91,23 @@ public sealed class ApiKeyAuthenticator(ApiKeyLeases leases, IOptions<RegistryOp
             }
         }
 
-        return result.Failure switch
+        switch (result.Failure)
         {
-            AuthFailure.None => new(result.Principal, StatusCodes.Status200OK, null),
-            AuthFailure.RateLimited => new(null, StatusCodes.Status429TooManyRequests,
-                $"the API key's rate limit of {result.RateLimit!.Limit} requests per hour is spent; retry after {result.RateLimit.Reset:O}"),
-            AuthFailure.Revoked => new(null, StatusCodes.Status401Unauthorized, $"the API key was revoked at {result.FailureAt:O}"),
-            AuthFailure.Expired => new(null, StatusCodes.Status401Unauthorized, $"the API key expired at {result.FailureAt:O}"),
-            _ => new(null, StatusCodes.Status401Unauthorized, "the API key is not valid"),
-        };
+            case AuthFailure.None:
+                return new(result.Principal, StatusCodes.Status200OK, null);
+            case AuthFailure.RateLimited:
+                return new(null, StatusCodes.Status429TooManyRequests,
+                    $"the API key's rate limit of {result.RateLimit!.Limit} requests per hour is spent; retry after {result.RateLimit.Reset:O}");
+            case AuthFailure.Revoked:
+                audit.Record(http, presented.KeyId, AuthFailureReasons.Revoked);
+                return new(null, StatusCodes.Status401Unauthorized, $"the API key was revoked at {result.FailureAt:O}");
+            case AuthFailure.Expired:
+                audit.Record(http, presented.KeyId, AuthFailureReasons.Expired);
+                return new(null, StatusCodes.Status401Unauthorized, $"the API key expired at {result.FailureAt:O}");
+            default:
+                audit.Record(http, presented.KeyId, result.Failure == AuthFailure.WrongSecret ? AuthFailureReasons.WrongSecret : AuthFailureReasons.UnknownKey);
+                return new(null, StatusCodes.Status401Unauthorized, "the API key is not valid");
+        }
     }
 
     /// <summary>X-RateLimit-* on every response to a limited key (and Retry-After, above, when it is refused).</summary>

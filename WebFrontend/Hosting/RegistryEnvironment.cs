@@ -38,6 +38,8 @@ public static class RegistryEnvironment
         ("REGISTRY_STALE_IF_ERROR", "Registry:DocumentCache:StaleIfError"),
         ("REGISTRY_TRUSTED_PROXIES", "Registry:TrustedProxies"),
         ("REGISTRY_DESIRED_SILOS", "Registry:DesiredSilos"),
+        ("REGISTRY_AUDIT_RETENTION_DAYS", "Registry:Audit:RetentionDays"),
+        ("REGISTRY_AUDIT_AUTH_FAILURES_PER_MINUTE", "Registry:Audit:AuthFailuresPerMinute"),
     ];
 
     /// <summary>

@@ -4,6 +4,7 @@ using Orleans.Dashboard;
 using OrleansRegistry.Caching;
 using OrleansRegistry.Storage;
 using OrleansRegistry.WebFrontend.Api;
+using OrleansRegistry.WebFrontend.Audit;
 using OrleansRegistry.WebFrontend.Auth;
 using OrleansRegistry.WebFrontend.Caching;
 using OrleansRegistry.WebFrontend.Composer;
@@ -70,6 +71,9 @@ public static class RegistryFrontend
         builder.Services.AddSingleton<ArtifactLinks>();
         builder.Services.AddSingleton<SignedUrlDocuments>();
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
+        var authFailuresPerMinute = CountSetting.Read(builder.Configuration, AuthFailureAudit.Setting, AuthFailureAudit.Variable, AuthFailureAudit.DefaultPerMinute);
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AuthFailureAudit>(sp, new AuthFailureLimiter(authFailuresPerMinute)));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuthFailureAudit>());
         builder.Services.Configure<ShutdownDrainOptions>(builder.Configuration.GetSection(RegistryOptions.Section));
         builder.Services.AddHostedService<ShutdownDrain>();
         builder.Services.AddArtifactStore(builder.Configuration, options.DataDir);
