@@ -53,7 +53,9 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
     public async Task<AuditEntry[]> ListAsync(AuditQuery query, CancellationToken cancellationToken = default)
     {
         // A target is "ns", "ns/name/system@version" or a key id; namespace-limited readers see their namespaces' entries,
-        // never those whose target is a key id however it is spelled (API key changes, refused keys) or the log itself.
+        // never those whose target is a key id however it is spelled (API key changes, refused keys), a user, an
+        // organization (a name that may equal a namespace's) or the log itself; a member's key also sees its own
+        // organization's entries.
         // Absent filters are NULL parameters: statements are planned with their values, so each present filter can use
         // its index (registry_audit_by_actor, _by_action; LIKE 'prefix%' through text_pattern_ops).
         await using var cmd = dataSource.CreateCommand("""
@@ -61,8 +63,10 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
             FROM registry_audit
             WHERE ($1::text IS NULL OR target = $1 OR target LIKE $1 || '@%')
               AND ($2::bigint IS NULL OR id < $2)
-              AND ($3::text[] IS NULL OR split_part(target, '/', 1) = ANY($3)
-                   AND action NOT LIKE 'apikey.%' AND action NOT LIKE 'auth.%' AND action NOT LIKE 'audit.%')
+              AND ($3::text[] IS NULL
+                   OR split_part(target, '/', 1) = ANY($3) AND action NOT LIKE 'apikey.%' AND action NOT LIKE 'auth.%'
+                      AND action NOT LIKE 'audit.%' AND action NOT LIKE 'organization.%' AND action NOT LIKE 'user.%'
+                   OR $10::text IS NOT NULL AND target = $10 AND action LIKE 'organization.%')
               AND ($5::text IS NULL OR actor_key_id = $5)
               AND ($6::text IS NULL OR action = $6)
               AND ($7::text IS NULL OR action LIKE $7)
@@ -80,6 +84,7 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new() { Value = query is { Action: { } prefix, ActionIsPrefix: true } ? EscapeLike(prefix) + "%" : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = (object?)query.Since ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new() { Value = (object?)query.Until ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new() { Value = (object?)query.Organization ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         var result = new List<AuditEntry>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

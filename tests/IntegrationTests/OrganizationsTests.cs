@@ -119,7 +119,11 @@ public sealed class OrganizationsTests(PostgresServer postgres) : IAsyncLifetime
         await _registry.JsonAsync(HttpMethod.Put, "/api/v1/organizations/acme/roles/inspector", new { scopes = new[] { "modules:read", "audit:read" } });
         await SetMemberAsync("inspect", "inspector");
         var key = await CreateMemberKeyAsync("inspect", ["audit:read", "modules:read"]);
-        await _registry.JsonAsync(HttpMethod.Get, "/api/v1/audit", key: key);
+        // An auditor of the organization sees its organization's entries, not another's.
+        await _registry.JsonAsync(HttpMethod.Post, "/api/v1/organizations", new { name = "team-a" }, expectedStatus: 201);
+        var audit = (await _registry.JsonAsync(HttpMethod.Get, "/api/v1/audit", key: key)).GetProperty("entries").EnumerateArray().ToList();
+        Assert.Contains(audit, e => e.GetProperty("action").GetString() == "organization.set-role" && e.GetProperty("target").GetString() == "acme");
+        Assert.DoesNotContain(audit, e => e.GetProperty("action").GetString() == "organization.create" && e.GetProperty("target").GetString() == "team-a");
 
         await _registry.JsonAsync(HttpMethod.Put, "/api/v1/organizations/acme/roles/inspector", new { scopes = new[] { "modules:read" } });
         await _registry.JsonAsync(HttpMethod.Get, "/api/v1/audit", key: key, expectedStatus: 403);
