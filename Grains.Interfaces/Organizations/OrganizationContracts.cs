@@ -73,3 +73,9 @@ public sealed record RoleChange(
 public sealed record OrganizationPage(
     [property: Id(0)] OrganizationView[] Organizations,
     [property: Id(1)] bool HasMore);
+
+/// <summary>A member's role in one organization (a user's organizations, listed).</summary>
+[GenerateSerializer, Immutable, Alias("membership-view")]
+public sealed record MembershipView(
+    [property: Id(0)] string Organization,
+    [property: Id(1)] string Role);

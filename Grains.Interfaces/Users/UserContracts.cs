@@ -22,6 +22,12 @@ public sealed record UserSignIn(
     [property: Id(2)] string? Email,
     [property: Id(3)] string? Name);
 
+/// <summary>A role in an organization the user holds because of an identity-provider group (REGISTRY_OIDC_GROUP_ROLES).</summary>
+[GenerateSerializer, Immutable, Alias("group-grant")]
+public sealed record GroupGrant(
+    [property: Id(0)] string Organization,
+    [property: Id(1)] string Role);
+
 public static class UserIds
 {
     /// <summary>
@@ -45,4 +51,11 @@ public interface IUserGrain : IGrainWithStringKey
 
     [Alias("get"), Orleans.Concurrency.ReadOnly]
     Task<UserView?> Get();
+
+    /// <summary>The roles the last sign-in's groups gave (taken away at a sign-in whose groups no longer give them).</summary>
+    [Alias("group-grants"), Orleans.Concurrency.ReadOnly]
+    Task<GroupGrant[]> GetGroupGrants();
+
+    [Alias("set-group-grants")]
+    Task SetGroupGrants(GroupGrant[] grants);
 }

@@ -18,6 +18,8 @@ public sealed class CatalogGrain(ReadModelQueries queries, OrganizationReadModel
 
     public Task<Organizations.OrganizationPage> ListOrganizations(string? only, int offset, int limit) => organizations.ListAsync(only, offset, limit);
 
+    public Task<Organizations.MembershipView[]> ListMemberships(Organizations.MemberKind kind, string id) => organizations.MembershipsAsync(kind, id);
+
     public Task<AuditEntry[]> ListAudit(AuditQuery query) => audit.ListAsync(query);
 
     public Task<ComposerPackageList> ListComposerPackages(string[]? allowedVendors, string? pattern, int limit, string[]? packagePatterns = null) =>

@@ -70,6 +70,22 @@ public sealed class OrganizationReadModel(NpgsqlDataSource dataSource)
         return new OrganizationPage([.. result.Take(limit)], result.Count > limit);
     }
 
+    public async Task<MembershipView[]> MembershipsAsync(MemberKind kind, string id, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "SELECT organization, role FROM registry_organization_members WHERE kind = $1 AND member_id = $2 ORDER BY organization");
+        cmd.Parameters.Add(new() { Value = KindName(kind) });
+        cmd.Parameters.Add(new() { Value = id });
+        var result = new List<MembershipView>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new MembershipView(reader.GetString(0), reader.GetString(1)));
+        }
+
+        return [.. result];
+    }
+
     public async Task UpsertUserAsync(UserView user, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("""

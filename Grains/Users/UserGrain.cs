@@ -11,6 +11,7 @@ public sealed class UserState : IHasFollowUps
     public string? Name { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastSignInAt { get; set; }
+    public List<GroupGrant> GroupGrants { get; set; } = [];
 
     public bool Exists => Issuer is not null;
 
@@ -54,6 +55,11 @@ public sealed class UserGrain(
     }
 
     public Task<UserView?> Get() => Task.FromResult(state.State.Exists ? View() : null);
+
+    public Task<GroupGrant[]> GetGroupGrants() => Task.FromResult(state.State.GroupGrants.ToArray());
+
+    public Task SetGroupGrants(GroupGrant[] grants) =>
+        state.State.GroupGrants.SequenceEqual(grants) ? Task.CompletedTask : changes.WriteAsync(this, state, s => s.GroupGrants = [.. grants]);
 
     private Task SyncAsync() => state.State.Exists ? readModel.UpsertUserAsync(View()) : Task.CompletedTask;
 

@@ -40,6 +40,14 @@ public static class RegistryEnvironment
         ("REGISTRY_DESIRED_SILOS", "Registry:DesiredSilos"),
         ("REGISTRY_AUDIT_RETENTION_DAYS", "Registry:Audit:RetentionDays"),
         ("REGISTRY_AUDIT_AUTH_FAILURES_PER_MINUTE", "Registry:Audit:AuthFailuresPerMinute"),
+        ("REGISTRY_OIDC_ISSUER_URL", "Registry:Oidc:IssuerUrl"),
+        ("REGISTRY_OIDC_CLIENT_ID", "Registry:Oidc:ClientId"),
+        ("REGISTRY_OIDC_CLIENT_SECRET", "Registry:Oidc:ClientSecret"),
+        ("REGISTRY_OIDC_REDIRECT_URL", "Registry:Oidc:RedirectUrl"),
+        ("REGISTRY_OIDC_SCOPES", "Registry:Oidc:Scopes"),
+        ("REGISTRY_OIDC_GROUPS_CLAIM", "Registry:Oidc:GroupsClaim"),
+        ("REGISTRY_OIDC_GROUP_ROLES", "Registry:Oidc:GroupRoles"),
+        ("REGISTRY_OIDC_SESSION_LIFETIME", "Registry:Oidc:SessionLifetime"),
     ];
 
     /// <summary>

@@ -12,6 +12,7 @@ using OrleansRegistry.WebFrontend.Downloads;
 using OrleansRegistry.WebFrontend.Errors;
 using OrleansRegistry.WebFrontend.Health;
 using OrleansRegistry.WebFrontend.Metrics;
+using OrleansRegistry.WebFrontend.SignIn;
 using OrleansRegistry.WebFrontend.Terraform;
 using Prometheus;
 
@@ -78,6 +79,7 @@ public static class RegistryFrontend
         builder.Services.AddHostedService<ShutdownDrain>();
         builder.Services.AddArtifactStore(builder.Configuration, options.DataDir);
         builder.Services.AddOpenApi();
+        builder.AddRegistrySignIn();
         // Binding failures surface as BadHttpRequestException, whose message names the parameter; the error
         // middleware turns it into the JSON error shape.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -136,6 +138,7 @@ public static class RegistryFrontend
 
         app.UseMiddleware<HttpMetricsMiddleware>();
         app.UseMiddleware<NotReadyMiddleware>();
+        app.UseRegistrySignIn();
         app.UseMiddleware<EndpointAccessMiddleware>();
         app.MapMetrics();
         app.MapHealth();
@@ -164,6 +167,7 @@ public static class RegistryFrontend
         app.MapComposerRepository();
         app.MapComposerApi();
         app.MapAuditApi();
+        app.MapSignIn();
         app.MapOpenApi("/api/v1/openapi.json");
         if (DashboardEnabled(app.Configuration))
         {

@@ -92,6 +92,9 @@ public sealed class RegistryInstance : IAsyncDisposable
             config[key] = value;
         }
 
+        // A test may choose the HTTPS port itself (a redirect URI registered with a provider names it).
+        httpsPort = int.Parse(config["Registry:HttpsPort"]!, System.Globalization.CultureInfo.InvariantCulture);
+
         var app = RegistryHost.Build([], c => c.AddInMemoryCollection(config));
         try
         {

@@ -52,9 +52,11 @@ public sealed class TestCertificates
     }
 
     /// <summary>An HttpClient that trusts only the test CA.</summary>
-    public HttpClient CreateClient(Uri baseAddress)
-    {
-        var handler = new HttpClientHandler
+    public HttpClient CreateClient(Uri baseAddress) => new(CreateHandler()) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>A handler that trusts only the test CA (give it cookies and redirects as the caller needs).</summary>
+    public HttpClientHandler CreateHandler() =>
+        new()
         {
             ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
             {
@@ -70,6 +72,4 @@ public sealed class TestCertificates
                 return chain.Build(certificate);
             },
         };
-        return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
-    }
 }

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Text.Json;
+using OrleansRegistry.IntegrationTests.Infrastructure;
+
+namespace OrleansRegistry.IntegrationTests;
+
+/// <summary>
+/// Browser sign-in through a real OpenID Connect provider (oidc-provider from npm): the authorization code flow with
+/// PKCE, a session cookie, roles from the provider's groups, and the setup mistakes an operator makes first (a redirect
+/// URI the provider does not know, an issuer spelled differently) shown as such.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class SignInTests(PostgresServer postgres)
+{
+    private static readonly Dictionary<string, string[]> Groups = new() { ["alice"] = ["platform-team", "unrelated"], ["bob"] = [] };
+
+    [Fact]
+    public async Task A_person_signs_in_through_the_provider_and_gets_the_role_their_group_maps_to()
+    {
+        var port = PostgresServer.FreePort();
+        await using var provider = await OidcProvider.StartAsync([CallbackUrl(port)], Groups);
+        await using var registry = await StartRegistryAsync(port, provider.Issuer);
+        await registry.JsonAsync(HttpMethod.Post, "/api/v1/organizations", new { name = "acme" }, expectedStatus: 201);
+
+        using var browser = new Browser(registry.Certificates);
+        var me = await SignInAsync(browser, port, "alice");
+        Assert.Equal("alice@example.test", me.GetProperty("email").GetString());
+        Assert.Equal("User alice", me.GetProperty("name").GetString());
+        var membership = Assert.Single(me.GetProperty("organizations").EnumerateArray());
+        Assert.Equal("acme", membership.GetProperty("organization").GetString());
+        Assert.Equal("devops", membership.GetProperty("role").GetString());
+
+        var members = await registry.JsonAsync(HttpMethod.Get, "/api/v1/organizations/acme/members");
+        var member = Assert.Single(members.GetProperty("members").EnumerateArray());
+        Assert.Equal("user", member.GetProperty("kind").GetString());
+        Assert.Equal(me.GetProperty("id").GetString(), member.GetProperty("id").GetString());
+
+        // No group, no role; and a session ends when asked to.
+        using var other = new Browser(registry.Certificates);
+        var bob = await SignInAsync(other, port, "bob");
+        Assert.Empty(bob.GetProperty("organizations").EnumerateArray());
+        using var signedOut = await Send(other, HttpMethod.Post, port, "/auth/signout");
+        Assert.Equal(HttpStatusCode.NoContent, signedOut.StatusCode);
+        using var after = await Send(other, HttpMethod.Get, port, "/auth/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+
+        var audit = await registry.JsonAsync(HttpMethod.Get, "/api/v1/audit?action=user.*");
+        Assert.Equal(2, audit.GetProperty("entries").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_redirect_uri_the_provider_does_not_know_is_named_on_the_page()
+    {
+        var port = PostgresServer.FreePort();
+        await using var provider = await OidcProvider.StartAsync([$"https://127.0.0.1:{port}/elsewhere/callback"], Groups);
+        await using var registry = await StartRegistryAsync(port, provider.Issuer);
+
+        using var browser = new Browser(registry.Certificates);
+        var (response, _) = await browser.GetAsync(new Uri($"https://127.0.0.1:{port}/auth/signin"));
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains($"does not accept the redirect URI {CallbackUrl(port)}", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_issuer_spelled_differently_from_the_providers_own_is_named_on_the_page()
+    {
+        var port = PostgresServer.FreePort();
+        await using var provider = await OidcProvider.StartAsync([CallbackUrl(port)], Groups);
+        var misspelled = provider.Issuer.Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
+        await using var registry = await StartRegistryAsync(port, misspelled);
+
+        using var browser = new Browser(registry.Certificates);
+        var (response, _) = await browser.GetAsync(new Uri($"https://127.0.0.1:{port}/auth/signin"));
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains($"names its issuer &#39;{provider.Issuer}&#39;", page, StringComparison.Ordinal);
+    }
+
+    private static string CallbackUrl(int port) => $"https://127.0.0.1:{port}/auth/callback";
+
+    private async Task<RegistryInstance> StartRegistryAsync(int httpsPort, string issuer) =>
+        await RegistryInstance.StartAsync(await postgres.CreateDatabaseAsync(), settings: new Dictionary<string, string?>
+        {
+            ["Registry:HttpsPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Registry:Oidc:IssuerUrl"] = issuer,
+            ["Registry:Oidc:ClientId"] = OidcProvider.ClientId,
+            ["Registry:Oidc:ClientSecret"] = OidcProvider.ClientSecret,
+            ["Registry:Oidc:RedirectUrl"] = CallbackUrl(httpsPort),
+            ["Registry:Oidc:Scopes"] = "openid profile email groups",
+            ["Registry:Oidc:GroupRoles"] = "platform-team=acme:devops; auditors=acme:auditor",
+        });
+
+    /// <summary>The flow a browser goes through: the registry, the provider's login and consent forms, back to /auth/me.</summary>
+    private static async Task<JsonElement> SignInAsync(Browser browser, int port, string login)
+    {
+        var (response, url) = await browser.GetAsync(new Uri($"https://127.0.0.1:{port}/auth/signin?return_url=/auth/me"));
+        for (var step = 0; step < 4 && url.Port != port; step++)
+        {
+            Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            var page = await response.Content.ReadAsStringAsync();
+            (response, url) = await browser.SubmitFirstFormAsync(page, url, new Dictionary<string, string> { ["login"] = login, ["password"] = "any" });
+        }
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK && url.AbsolutePath == "/auth/me", $"{url}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    private static async Task<HttpResponseMessage> Send(Browser browser, HttpMethod method, int port, string path) =>
+        method == HttpMethod.Get
+            ? (await browser.GetAsync(new Uri($"https://127.0.0.1:{port}{path}"))).Response
+            : await browser.PostAsync(new Uri($"https://127.0.0.1:{port}{path}"));
+}
