@@ -51,6 +51,27 @@ public static class ApiKeyOwnership
             : null;
     }
 
+    /// <summary>
+    /// Creates the key. A member's key is recorded with the member first, so a change to the member between now and
+    /// the key's creation reaches it, and takes the member's rights as they are then.
+    /// </summary>
+    public static async Task<Outcome<ApiKeyView>> CreateAsync(IGrainFactory grains, ApiKeyToken token, ApiKeyCreate create)
+    {
+        if (create.Owner is { } owner)
+        {
+            var added = await grains.GetGrain<IOrganizationGrain>(owner.Organization).AddKey(owner.Kind, owner.Id, token.KeyId);
+            if (!added.Succeeded)
+            {
+                return added.WithoutValue();
+            }
+
+            create = create with { OwnerRights = added.Value };
+        }
+
+        var view = await grains.GetGrain<IApiKeyGrain>(token.KeyId).Create(create);
+        return view is null ? Outcome.Conflict("key id collision; retry") : Outcome.Of(OutcomeCode.Created, view);
+    }
+
     public static string OwnerName(KeyOwner owner) => $"{(owner.Kind == MemberKind.User ? "user" : "service_account")}:{owner.Id}";
 
     private static KeyOwner? Parse(KeyOwnerRequest request) =>

@@ -65,24 +65,12 @@ public static class ApiKeysApi
         }
 
         var token = ApiKeyToken.Generate();
-        if (owner is not null)
-        {
-            // Recorded with the member first, so a change to the member between now and the key's creation reaches it.
-            var added = await grains.GetGrain<IOrganizationGrain>(owner.Organization).AddKey(owner.Kind, owner.Id, token.KeyId);
-            if (!added.Succeeded)
-            {
-                return added.ToProblem(http);
-            }
-
-            rights = added.Value;
-        }
-
         var create = new ApiKeyCreate(request.Name!.Trim(), token.SecretHash(), scopes, namespaces, request.ExpiresAt, caller.AsActor(),
             request.RateLimitPerHour, ApiKeyRules.NormalizePatterns(request.PackagePatterns), owner, rights);
-        var view = await grains.GetGrain<IApiKeyGrain>(token.KeyId).Create(create);
-        if (view is null)
+        var made = await ApiKeyOwnership.CreateAsync(grains, token, create);
+        if (made.Value is not { } view)
         {
-            return ApiErrors.Conflict(http, "key id collision; retry");
+            return made.ToProblem(http);
         }
 
         var created = new CreatedApiKey(view.Id, token.Format(options.Value.TokenPrefix), view.Name, view.Scopes, view.Namespaces, view.CreatedAt, view.ExpiresAt, view.RateLimitPerHour, view.PackagePatterns, view.Owner);

@@ -48,6 +48,7 @@ public static class RegistryEnvironment
         ("REGISTRY_OIDC_GROUPS_CLAIM", "Registry:Oidc:GroupsClaim"),
         ("REGISTRY_OIDC_GROUP_ROLES", "Registry:Oidc:GroupRoles"),
         ("REGISTRY_OIDC_SESSION_LIFETIME", "Registry:Oidc:SessionLifetime"),
+        ("REGISTRY_OIDC_TERRAFORM_TOKEN_LIFETIME", "Registry:Oidc:TerraformTokenLifetime"),
     ];
 
     /// <summary>

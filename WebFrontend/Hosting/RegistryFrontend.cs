@@ -168,6 +168,7 @@ public static class RegistryFrontend
         app.MapComposerApi();
         app.MapAuditApi();
         app.MapSignIn();
+        app.MapTerraformLogin();
         app.MapOpenApi("/api/v1/openapi.json");
         if (DashboardEnabled(app.Configuration))
         {

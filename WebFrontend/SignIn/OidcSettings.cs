@@ -23,6 +23,9 @@ public sealed class OidcSettings
     public required GroupRole[] GroupRoles { get; init; }
     public required TimeSpan SessionLifetime { get; init; }
 
+    /// <summary>How long the API key <c>terraform login</c> hands out works.</summary>
+    public required TimeSpan TerraformTokenLifetime { get; init; }
+
     /// <summary>The issuer as the provider should name it in its discovery document and tokens.</summary>
     public string IssuerText => Issuer.OriginalString.TrimEnd('/');
 
@@ -57,7 +60,8 @@ public sealed class OidcSettings
             Scopes = (Value("Scopes") ?? "openid profile email").Split([' ', ','], StringSplitOptions.RemoveEmptyEntries),
             GroupsClaim = Value("GroupsClaim") ?? "groups",
             GroupRoles = ParseGroupRoles(Value("GroupRoles")),
-            SessionLifetime = ReadLifetime(Value("SessionLifetime")),
+            SessionLifetime = ReadLifetime("REGISTRY_OIDC_SESSION_LIFETIME", Value("SessionLifetime"), TimeSpan.FromHours(24)),
+            TerraformTokenLifetime = ReadLifetime("REGISTRY_OIDC_TERRAFORM_TOKEN_LIFETIME", Value("TerraformTokenLifetime"), TimeSpan.FromDays(30)),
         };
     }
 
@@ -67,10 +71,10 @@ public sealed class OidcSettings
             ? uri
             : throw new ConfigurationException($"{variable} must be an absolute https URL (http only on loopback), not '{value}'");
 
-    private static TimeSpan ReadLifetime(string? value) =>
-        value is null ? TimeSpan.FromHours(24)
+    private static TimeSpan ReadLifetime(string variable, string? value, TimeSpan fallback) =>
+        value is null ? fallback
         : TimeSpan.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var lifetime) && lifetime > TimeSpan.Zero ? lifetime
-        : throw new ConfigurationException($"REGISTRY_OIDC_SESSION_LIFETIME must be a positive time span such as 24:00:00 or 7.00:00:00, not '{value}'");
+        : throw new ConfigurationException($"{variable} must be a positive time span such as 24:00:00 or 7.00:00:00, not '{value}'");
 
     /// <summary><c>group=organization:role</c> entries, separated by commas or semicolons.</summary>
     private static GroupRole[] ParseGroupRoles(string? value) =>

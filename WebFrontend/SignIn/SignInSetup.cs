@@ -74,7 +74,8 @@ public static class SignInSetup
         if (app.Services.GetService<OidcSettings>() is { } settings)
         {
             var callback = settings.RedirectUrl.AbsolutePath;
-            app.UseWhen(http => http.Request.Path.StartsWithSegments("/auth") || http.Request.Path.Equals(callback, StringComparison.Ordinal),
+            app.UseWhen(http => http.Request.Path.StartsWithSegments("/auth") || http.Request.Path.StartsWithSegments("/oauth")
+                    || http.Request.Path.Equals(callback, StringComparison.Ordinal),
                 branch => branch.UseAuthentication());
         }
 

@@ -23,7 +23,7 @@ public sealed class SignInTests(PostgresServer postgres)
         await registry.JsonAsync(HttpMethod.Post, "/api/v1/organizations", new { name = "acme" }, expectedStatus: 201);
 
         using var browser = new Browser(registry.Certificates);
-        var me = await SignInAsync(browser, port, "alice");
+        var me = await SignInAsync(browser, port, "alice", provider.Issuer);
         Assert.Equal("alice@example.test", me.GetProperty("email").GetString());
         Assert.Equal("User alice", me.GetProperty("name").GetString());
         var membership = Assert.Single(me.GetProperty("organizations").EnumerateArray());
@@ -37,7 +37,7 @@ public sealed class SignInTests(PostgresServer postgres)
 
         // No group, no role; and a session ends when asked to.
         using var other = new Browser(registry.Certificates);
-        var bob = await SignInAsync(other, port, "bob");
+        var bob = await SignInAsync(other, port, "bob", provider.Issuer);
         Assert.Empty(bob.GetProperty("organizations").EnumerateArray());
         using var signedOut = await Send(other, HttpMethod.Post, port, "/auth/signout");
         Assert.Equal(HttpStatusCode.NoContent, signedOut.StatusCode);
@@ -77,31 +77,15 @@ public sealed class SignInTests(PostgresServer postgres)
         Assert.Contains($"names its issuer &#39;{provider.Issuer}&#39;", page, StringComparison.Ordinal);
     }
 
-    private static string CallbackUrl(int port) => $"https://127.0.0.1:{port}/auth/callback";
+    private static string CallbackUrl(int port) => SignInFlow.CallbackUrl(port);
 
     private async Task<RegistryInstance> StartRegistryAsync(int httpsPort, string issuer) =>
-        await RegistryInstance.StartAsync(await postgres.CreateDatabaseAsync(), settings: new Dictionary<string, string?>
-        {
-            ["Registry:HttpsPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Registry:Oidc:IssuerUrl"] = issuer,
-            ["Registry:Oidc:ClientId"] = OidcProvider.ClientId,
-            ["Registry:Oidc:ClientSecret"] = OidcProvider.ClientSecret,
-            ["Registry:Oidc:RedirectUrl"] = CallbackUrl(httpsPort),
-            ["Registry:Oidc:Scopes"] = "openid profile email groups",
-            ["Registry:Oidc:GroupRoles"] = "platform-team=acme:devops; auditors=acme:auditor",
-        });
+        await RegistryInstance.StartAsync(await postgres.CreateDatabaseAsync(), settings: SignInFlow.Settings(httpsPort, issuer));
 
     /// <summary>The flow a browser goes through: the registry, the provider's login and consent forms, back to /auth/me.</summary>
-    private static async Task<JsonElement> SignInAsync(Browser browser, int port, string login)
+    private static async Task<JsonElement> SignInAsync(Browser browser, int port, string login, string issuer)
     {
-        var (response, url) = await browser.GetAsync(new Uri($"https://127.0.0.1:{port}/auth/signin?return_url=/auth/me"));
-        for (var step = 0; step < 4 && url.Port != port; step++)
-        {
-            Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            var page = await response.Content.ReadAsStringAsync();
-            (response, url) = await browser.SubmitFirstFormAsync(page, url, new Dictionary<string, string> { ["login"] = login, ["password"] = "any" });
-        }
-
+        var (response, url) = await SignInFlow.CompleteAsync(browser, new Uri($"https://127.0.0.1:{port}/auth/signin?return_url=/auth/me"), issuer, login);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK && url.AbsolutePath == "/auth/me", $"{url}: {(int)response.StatusCode} {body}");
         return JsonDocument.Parse(body).RootElement.Clone();

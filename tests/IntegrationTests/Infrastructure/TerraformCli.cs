@@ -16,9 +16,14 @@ public static class TerraformCli
 
     /// <param name="host">The registry's host:port, which the token is for.</param>
     /// <param name="caPath">The CA terraform trusts (SSL_CERT_FILE).</param>
-    public static async Task<TerraformResult> RunWithConfigAsync(string workDir, string host, string caPath, string? token, string extraConfig, params string[] args)
+    public static Task<TerraformResult> RunWithConfigAsync(string workDir, string host, string caPath, string? token, string extraConfig, params string[] args) =>
+        RunInHomeAsync(workDir, host, caPath, token, extraConfig, home: null, args);
+
+    /// <param name="home">HOME for terraform: where it keeps the credentials <c>terraform login</c> stored (.terraform.d).</param>
+    public static async Task<TerraformResult> RunInHomeAsync(string workDir, string host, string caPath, string? token, string extraConfig, string? home, params string[] args)
     {
-        var cliConfig = Path.Combine(workDir, ".terraformrc");
+        // In a home of its own, the CLI config sits where a person's does (terraform then reads .terraform.d's credentials).
+        var cliConfig = Path.Combine(home ?? workDir, ".terraformrc");
         var credentials = token is null ? "" : $"credentials \"{host}\" {{\n  token = \"{token}\"\n}}\n";
         await File.WriteAllTextAsync(cliConfig, credentials + extraConfig);
         var start = new ProcessStartInfo("terraform", args)
@@ -27,12 +32,24 @@ public static class TerraformCli
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.Environment["TF_CLI_CONFIG_FILE"] = cliConfig;
+        if (home is null)
+        {
+            start.Environment["TF_CLI_CONFIG_FILE"] = cliConfig;
+        }
+        else
+        {
+            start.Environment.Remove("TF_CLI_CONFIG_FILE");
+        }
         start.Environment["SSL_CERT_FILE"] = caPath;
         start.Environment["TF_IN_AUTOMATION"] = "1";
         start.Environment["CHECKPOINT_DISABLE"] = "1";
         start.Environment["TF_INPUT"] = "0";
         start.Environment.Remove("SSL_CERT_DIR");
+        if (home is not null)
+        {
+            start.Environment["HOME"] = home;
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException("terraform is not on the PATH");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
