@@ -8,6 +8,9 @@ public static class AuthFailureReasons
     public const string Revoked = "revoked";
     public const string Expired = "expired";
     public const string Malformed = "malformed";
+
+    /// <summary>A browser sign-in through OIDC that failed (its cause is in the frontend's log).</summary>
+    public const string SignInFailed = "signin_failed";
 }
 
 /// <summary>A refused API key as a frontend saw it: never the secret, only the key id it named (null: malformed).</summary>

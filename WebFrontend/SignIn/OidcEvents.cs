@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using OrleansRegistry.Catalog;
 using OrleansRegistry.Users;
+using OrleansRegistry.WebFrontend.Audit;
 
 namespace OrleansRegistry.WebFrontend.SignIn;
 
@@ -9,7 +11,8 @@ namespace OrleansRegistry.WebFrontend.SignIn;
 /// The sign-in flow's hooks: the exact configured redirect URI, the user recorded and their group roles applied once
 /// the provider vouched for them, the session reduced to our own claims, and a failure shown for what it is.
 /// </summary>
-public sealed partial class OidcEvents(OidcSettings settings, IGrainFactory grains, GroupRoleSync groupRoles, ILogger<OidcEvents> logger) : OpenIdConnectEvents
+public sealed partial class OidcEvents(
+    OidcSettings settings, IGrainFactory grains, GroupRoleSync groupRoles, AuthFailureAudit audit, ILogger<OidcEvents> logger) : OpenIdConnectEvents
 {
     public const string UserIdClaim = "registry_user";
 
@@ -59,6 +62,7 @@ public sealed partial class OidcEvents(OidcSettings settings, IGrainFactory grai
         context.HandleResponse();
         var (status, message) = SignInFailures.Explain(context.Failure, settings);
         LogFailed(logger, context.Failure?.Message ?? "unknown", message);
+        audit.Record(context.HttpContext, keyId: null, AuthFailureReasons.SignInFailed);
         await SignInFailures.WritePageAsync(context.HttpContext, status, message);
     }
 

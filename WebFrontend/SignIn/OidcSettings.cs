@@ -38,7 +38,7 @@ public sealed class OidcSettings
         var issuer = Value("IssuerUrl");
         var clientId = Value("ClientId");
         var redirect = Value("RedirectUrl");
-        if (issuer is null && clientId is null && redirect is null && Value("ClientSecret") is null)
+        if (issuer is null && clientId is null && redirect is null && Value("ClientSecret") is null && Value("GroupRoles") is null)
         {
             return null;
         }

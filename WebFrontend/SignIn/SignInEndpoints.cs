@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.Catalog;
 using OrleansRegistry.Organizations;
+using OrleansRegistry.WebFrontend.Audit;
 using OrleansRegistry.WebFrontend.Errors;
 
 namespace OrleansRegistry.WebFrontend.SignIn;
@@ -31,7 +32,8 @@ public static partial class SignInEndpoints
     /// Starts the sign-in. The provider's discovery document is read first, so an unreachable provider or an issuer
     /// mismatch is reported here in words rather than as a failed redirect later.
     /// </summary>
-    private static async Task SignInAsync(HttpContext http, string? return_url, OidcSettings settings, IOptionsMonitor<OpenIdConnectOptions> options, ILoggerFactory loggers)
+    private static async Task SignInAsync(
+        HttpContext http, string? return_url, OidcSettings settings, IOptionsMonitor<OpenIdConnectOptions> options, AuthFailureAudit audit, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(SignInEndpoints));
         string issuer;
@@ -52,6 +54,7 @@ public static partial class SignInEndpoints
         {
             var message = $"The identity provider at {settings.IssuerText} names its issuer '{issuer}': set REGISTRY_OIDC_ISSUER_URL to exactly '{issuer}'.";
             LogDiscoveryFailed(logger, settings.IssuerText, message);
+            audit.Record(http, keyId: null, AuthFailureReasons.SignInFailed);
             await SignInFailures.WritePageAsync(http, StatusCodes.Status502BadGateway, message);
             return;
         }
@@ -66,6 +69,7 @@ public static partial class SignInEndpoints
             // A pushed authorization request the provider refused (a redirect URI it does not know, a wrong secret).
             var (status, message) = SignInFailures.Explain(e, settings);
             LogDiscoveryFailed(logger, settings.IssuerText, message);
+            audit.Record(http, keyId: null, AuthFailureReasons.SignInFailed);
             await SignInFailures.WritePageAsync(http, status, message);
         }
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansRegistry.IntegrationTests.Infrastructure;
 
 namespace OrleansRegistry.IntegrationTests;
@@ -60,6 +61,12 @@ public sealed class SignInTests(PostgresServer postgres)
         var page = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Contains($"does not accept the redirect URI {CallbackUrl(port)}", page, StringComparison.Ordinal);
+
+        // A failed sign-in is audited like a refused key (rate-limited the same way), naming no one.
+        await registry.Services.GetRequiredService<OrleansRegistry.WebFrontend.Audit.AuthFailureAudit>().FlushAsync();
+        var audit = await registry.JsonAsync(HttpMethod.Get, "/api/v1/audit?action=auth.failed");
+        var entry = Assert.Single(audit.GetProperty("entries").EnumerateArray());
+        Assert.Equal("signin_failed", entry.GetProperty("details").GetProperty("reason").GetString());
     }
 
     [Fact]

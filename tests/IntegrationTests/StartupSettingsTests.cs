@@ -31,6 +31,8 @@ public sealed class StartupSettingsTests(PostgresServer postgres)
     [InlineData("Silo.dll", "REGISTRY_TRUSTED_PROXIES", "10.0.0.0/8,ingress.local", "error: REGISTRY_TRUSTED_PROXIES: 'ingress.local' is neither an IP address nor a CIDR network")]
     [InlineData("OrleansRegistry.WebFrontend.dll", "REGISTRY_TRUSTED_PROXIES", "10.0.0.0/33", "error: REGISTRY_TRUSTED_PROXIES: '10.0.0.0/33' is neither an IP address nor a CIDR network")]
     [InlineData("Silo.dll", "REGISTRY_AUDIT_RETENTION_DAYS", "-1", "error: REGISTRY_AUDIT_RETENTION_DAYS (Registry:Audit:RetentionDays) must be a whole number, 0 or more, not '-1'")]
+    [InlineData("OrleansRegistry.WebFrontend.dll", "REGISTRY_OIDC_ISSUER_URL", "https://login.example.com", "error: REGISTRY_OIDC_CLIENT_ID is not set: OIDC sign-in needs")]
+    [InlineData("Silo.dll", "REGISTRY_OIDC_GROUP_ROLES", "platform=acme:viewer", "error: REGISTRY_OIDC_ISSUER_URL is not set")]
     [InlineData("OrleansRegistry.WebFrontend.dll", "REGISTRY_AUDIT_AUTH_FAILURES_PER_MINUTE", "lots", "error: REGISTRY_AUDIT_AUTH_FAILURES_PER_MINUTE (Registry:Audit:AuthFailuresPerMinute) must be a whole number, 0 or more, not 'lots'")]
     public async Task A_process_with_unusable_settings_exits_with_one_line_naming_the_setting(string assembly, string name, string value, string message)
     {
