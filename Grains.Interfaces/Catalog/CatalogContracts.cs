@@ -144,6 +144,10 @@ public interface ICatalogGrain : IGrainWithIntegerKey
     [Alias("memberships")]
     Task<Organizations.MembershipView[]> ListMemberships(Organizations.MemberKind kind, string id);
 
+    /// <summary>People who signed in, oldest first; <paramref name="email"/> narrows to one address.</summary>
+    [Alias("users")]
+    Task<Users.UserPage> ListUsers(string? email, int offset, int limit);
+
     [Alias("audit")]
     Task<AuditEntry[]> ListAudit(AuditQuery query);
 

@@ -14,6 +14,11 @@ public sealed record UserView(
     [property: Id(5)] DateTimeOffset CreatedAt,
     [property: Id(6)] DateTimeOffset? LastSignInAt);
 
+[GenerateSerializer, Immutable, Alias("user-page")]
+public sealed record UserPage(
+    [property: Id(0)] UserView[] Users,
+    [property: Id(1)] bool HasMore);
+
 /// <summary>A sign-in: who the identity provider says the person is (never a token).</summary>
 [GenerateSerializer, Immutable, Alias("user-sign-in")]
 public sealed record UserSignIn(

@@ -20,6 +20,8 @@ public sealed class CatalogGrain(ReadModelQueries queries, OrganizationReadModel
 
     public Task<Organizations.MembershipView[]> ListMemberships(Organizations.MemberKind kind, string id) => organizations.MembershipsAsync(kind, id);
 
+    public Task<Users.UserPage> ListUsers(string? email, int offset, int limit) => organizations.ListUsersAsync(email, offset, limit);
+
     public Task<AuditEntry[]> ListAudit(AuditQuery query) => audit.ListAsync(query);
 
     public Task<ComposerPackageList> ListComposerPackages(string[]? allowedVendors, string? pattern, int limit, string[]? packagePatterns = null) =>

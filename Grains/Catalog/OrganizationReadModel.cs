@@ -86,6 +86,28 @@ public sealed class OrganizationReadModel(NpgsqlDataSource dataSource)
         return [.. result];
     }
 
+    /// <summary>Users by creation, from <paramref name="offset"/>; <paramref name="email"/> (case-insensitive, exact) narrows to one address.</summary>
+    public async Task<UserPage> ListUsersAsync(string? email, int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT id, issuer, subject, email, name, created_at, last_sign_in_at FROM registry_users
+            WHERE $1::text IS NULL OR lower(email) = lower($1)
+            ORDER BY created_at, id OFFSET $2 LIMIT $3
+            """);
+        cmd.Parameters.Add(new() { Value = (object?)email ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = offset });
+        cmd.Parameters.Add(new() { Value = limit + 1 });
+        var result = new List<UserView>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new UserView(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6)));
+        }
+
+        return new UserPage([.. result.Take(limit)], result.Count > limit);
+    }
+
     public async Task UpsertUserAsync(UserView user, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("""

@@ -156,6 +156,7 @@ public static class RegistryFrontend
         app.MapApiKeysApi();
         app.MapOrganizationsApi();
         app.MapOrganizationMembersApi();
+        app.MapUsersApi();
         app.MapModulesApi();
         app.MapProviderProtocol();
         app.MapProviderListing();

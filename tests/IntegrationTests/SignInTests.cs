@@ -36,6 +36,18 @@ public sealed class SignInTests(PostgresServer postgres)
         Assert.Equal("user", member.GetProperty("kind").GetString());
         Assert.Equal(me.GetProperty("id").GetString(), member.GetProperty("id").GetString());
 
+        // People are listed for registry-wide keys, and looked up by exact address by an organization's user manager.
+        var users = await registry.JsonAsync(HttpMethod.Get, "/api/v1/users");
+        Assert.Equal("alice@example.test", Assert.Single(users.GetProperty("users").EnumerateArray()).GetProperty("email").GetString());
+        await registry.JsonAsync(HttpMethod.Put, "/api/v1/organizations/acme/members/service-accounts/people", new { role = "user_manager" });
+        var manager = (await registry.JsonAsync(HttpMethod.Post, "/api/v1/apikeys", new
+        {
+            name = "people", scopes = new[] { "api_keys:manage", "namespaces:read" }, owner = new { organization = "acme", service_account = "people" },
+        }, expectedStatus: 201)).GetProperty("key").GetString();
+        await registry.JsonAsync(HttpMethod.Get, "/api/v1/users", key: manager, expectedStatus: 403);
+        var found = await registry.JsonAsync(HttpMethod.Get, "/api/v1/users?email=ALICE@example.test", key: manager);
+        Assert.Equal(me.GetProperty("id").GetString(), Assert.Single(found.GetProperty("users").EnumerateArray()).GetProperty("id").GetString());
+
         // No group, no role; and a session ends when asked to.
         using var other = new Browser(registry.Certificates);
         var bob = await SignInAsync(other, port, "bob", provider.Issuer);
