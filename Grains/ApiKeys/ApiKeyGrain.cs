@@ -27,6 +27,7 @@ public sealed partial class ApiKeyGrain(
 
     private const string ExpiryReminder = "expiry";
     private static readonly TimeSpan MaxReminderDue = TimeSpan.FromDays(7);
+    private static readonly TimeSpan LastUseResolution = TimeSpan.FromMinutes(5);
 
     private string KeyId => this.GetPrimaryKeyString();
 
@@ -123,8 +124,14 @@ public sealed partial class ApiKeyGrain(
             return AuthResult.Fail(AuthFailure.Expired, expires);
         }
 
-        // Last use is informational: kept in memory, persisted with the next write rather than per lease.
-        key.LastUsedAt = now;
+        // Last use is informational, to the nearest few minutes: written (with the listing's row) within the flush
+        // delay when it moved that much, rather than per lease.
+        if (key.LastUsedAt is not { } last || now - last > LastUseResolution)
+        {
+            key.LastUsedAt = now;
+            Changes.MarkUnsaved(readModel: true);
+        }
+
         return new AuthResult(_principal ??= Principal(), AuthFailure.None);
     }
 

@@ -57,11 +57,11 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
     {
         await using var cmd = dataSource.CreateCommand("""
             INSERT INTO registry_api_keys (id, name, scopes, namespaces, created_at, expires_at, revoked_at, created_by, rate_limit_per_hour,
-                                           package_patterns, owner_organization, owner_kind, owner_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                           package_patterns, owner_organization, owner_kind, owner_id, last_used_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
             ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, scopes = EXCLUDED.scopes, namespaces = EXCLUDED.namespaces,
               expires_at = EXCLUDED.expires_at, revoked_at = EXCLUDED.revoked_at, rate_limit_per_hour = EXCLUDED.rate_limit_per_hour,
-              package_patterns = EXCLUDED.package_patterns
+              package_patterns = EXCLUDED.package_patterns, last_used_at = EXCLUDED.last_used_at
             """);
         cmd.Parameters.Add(new() { Value = key.Id });
         cmd.Parameters.Add(new() { Value = key.Name });
@@ -76,6 +76,7 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new() { Value = (object?)key.Owner?.Organization ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = key.Owner is { } owner ? OrganizationReadModel.KindName(owner.Kind) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = (object?)key.Owner?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = (object?)key.LastUsedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 

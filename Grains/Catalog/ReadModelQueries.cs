@@ -94,7 +94,7 @@ public sealed class ReadModelQueries(NpgsqlDataSource dataSource)
         // to package patterns, the keys whose every pattern one of its own matches as text (PackageGrants.Covers).
         await using var cmd = dataSource.CreateCommand("""
             SELECT id, name, scopes, namespaces, created_at, expires_at, revoked_at, created_by, rate_limit_per_hour, package_patterns,
-                   owner_organization, owner_kind, owner_id
+                   owner_organization, owner_kind, owner_id, last_used_at
             FROM registry_api_keys
             WHERE ($1::text[] IS NULL OR (namespaces IS NOT NULL AND namespaces <@ $1))
               AND ($4::text[] IS NULL OR (package_patterns IS NOT NULL
@@ -121,7 +121,7 @@ public sealed class ReadModelQueries(NpgsqlDataSource dataSource)
                 reader.GetFieldValue<DateTimeOffset>(4),
                 reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
                 reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
-                LastUsedAt: null,
+                LastUsedAt: reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
                 reader.GetString(7),
                 reader.IsDBNull(8) ? null : reader.GetInt32(8),
                 PackagePatterns: reader.IsDBNull(9) ? null : reader.GetFieldValue<string[]>(9),

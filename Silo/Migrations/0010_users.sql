@@ -10,3 +10,6 @@ CREATE TABLE registry_users (
 );
 
 CREATE INDEX registry_users_by_email ON registry_users (lower(email));
+
+-- When each key was last used, to the nearest five minutes (the key's grain writes it that often at most).
+ALTER TABLE registry_api_keys ADD COLUMN last_used_at timestamptz;

@@ -103,6 +103,29 @@ public sealed class ApiKeyChangesTests(PostgresServer postgres) : IAsyncLifetime
         await _registry.JsonAsync(HttpMethod.Post, $"/api/v1/apikeys/{other}/rotate", new { grace_period_hours = 1 }, key: limited, expectedStatus: 403);
     }
 
+    [Fact]
+    public async Task A_used_key_shows_when_it_was_last_used_in_the_listing()
+    {
+        var (id, key) = await CreateAsync(new { name = "used", scopes = new[] { "modules:read" } });
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await _registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: key);
+        Assert.True((await _registry.JsonAsync(HttpMethod.Get, $"/api/v1/apikeys/{id}")).GetProperty("last_used_at").GetDateTimeOffset() >= before);
+
+        // The listing's row follows within the grain's flush delay (30 s): last use is written that lazily.
+        for (var attempt = 0; ; attempt++)
+        {
+            var listed = (await _registry.JsonAsync(HttpMethod.Get, "/api/v1/apikeys")).GetProperty("api_keys").EnumerateArray().Single(k => k.GetProperty("id").GetString() == id);
+            if (listed.TryGetProperty("last_used_at", out var at))
+            {
+                Assert.True(at.GetDateTimeOffset() >= before);
+                break;
+            }
+
+            Assert.True(attempt < 120, "the listing never showed the key's last use");
+            await Task.Delay(500);
+        }
+    }
+
     private async Task<(string Id, string Key)> CreateAsync(object body, string? by = null)
     {
         var created = await _registry.JsonAsync(HttpMethod.Post, "/api/v1/apikeys", body, key: by, expectedStatus: 201);
