@@ -62,6 +62,30 @@ public sealed class SignInTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task Leaving_the_group_takes_the_role_and_the_persons_keys_away_at_the_next_sign_in()
+    {
+        var port = PostgresServer.FreePort();
+        await using var provider = await OidcProvider.StartAsync([CallbackUrl(port)], Groups);
+        await using var registry = await StartRegistryAsync(port, provider.Issuer);
+        await registry.JsonAsync(HttpMethod.Post, "/api/v1/organizations", new { name = "acme" }, expectedStatus: 201);
+        using var browser = new Browser(registry.Certificates);
+        var userId = (await SignInAsync(browser, port, "alice", provider.Issuer)).GetProperty("id").GetString();
+        var key = (await registry.JsonAsync(HttpMethod.Post, "/api/v1/apikeys",
+            new { name = "alice ci", scopes = new[] { "modules:read" }, owner = new { organization = "acme", user = userId } }, expectedStatus: 201)).GetProperty("key").GetString();
+        await registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: key);
+
+        // A role given by hand stays; the one the group gave goes, with the keys, once the directory drops the group.
+        await registry.JsonAsync(HttpMethod.Post, "/api/v1/organizations", new { name = "globex" }, expectedStatus: 201);
+        await registry.JsonAsync(HttpMethod.Put, $"/api/v1/organizations/globex/members/users/{userId}", new { role = "viewer" }, expectedStatus: 200);
+        await provider.SetGroupsAsync("alice", "unrelated");
+        using var again = new Browser(registry.Certificates);
+        var me = await SignInAsync(again, port, "alice", provider.Issuer);
+        var membership = Assert.Single(me.GetProperty("organizations").EnumerateArray());
+        Assert.Equal("globex", membership.GetProperty("organization").GetString());
+        await registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: key, expectedStatus: 401);
+    }
+
+    [Fact]
     public async Task A_redirect_uri_the_provider_does_not_know_is_named_on_the_page()
     {
         var port = PostgresServer.FreePort();

@@ -39,6 +39,14 @@ public sealed class OidcProvider : IAsyncDisposable
         return provider;
     }
 
+    /// <summary>Gives <paramref name="login"/> these groups from the next sign-in on (a change in the directory).</summary>
+    public async Task SetGroupsAsync(string login, params string[] groups)
+    {
+        using var client = new HttpClient();
+        using var response = await client.PutAsync($"{Issuer}/test/groups/{Uri.EscapeDataString(login)}", new StringContent(JsonSerializer.Serialize(groups)));
+        response.EnsureSuccessStatusCode();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await ServerProcesses.StopAsync(_process);

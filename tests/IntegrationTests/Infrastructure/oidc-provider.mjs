@@ -28,4 +28,14 @@ const provider = new Provider(issuer, {
   cookies: { keys: ["test-only-cookie-key"] },
 });
 
+// The tests change a person's groups between sign-ins: PUT /test/groups/{login} with a JSON array.
+provider.use(async (ctx, next) => {
+  const match = /^\/test\/groups\/([^/]+)$/.exec(ctx.path);
+  if (!match || ctx.method !== "PUT") return next();
+  let body = "";
+  for await (const chunk of ctx.req) body += chunk;
+  groups[decodeURIComponent(match[1])] = JSON.parse(body);
+  ctx.status = 204;
+});
+
 provider.listen(+port, () => console.log(`oidc-provider listening on ${issuer}`));
