@@ -40,6 +40,14 @@ public static class RegistryEnvironment
         ("REGISTRY_DESIRED_SILOS", "Registry:DesiredSilos"),
         ("REGISTRY_AUDIT_RETENTION_DAYS", "Registry:Audit:RetentionDays"),
         ("REGISTRY_AUDIT_AUTH_FAILURES_PER_MINUTE", "Registry:Audit:AuthFailuresPerMinute"),
+        ("REGISTRY_SMTP_HOST", "Registry:Smtp:Host"),
+        ("REGISTRY_SMTP_PORT", "Registry:Smtp:Port"),
+        ("REGISTRY_SMTP_USERNAME", "Registry:Smtp:Username"),
+        ("REGISTRY_SMTP_PASSWORD", "Registry:Smtp:Password"),
+        ("REGISTRY_SMTP_FROM", "Registry:Smtp:From"),
+        ("REGISTRY_SMTP_SECURITY", "Registry:Smtp:Security"),
+        ("REGISTRY_APIKEY_EXPIRY_WARNING_DAYS", "Registry:ApiKeyExpiryWarnings:Days"),
+        ("REGISTRY_APIKEY_EXPIRY_WARNING_TO", "Registry:ApiKeyExpiryWarnings:To"),
     ];
 
     /// <summary>
