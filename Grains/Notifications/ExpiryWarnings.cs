@@ -33,7 +33,7 @@ public static class ExpiryWarnings
         var days = new List<double>();
         foreach (var part in text.Split(','))
         {
-            if (!double.TryParse(part.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value <= 0 || value > MaxDays)
+            if (!double.TryParse(part.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value <= 0 || value > MaxDays)
             {
                 return null;
             }
