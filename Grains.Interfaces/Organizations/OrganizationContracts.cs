@@ -50,7 +50,15 @@ public sealed record OrganizationView(
     [property: Id(3)] DateTimeOffset CreatedAt,
     [property: Id(4)] string CreatedBy,
     [property: Id(5)] RoleView[] CustomRoles,
-    [property: Id(6)] int MemberCount);
+    [property: Id(6)] int MemberCount,
+    [property: Id(7)] string? ContactEmail = null);
+
+/// <summary>A change to an organization; null members stay as they are, an empty <see cref="ContactEmail"/> removes it.</summary>
+[GenerateSerializer, Immutable, Alias("organization-update")]
+public sealed record OrganizationUpdate(
+    [property: Id(0)] string? DisplayName,
+    [property: Id(1)] string? ContactEmail,
+    [property: Id(2)] Actor Actor);
 
 /// <summary>A member to add or change: its role, and who does it (whose own scopes bound the roles it may give).</summary>
 [GenerateSerializer, Immutable, Alias("member-change")]

@@ -3,13 +3,15 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.Catalog;
 using OrleansRegistry.Changes;
+using OrleansRegistry.Notifications;
 
 namespace OrleansRegistry.ApiKeys;
 
 /// <summary>
 /// One API key. Frontends authenticate through short <see cref="Lease"/>s that also count the rate limit, so a busy
 /// key costs a grain call per frontend and second rather than per request; revoking or changing the key drops
-/// every lease before it answers. A reminder marks the key expired in the read model when its time comes.
+/// every lease before it answers. A reminder sends the expiry warnings (ApiKeyGrain.Warnings.cs) and marks the key
+/// expired in the read model when its time comes.
 /// </summary>
 [GrainType("apikey")]
 public sealed partial class ApiKeyGrain(
@@ -18,6 +20,8 @@ public sealed partial class ApiKeyGrain(
     StateChangeServices changes,
     IOptions<RateLimitOptions> rateLimits,
     IOptions<ApiKeyLeaseOptions> leases,
+    IOptions<ExpiryWarningOptions> warnings,
+    ExpiryMailer mailer,
     TimeProvider clock,
     ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain, IRemindable
 {
@@ -26,7 +30,6 @@ public sealed partial class ApiKeyGrain(
     private StateChanges<ApiKeyState>? _changes;
 
     private const string ExpiryReminder = "expiry";
-    private static readonly TimeSpan MaxReminderDue = TimeSpan.FromDays(7);
     private static readonly TimeSpan LastUseResolution = TimeSpan.FromMinutes(5);
 
     private string KeyId => this.GetPrimaryKeyString();
@@ -143,7 +146,9 @@ public sealed partial class ApiKeyGrain(
         }
 
         // Every frontend's lease is dropped before this answers (Changes), so narrowed scopes, namespaces or package
-        // patterns bind the key's next request everywhere; a new expiry moves the expiry reminder (SyncAsync).
+        // patterns bind the key's next request everywhere; a new expiry moves the expiry reminder (SyncAsync), and
+        // owes again the warnings it made no longer due.
+        var now = clock.GetUtcNow();
         await Changes.CommitAsync(s =>
         {
             s.Name = update.Name ?? s.Name;
@@ -151,9 +156,10 @@ public sealed partial class ApiKeyGrain(
             s.Scopes = update.Scopes ?? s.Scopes;
             s.Namespaces = update.Namespaces ?? s.Namespaces;
             s.ExpiresAt = update.ExpiresAt ?? s.ExpiresAt;
+            s.SentExpiryWarnings = ExpiryWarnings.StillDue(s.SentExpiryWarnings, s.ExpiresAt, now);
             s.PackagePatterns = update.PackagePatterns ?? s.PackagePatterns;
             _principal = null; // the next lease carries the new name, scopes, namespaces and patterns
-        }, AuditRecord.Of(update.Actor, "apikey.update", KeyId, clock.GetUtcNow()));
+        }, AuditRecord.Of(update.Actor, "apikey.update", KeyId, now));
         return View();
     }
 
@@ -223,7 +229,8 @@ public sealed partial class ApiKeyGrain(
             return;
         }
 
-        // Still in the future: move the reminder closer (reminder due times are capped).
+        // Still in the future: a warning may be due; then the reminder moves to the next warning or the expiry.
+        await WarnIfDueAsync();
         await ScheduleExpiryAsync();
     }
 
@@ -237,18 +244,6 @@ public sealed partial class ApiKeyGrain(
         }
 
         await ScheduleExpiryAsync();
-    }
-
-    private async Task ScheduleExpiryAsync()
-    {
-        if (state.State.ExpiresAt is not { } expires || state.State.RevokedAt is not null || expires <= clock.GetUtcNow())
-        {
-            return;
-        }
-
-        var due = expires - clock.GetUtcNow();
-        due = due < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : due > MaxReminderDue ? MaxReminderDue : due;
-        await this.RegisterOrUpdateReminder(ExpiryReminder, due, TimeSpan.FromHours(1));
     }
 
     private async Task UnregisterAsync()

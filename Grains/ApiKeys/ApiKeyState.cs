@@ -32,6 +32,12 @@ public sealed class ApiKeyState : IHasFollowUps
 
     public OwnerRights? OwnerRights { get; set; }
 
+    /// <summary>
+    /// The expiry warnings (days before expiry) recorded as sent, before they were handed to the mail server, so none
+    /// goes twice; those no longer due are dropped when the expiry moves.
+    /// </summary>
+    public List<double> SentExpiryWarnings { get; set; } = [];
+
     public bool Exists => Name is not null;
 
     public FollowUps FollowUps { get; set; } = new();

@@ -24,14 +24,16 @@ public sealed class OrganizationReadModel(NpgsqlDataSource dataSource)
         else
         {
             var upsert = Command("""
-                INSERT INTO registry_organizations (name, display_name, namespaces, created_at, created_by, member_count)
-                VALUES ($1, $2, $3, $4, $5, $6)
-                ON CONFLICT (name) DO UPDATE SET display_name = EXCLUDED.display_name, namespaces = EXCLUDED.namespaces, member_count = EXCLUDED.member_count
+                INSERT INTO registry_organizations (name, display_name, namespaces, created_at, created_by, member_count, contact_email)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                ON CONFLICT (name) DO UPDATE SET display_name = EXCLUDED.display_name, namespaces = EXCLUDED.namespaces, member_count = EXCLUDED.member_count,
+                    contact_email = EXCLUDED.contact_email
                 """, name, organization.DisplayName);
             upsert.Parameters.Add(new() { Value = organization.Namespaces, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             upsert.Parameters.Add(new() { Value = organization.CreatedAt });
             upsert.Parameters.Add(new() { Value = organization.CreatedBy });
             upsert.Parameters.Add(new() { Value = organization.MemberCount });
+            upsert.Parameters.Add(new() { Value = (object?)organization.ContactEmail ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             batch.BatchCommands.Add(upsert);
             foreach (var member in members)
             {
@@ -52,7 +54,7 @@ public sealed class OrganizationReadModel(NpgsqlDataSource dataSource)
     public async Task<OrganizationPage> ListAsync(string? only, int offset, int limit, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("""
-            SELECT name, display_name, namespaces, created_at, created_by, member_count FROM registry_organizations
+            SELECT name, display_name, namespaces, created_at, created_by, member_count, contact_email FROM registry_organizations
             WHERE $1::text IS NULL OR name = $1
             ORDER BY name OFFSET $2 LIMIT $3
             """);
@@ -64,7 +66,7 @@ public sealed class OrganizationReadModel(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(cancellationToken))
         {
             result.Add(new OrganizationView(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<string[]>(2),
-                reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4), [], reader.GetInt32(5)));
+                reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4), [], reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
         }
 
         return new OrganizationPage([.. result.Take(limit)], result.Count > limit);

@@ -27,7 +27,7 @@ public sealed partial class OrganizationGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Changes.FlushAsync();
 
-    public async Task<Outcome<OrganizationView>> Create(string displayName, Actor actor)
+    public async Task<Outcome<OrganizationView>> Create(string displayName, string? contactEmail, Actor actor)
     {
         if (state.State.Exists)
         {
@@ -38,6 +38,7 @@ public sealed partial class OrganizationGrain(
         await Changes.CommitAsync(s =>
         {
             s.DisplayName = displayName;
+            s.ContactEmail = contactEmail;
             s.CreatedAt = now;
             s.CreatedBy = actor.KeyId;
         }, AuditRecord.Of(actor, "organization.create", Name, now));
@@ -45,6 +46,33 @@ public sealed partial class OrganizationGrain(
     }
 
     public Task<OrganizationView?> Get() => Task.FromResult(state.State.Exists ? View() : null);
+
+    public async Task<Outcome<OrganizationView>> Update(OrganizationUpdate update)
+    {
+        if (Missing() is { } missing)
+        {
+            return missing;
+        }
+
+        var contactEmail = update.ContactEmail is null ? state.State.ContactEmail : update.ContactEmail.Length == 0 ? null : update.ContactEmail;
+        var displayName = update.DisplayName ?? state.State.DisplayName;
+        var emailChanged = contactEmail != state.State.ContactEmail;
+        if (!emailChanged && displayName == state.State.DisplayName)
+        {
+            return Outcome.Of(OutcomeCode.Unchanged, View());
+        }
+
+        // The audit says what changed, not the address itself (it is personal data; GET shows it to who may see it).
+        await Changes.CommitAsync(s =>
+        {
+            s.DisplayName = displayName;
+            s.ContactEmail = contactEmail;
+        }, AuditRecord.Of(update.Actor, "organization.update", Name, clock.GetUtcNow(),
+            new { update.DisplayName, ContactEmail = emailChanged ? (contactEmail is null ? "removed" : "set") : null }));
+        return Outcome.Of(OutcomeCode.Done, View());
+    }
+
+    public Task<string?> GetContactEmail() => Task.FromResult(state.State.Exists ? state.State.ContactEmail : null);
 
     public async Task<Outcome> Delete(Actor actor)
     {
@@ -61,6 +89,7 @@ public sealed partial class OrganizationGrain(
         await Changes.CommitAsync(s =>
         {
             s.DisplayName = null;
+            s.ContactEmail = null;
             s.CustomRoles.Clear();
         }, AuditRecord.Of(actor, "organization.delete", Name, clock.GetUtcNow()));
         return Outcome.Done;
@@ -178,6 +207,6 @@ public sealed partial class OrganizationGrain(
     private OrganizationView View()
     {
         var s = state.State;
-        return new(Name, s.DisplayName!, [.. s.Namespaces], s.CreatedAt, s.CreatedBy, [.. CustomRoleViews()], s.Members.Count);
+        return new(Name, s.DisplayName!, [.. s.Namespaces], s.CreatedAt, s.CreatedBy, [.. CustomRoleViews()], s.Members.Count, s.ContactEmail);
     }
 }

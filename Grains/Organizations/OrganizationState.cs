@@ -6,6 +6,9 @@ namespace OrleansRegistry.Organizations;
 public sealed class OrganizationState : IHasFollowUps
 {
     public string? DisplayName { get; set; }
+
+    /// <summary>Where expiry warnings of its service accounts' keys go; null: to the operators' mailbox.</summary>
+    public string? ContactEmail { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public string CreatedBy { get; set; } = "";
     public SortedSet<string> Namespaces { get; set; } = new(StringComparer.Ordinal);

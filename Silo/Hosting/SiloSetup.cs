@@ -27,6 +27,7 @@ public static class SiloSetup
     {
         var config = builder.Configuration;
         AuditRetentionStart.Validate(config);
+        ExpiryMailStart.Validate(config);
         builder.UseOrleans(silo =>
         {
             silo.AddRegistryGrains(config, connectionString);
@@ -60,6 +61,7 @@ public static class SiloSetup
         builder.Services.Configure<OrleansRegistry.ApiKeys.ApiKeyExpiryMetricsOptions>(config.GetSection(OrleansRegistry.ApiKeys.ApiKeyExpiryMetricsOptions.Section));
         builder.Services.AddHostedService<OrleansRegistry.ApiKeys.ApiKeyExpiryMetrics>();
         builder.Services.AddHostedService<AuditRetentionStart>();
+        builder.Services.AddHostedService<ExpiryMailStart>();
         return builder;
     }
 
@@ -95,6 +97,7 @@ public static class SiloSetup
         services.Configure<OrleansRegistry.ApiKeys.RateLimitOptions>(config.GetSection(OrleansRegistry.ApiKeys.RateLimitOptions.Section));
         services.Configure<OrleansRegistry.ApiKeys.ApiKeyLeaseOptions>(config.GetSection(OrleansRegistry.ApiKeys.ApiKeyLeaseOptions.Section));
         services.Configure<AuditRetentionOptions>(config.GetSection(AuditRetentionOptions.Section));
+        ExpiryMailStart.AddExpiryMail(services, config);
         services.AddTransient<OrleansRegistry.Caching.DocumentHolders>();
         // Also bound by the host's AddRegistryHosting; here for silos that run without it (a test cluster).
         services.Configure<OrleansRegistry.Caching.DocumentCacheOptions>(config.GetSection(OrleansRegistry.Caching.DocumentCacheOptions.Section));

@@ -6,13 +6,16 @@ using OrleansRegistry.WebFrontend.Terraform;
 
 namespace OrleansRegistry.WebFrontend.Api;
 
-public sealed record CreateOrganizationRequest(string? Name, string? DisplayName);
+public sealed record CreateOrganizationRequest(string? Name, string? DisplayName, string? ContactEmail);
+
+/// <summary>A change to an organization: omitted fields are kept; <c>"contact_email": ""</c> removes the address.</summary>
+public sealed record UpdateOrganizationRequest(string? DisplayName, string? ContactEmail);
 
 public sealed record OrganizationListResponse(ListingMeta Meta, OrganizationView[] Organizations);
 
 /// <summary>
 /// Organizations and the namespaces they own. Creating, deleting and giving namespaces are a registry admin's
-/// (a registry-wide admin key); members see their own organization.
+/// (a registry-wide admin key); members see their own organization, and its admins change its name and contact e-mail.
 /// </summary>
 public static class OrganizationsApi
 {
@@ -22,6 +25,7 @@ public static class OrganizationsApi
         api.MapPost("/", CreateAsync).RequireScope(Scopes.Admin).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
         api.MapGet("/", ListAsync).RequireScope(Scopes.NamespacesRead).ProducesProblems(StatusCodes.Status400BadRequest);
         api.MapGet("/{organization}", GetAsync).RequireScope(Scopes.NamespacesRead).ProducesProblems(StatusCodes.Status404NotFound);
+        api.MapPatch("/{organization}", UpdateAsync).RequireScope(Scopes.Admin).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         api.MapDelete("/{organization}", DeleteAsync).RequireScope(Scopes.Admin).ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         api.MapPut("/{organization}/namespaces/{ns}", ClaimNamespaceAsync).RequireScope(Scopes.Admin)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
@@ -45,12 +49,12 @@ public static class OrganizationsApi
             return refused;
         }
 
-        if (displayName.Length > 200)
+        if ((DisplayNameProblem(displayName) ?? ContactEmailProblem(request.ContactEmail, allowEmpty: false)) is { } invalid)
         {
-            return ApiErrors.BadRequest(http, "'display_name' must be at most 200 characters");
+            return ApiErrors.BadRequest(http, invalid);
         }
 
-        var created = await grains.GetGrain<IOrganizationGrain>(name).Create(displayName, http.Caller().AsActor());
+        var created = await grains.GetGrain<IOrganizationGrain>(name).Create(displayName, request.ContactEmail?.Trim(), http.Caller().AsActor());
         return created.Succeeded ? TypedResults.Created($"/api/v1/organizations/{name}", created.Value) : created.ToProblem(http);
     }
 
@@ -82,6 +86,45 @@ public static class OrganizationsApi
         var view = await grains.GetGrain<IOrganizationGrain>(organization).Get();
         return view is null ? ApiErrors.NotFound(http, $"organization '{organization}' not found") : TypedResults.Ok(view);
     }
+
+    /// <summary>A registry-wide admin key, or the admin of the organization itself (a member's key whose role gives <c>admin</c>).</summary>
+    private static async Task<Results<Ok<OrganizationView>, ProblemHttpResult>> UpdateAsync(string organization, HttpContext http, IGrainFactory grains)
+    {
+        var (request, problem) = await FrontendJson.ReadAsync<UpdateOrganizationRequest>(http.Request);
+        if (request is null)
+        {
+            return ApiErrors.BadRequest(http, problem!);
+        }
+
+        if ((http.RejectBadName(organization) ?? http.HideUnlessVisible(organization)) is { } refused)
+        {
+            return refused;
+        }
+
+        var displayName = request.DisplayName?.Trim();
+        if (displayName is { Length: 0 })
+        {
+            return ApiErrors.BadRequest(http, "'display_name' must not be empty (leave it out to keep it)");
+        }
+
+        if (((displayName is null ? null : DisplayNameProblem(displayName)) ?? ContactEmailProblem(request.ContactEmail, allowEmpty: true)) is { } invalid)
+        {
+            return ApiErrors.BadRequest(http, invalid);
+        }
+
+        var updated = await grains.GetGrain<IOrganizationGrain>(organization).Update(new OrganizationUpdate(displayName, request.ContactEmail?.Trim(), http.Caller().AsActor()));
+        return updated.Succeeded ? TypedResults.Ok(updated.Value) : updated.ToProblem(http);
+    }
+
+    private static string? DisplayNameProblem(string displayName) => displayName.Length > 200 ? "'display_name' must be at most 200 characters" : null;
+
+    /// <summary>Null (not given) is fine; empty only where it removes the address.</summary>
+    private static string? ContactEmailProblem(string? contactEmail, bool allowEmpty) => contactEmail?.Trim() switch
+    {
+        null => null,
+        "" => allowEmpty ? null : "'contact_email' must not be empty (leave it out for none)",
+        var address => EmailAddresses.Problem("contact_email", address),
+    };
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string organization, HttpContext http, IGrainFactory grains)
     {

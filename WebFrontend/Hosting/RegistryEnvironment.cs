@@ -49,6 +49,14 @@ public static class RegistryEnvironment
         ("REGISTRY_OIDC_GROUP_ROLES", "Registry:Oidc:GroupRoles"),
         ("REGISTRY_OIDC_SESSION_LIFETIME", "Registry:Oidc:SessionLifetime"),
         ("REGISTRY_OIDC_TERRAFORM_TOKEN_LIFETIME", "Registry:Oidc:TerraformTokenLifetime"),
+        ("REGISTRY_SMTP_HOST", "Registry:Smtp:Host"),
+        ("REGISTRY_SMTP_PORT", "Registry:Smtp:Port"),
+        ("REGISTRY_SMTP_USERNAME", "Registry:Smtp:Username"),
+        ("REGISTRY_SMTP_PASSWORD", "Registry:Smtp:Password"),
+        ("REGISTRY_SMTP_FROM", "Registry:Smtp:From"),
+        ("REGISTRY_SMTP_SECURITY", "Registry:Smtp:Security"),
+        ("REGISTRY_APIKEY_EXPIRY_WARNING_DAYS", "Registry:ApiKeyExpiryWarnings:Days"),
+        ("REGISTRY_APIKEY_EXPIRY_WARNING_TO", "Registry:ApiKeyExpiryWarnings:To"),
     ];
 
     /// <summary>

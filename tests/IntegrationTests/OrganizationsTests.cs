@@ -162,6 +162,39 @@ public sealed class OrganizationsTests(PostgresServer postgres) : IAsyncLifetime
         await _registry.JsonAsync(HttpMethod.Get, "/api/v1/organizations/empty", expectedStatus: 404);
     }
 
+    [Fact]
+    public async Task The_contact_email_is_set_on_creation_and_changed_by_a_registry_admin_or_the_organizations_own_admin()
+    {
+        var created = await _registry.JsonAsync(HttpMethod.Post, "/api/v1/organizations", new { name = "initech", contact_email = "it@initech.test" }, expectedStatus: 201);
+        Assert.Equal("it@initech.test", created.GetProperty("contact_email").GetString());
+        await _registry.JsonAsync(HttpMethod.Post, "/api/v1/organizations", new { name = "bad", contact_email = "IT <it@initech.test>" }, expectedStatus: 400);
+
+        await SetMemberAsync("boss", "admin");
+        var orgAdmin = await CreateMemberKeyAsync("boss", ["admin"]);
+        var changed = await _registry.JsonAsync(HttpMethod.Patch, "/api/v1/organizations/acme", new { contact_email = "platform@acme.test" }, key: orgAdmin);
+        Assert.Equal("platform@acme.test", changed.GetProperty("contact_email").GetString());
+        Assert.Equal("ACME Corp", changed.GetProperty("display_name").GetString());
+        var listed = await _registry.JsonAsync(HttpMethod.Get, "/api/v1/organizations", key: orgAdmin);
+        Assert.Equal("platform@acme.test", listed.GetProperty("organizations")[0].GetProperty("contact_email").GetString());
+
+        // Another organization is not its admin's to see; a member below admin may not change its own.
+        await _registry.JsonAsync(HttpMethod.Patch, "/api/v1/organizations/initech", new { contact_email = "x@acme.test" }, key: orgAdmin, expectedStatus: 404);
+        await SetMemberAsync("clerk", "user_manager");
+        var clerk = await CreateMemberKeyAsync("clerk", ["api_keys:manage"]);
+        await _registry.JsonAsync(HttpMethod.Patch, "/api/v1/organizations/acme", new { contact_email = "x@acme.test" }, key: clerk, expectedStatus: 403);
+
+        var invalid = await _registry.JsonAsync(HttpMethod.Patch, "/api/v1/organizations/acme", new { contact_email = "not an address" }, expectedStatus: 400);
+        Assert.Contains("'contact_email'", invalid.GetProperty("error").GetString(), StringComparison.Ordinal);
+        await _registry.JsonAsync(HttpMethod.Patch, "/api/v1/organizations/acme", new { display_name = " " }, expectedStatus: 400);
+        await _registry.JsonAsync(HttpMethod.Patch, "/api/v1/organizations/nowhere", new { display_name = "x" }, expectedStatus: 404);
+
+        var cleared = await _registry.JsonAsync(HttpMethod.Patch, "/api/v1/organizations/acme", new { display_name = "ACME", contact_email = "" });
+        Assert.False(cleared.TryGetProperty("contact_email", out _));
+        Assert.Equal("ACME", (await _registry.JsonAsync(HttpMethod.Get, "/api/v1/organizations/acme")).GetProperty("display_name").GetString());
+        var audited = (await _registry.JsonAsync(HttpMethod.Get, "/api/v1/audit?action=organization.update&target=acme")).GetProperty("entries");
+        Assert.Equal(["removed", "set"], audited.EnumerateArray().Select(e => e.GetProperty("details").GetProperty("contact_email").GetString()));
+    }
+
     /// <summary>Adds the service account (201) or changes its role (200).</summary>
     private async Task SetMemberAsync(string serviceAccount, string role)
     {

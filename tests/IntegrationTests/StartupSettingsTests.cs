@@ -33,6 +33,8 @@ public sealed class StartupSettingsTests(PostgresServer postgres)
     [InlineData("Silo.dll", "REGISTRY_AUDIT_RETENTION_DAYS", "-1", "error: REGISTRY_AUDIT_RETENTION_DAYS (Registry:Audit:RetentionDays) must be a whole number, 0 or more, not '-1'")]
     [InlineData("OrleansRegistry.WebFrontend.dll", "REGISTRY_OIDC_ISSUER_URL", "https://login.example.com", "error: REGISTRY_OIDC_CLIENT_ID is not set: OIDC sign-in needs")]
     [InlineData("Silo.dll", "REGISTRY_OIDC_GROUP_ROLES", "platform=acme:viewer", "error: REGISTRY_OIDC_ISSUER_URL is not set")]
+    [InlineData("Silo.dll", "REGISTRY_SMTP_HOST", "smtp.example.test", "error: REGISTRY_SMTP_FROM (Registry:Smtp:From) must be set when REGISTRY_SMTP_HOST is")]
+    [InlineData("Silo.dll", "REGISTRY_APIKEY_EXPIRY_WARNING_DAYS", "14,-1", "error: REGISTRY_APIKEY_EXPIRY_WARNING_DAYS (Registry:ApiKeyExpiryWarnings:Days) must be positive numbers of days separated by commas (14,7,1) or none, not '14,-1'")]
     [InlineData("OrleansRegistry.WebFrontend.dll", "REGISTRY_AUDIT_AUTH_FAILURES_PER_MINUTE", "lots", "error: REGISTRY_AUDIT_AUTH_FAILURES_PER_MINUTE (Registry:Audit:AuthFailuresPerMinute) must be a whole number, 0 or more, not 'lots'")]
     public async Task A_process_with_unusable_settings_exits_with_one_line_naming_the_setting(string assembly, string name, string value, string message)
     {
