@@ -87,9 +87,9 @@ internal static partial class MatrixRequests
         "POST /api/v1/modules/" => (() => ModuleForm(), MatrixTarget.Namespace),
         "POST /api/v1/providers/" => (() => ProviderForm(), MatrixTarget.Namespace),
         "POST /api/v1/composer/packages/" => (() => PackageForm(), MatrixTarget.Package),
-        // A Composer source publishes packages into the namespace: it reaches packages, not only the namespace.
+        // A Composer source publishes into the namespace; package patterns do not limit mirror management (README).
         "POST /api/v1/mirrors/" => (() => JsonContent.Create(new { kind = "composer-git", url = "https://git.acme.test/other.git", @namespace = MatrixWorld.Namespace }),
-            MatrixTarget.Package),
+            MatrixTarget.Namespace),
         "POST /api/v1/apikeys/" => (() => JsonContent.Create(new
         {
             name = "matrix", scopes = new[] { Scopes.NamespacesRead }, owner = new { organization = MatrixWorld.Organization, service_account = MatrixWorld.ServiceAccount },
