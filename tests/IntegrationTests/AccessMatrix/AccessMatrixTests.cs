@@ -17,13 +17,24 @@ namespace OrleansRegistry.IntegrationTests.AccessMatrix;
 [Collection(PostgresCollection.Name)]
 public sealed class AccessMatrixTests(PostgresServer postgres, ITestOutputHelper output) : IAsyncLifetime
 {
+    private OidcProvider _provider = null!;
     private RegistryInstance _registry = null!;
 
-    // With the dashboard on, so that its endpoints are in the matrix too.
-    public async Task InitializeAsync() =>
-        _registry = await RegistryInstance.StartAsync(await postgres.CreateDatabaseAsync(), settings: new Dictionary<string, string?> { ["Registry:Dashboard"] = "true" });
+    // With the dashboard and OIDC sign-in on, so that their endpoints (mapped only then) are in the matrix too.
+    public async Task InitializeAsync()
+    {
+        var httpsPort = PostgresServer.FreePort();
+        _provider = await OidcProvider.StartAsync([SignInFlow.CallbackUrl(httpsPort)], new Dictionary<string, string[]>());
+        var settings = SignInFlow.Settings(httpsPort, _provider.Issuer);
+        settings["Registry:Dashboard"] = "true";
+        _registry = await RegistryInstance.StartAsync(await postgres.CreateDatabaseAsync(), settings: settings);
+    }
 
-    public async Task DisposeAsync() => await _registry.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _registry.DisposeAsync();
+        await _provider.DisposeAsync();
+    }
 
     [Fact]
     public void Every_endpoint_declares_who_may_call_it()
