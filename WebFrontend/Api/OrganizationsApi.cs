@@ -22,14 +22,14 @@ public static class OrganizationsApi
     public static IEndpointRouteBuilder MapOrganizationsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/organizations").WithTags("Organizations").ProducesDependencyProblems();
-        api.MapPost("/", CreateAsync).RequireScope(Scopes.Admin).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
+        api.MapPost("/", CreateAsync).RequireScope(Scopes.Admin).RequireRegistryWideKey().ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
         api.MapGet("/", ListAsync).RequireScope(Scopes.NamespacesRead).ProducesProblems(StatusCodes.Status400BadRequest);
         api.MapGet("/{organization}", GetAsync).RequireScope(Scopes.NamespacesRead).ProducesProblems(StatusCodes.Status404NotFound);
         api.MapPatch("/{organization}", UpdateAsync).RequireScope(Scopes.Admin).ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
-        api.MapDelete("/{organization}", DeleteAsync).RequireScope(Scopes.Admin).ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
-        api.MapPut("/{organization}/namespaces/{ns}", ClaimNamespaceAsync).RequireScope(Scopes.Admin)
+        api.MapDelete("/{organization}", DeleteAsync).RequireScope(Scopes.Admin).RequireRegistryWideKey().ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        api.MapPut("/{organization}/namespaces/{ns}", ClaimNamespaceAsync).RequireScope(Scopes.Admin).RequireRegistryWideKey()
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
-        api.MapDelete("/{organization}/namespaces/{ns}", ReleaseNamespaceAsync).RequireScope(Scopes.Admin)
+        api.MapDelete("/{organization}/namespaces/{ns}", ReleaseNamespaceAsync).RequireScope(Scopes.Admin).RequireRegistryWideKey()
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         return app;
     }

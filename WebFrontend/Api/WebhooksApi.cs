@@ -1,4 +1,5 @@
 using OrleansRegistry.Mirroring;
+using OrleansRegistry.WebFrontend.Auth;
 using OrleansRegistry.WebFrontend.Errors;
 
 namespace OrleansRegistry.WebFrontend.Api;
@@ -18,6 +19,7 @@ public static class WebhooksApi
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/webhooks/{id}", ReceiveAsync).WithTags("Mirrors").DisableAntiforgery()
+            .AllowAnonymous("Git hosts send no API key: the mirror grain checks each delivery against the webhook secret")
             .ProducesDependencyProblems()
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge);
         return app;

@@ -3,7 +3,9 @@ using OrleansRegistry.WebFrontend.Errors;
 namespace OrleansRegistry.WebFrontend.Auth;
 
 /// <summary>
-/// The Orleans dashboard shows grain state and logs, so it takes an admin key. Browsers get a Basic challenge
+/// The Orleans dashboard shows grain state and logs of every organization and namespace, so it takes a registry-wide
+/// admin key: an organization's admin holds <c>admin</c> within its organization only, and a key limited to namespaces
+/// or package patterns would see beyond them. Browsers get a Basic challenge
 /// (any user name, the key as password); scripts may send a Bearer token. The dashboard's silo endpoints take a silo
 /// address from the path and would fail on one that is not, so it is checked here first.
 /// </summary>
@@ -21,9 +23,9 @@ public sealed class DashboardAuthFilter : IEndpointFilter
             return failure;
         }
 
-        if (!principal.IsAdmin)
+        if (principal is not { IsAdmin: true, IsRegistryWide: true, PackagePatterns: null })
         {
-            return ApiErrors.Forbidden(http, "the dashboard requires a key with the 'admin' scope");
+            return ApiErrors.Forbidden(http, "the dashboard requires a registry-wide key with the 'admin' scope (not a member's, nor one limited to namespaces or package patterns)");
         }
 
         if (SiloAddressProblem(http.Request.Path.Value ?? "") is { } problem)

@@ -1,4 +1,5 @@
 using OrleansRegistry.Storage;
+using OrleansRegistry.WebFrontend.Auth;
 using OrleansRegistry.WebFrontend.Errors;
 
 namespace OrleansRegistry.WebFrontend.Downloads;
@@ -9,7 +10,8 @@ public static class FilesEndpoints
     public static IEndpointRouteBuilder MapFiles(this IEndpointRouteBuilder app)
     {
         app.MapMethods(UrlSigner.FilesPrefix + "{**key}", [HttpMethods.Get, HttpMethods.Head], ServeAsync)
-            .WithTags("Downloads").ExcludeFromDescription();
+            .WithTags("Downloads").ExcludeFromDescription()
+            .AllowAnonymous("signed URLs: the signature and its expiry are the credential (UrlSigner.Verify)");
         return app;
     }
 

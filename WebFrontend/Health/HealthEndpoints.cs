@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OrleansRegistry.WebFrontend.Auth;
 
 namespace OrleansRegistry.WebFrontend.Health;
 
@@ -12,6 +13,7 @@ namespace OrleansRegistry.WebFrontend.Health;
 public static class HealthEndpoints
 {
     private const string ReadyTag = "ready";
+    private const string ProbeReason = "load balancer and Kubernetes probes present no key";
 
     public static IHealthChecksBuilder AddRegistryHealthChecks(this IServiceCollection services, string? connectionString)
     {
@@ -34,9 +36,10 @@ public static class HealthEndpoints
         lifetime.ApplicationStarted.Register(() => state.Started = true);
         lifetime.ApplicationStopping.Register(() => state.Stopping = true);
 
-        app.MapHealthChecks("/health/live", Options(_ => false)).ExcludeFromDescription();
-        app.MapHealthChecks("/health/ready", Options(check => check.Tags.Contains(ReadyTag))).ExcludeFromDescription();
-        app.MapHealthChecks("/health", Options(_ => true)).ExcludeFromDescription();
+        app.MapHealthChecks("/health/live", Options(_ => false)).ExcludeFromDescription().AllowAnonymous(ProbeReason);
+        app.MapHealthChecks("/health/ready", Options(check => check.Tags.Contains(ReadyTag))).ExcludeFromDescription().AllowAnonymous(ProbeReason);
+        app.MapHealthChecks("/health", Options(_ => true)).ExcludeFromDescription()
+            .AllowAnonymous("served on the metrics listener only (ListenerEndpointsMiddleware), read by operators without a key");
         return app;
     }
 

@@ -140,7 +140,7 @@ public static class RegistryFrontend
         app.UseMiddleware<NotReadyMiddleware>();
         app.UseRegistrySignIn();
         app.UseMiddleware<EndpointAccessMiddleware>();
-        app.MapMetrics();
+        app.MapMetrics().AllowAnonymous("served on the metrics listener only (ListenerEndpointsMiddleware), scraped by Prometheus without a key");
         app.MapHealth();
         return app;
     }
@@ -170,13 +170,15 @@ public static class RegistryFrontend
         app.MapAuditApi();
         app.MapSignIn();
         app.MapTerraformLogin();
-        app.MapOpenApi("/api/v1/openapi.json");
+        app.MapOpenApi("/api/v1/openapi.json").AllowAnonymous("the API's description: routes and shapes, no registry data");
         if (DashboardEnabled(app.Configuration))
         {
-            app.MapOrleansDashboard(routePrefix: "/dashboard").AddEndpointFilter(new DashboardAuthFilter());
+            app.MapOrleansDashboard(routePrefix: "/dashboard").AddEndpointFilter(new DashboardAuthFilter())
+                .RequireScopeInHandler(Scopes.Admin).RequireRegistryWideKey();
         }
 
-        app.MapFallback((HttpContext http) => ApiErrors.NotFound(http, $"no such endpoint: {http.Request.Method} {http.Request.Path}"));
+        app.MapFallback((HttpContext http) => ApiErrors.NotFound(http, $"no such endpoint: {http.Request.Method} {http.Request.Path}"))
+            .AllowAnonymous("answers 404 for every path no endpoint serves");
         return app;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OrleansRegistry.Catalog;
 using OrleansRegistry.Organizations;
 using OrleansRegistry.WebFrontend.Audit;
+using OrleansRegistry.WebFrontend.Auth;
 using OrleansRegistry.WebFrontend.Errors;
 
 namespace OrleansRegistry.WebFrontend.SignIn;
@@ -22,9 +23,12 @@ public static partial class SignInEndpoints
         }
 
         var auth = app.MapGroup("/auth").WithTags("Sign-in");
-        auth.MapGet("/signin", SignInAsync).ExcludeFromDescription();
-        auth.MapPost("/signout", (Delegate)SignOutAsync).ProducesProblems(StatusCodes.Status401Unauthorized);
-        auth.MapGet("/me", MeAsync).ProducesProblems(StatusCodes.Status401Unauthorized).ProducesDependencyProblems();
+        auth.MapGet("/signin", SignInAsync).ExcludeFromDescription()
+            .AllowAnonymous("starts a browser's sign-in: the identity provider authenticates the person");
+        auth.MapPost("/signout", (Delegate)SignOutAsync).ProducesProblems(StatusCodes.Status401Unauthorized)
+            .AllowAnonymous("no API key: it ends the request's own session cookie (401 without one)");
+        auth.MapGet("/me", MeAsync).ProducesProblems(StatusCodes.Status401Unauthorized).ProducesDependencyProblems()
+            .AllowAnonymous("no API key: it describes the request's own session cookie (401 without one)");
         return app;
     }
 

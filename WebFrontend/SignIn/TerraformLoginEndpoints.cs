@@ -9,6 +9,7 @@ using OrleansRegistry.Catalog;
 using OrleansRegistry.Organizations;
 using OrleansRegistry.Sessions;
 using OrleansRegistry.WebFrontend.Api;
+using OrleansRegistry.WebFrontend.Auth;
 
 namespace OrleansRegistry.WebFrontend.SignIn;
 
@@ -36,8 +37,10 @@ public static class TerraformLoginEndpoints
         }
 
         var oauth = app.MapGroup("/oauth").WithTags("Sign-in").ExcludeFromDescription();
-        oauth.MapGet("/authorization", AuthorizeAsync);
-        oauth.MapPost("/token", TokenAsync).DisableAntiforgery();
+        oauth.MapGet("/authorization", AuthorizeAsync)
+            .AllowAnonymous("terraform login's authorization endpoint: the person signs in through the identity provider");
+        oauth.MapPost("/token", TokenAsync).DisableAntiforgery()
+            .AllowAnonymous("terraform login's token endpoint: the authorization code and its PKCE verifier are the credential");
         return app;
     }
 

@@ -1,3 +1,5 @@
+using OrleansRegistry.WebFrontend.Auth;
+
 namespace OrleansRegistry.WebFrontend.Terraform;
 
 public static class DiscoveryEndpoints
@@ -12,7 +14,8 @@ public static class DiscoveryEndpoints
     public static IEndpointRouteBuilder MapTerraformDiscovery(this IEndpointRouteBuilder app)
     {
         var document = app.ServiceProvider.GetService<SignIn.OidcSettings>() is null ? Document : DocumentWithLogin;
-        app.MapGet("/.well-known/terraform.json", () => TypedResults.Bytes(document, "application/json")).WithTags("Terraform");
+        app.MapGet("/.well-known/terraform.json", () => TypedResults.Bytes(document, "application/json")).WithTags("Terraform")
+            .AllowAnonymous("service discovery: Terraform reads it before it presents any credentials");
         return app;
     }
 }
