@@ -93,6 +93,9 @@ decrypted in grains) and create the bootstrap admin key.
 - name: REGISTRY_STORAGE_GCS_CREDENTIALS_FILE
   value: {{ include "registry.secretsPath" $root }}/gcs-credentials.json
 {{- end }}
+{{- with include "registry.oidcSecretEnv" $root }}
+{{ . }}
+{{- end }}
 {{- end }}
 
 {{/* The key files a role mounts from the Secret. */}}
@@ -180,7 +183,7 @@ readinessProbe:
 {{/* Pod annotations: roll the pods when the settings change. */}}
 {{- define "registry.podAnnotations" -}}
 checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha256sum }}
-checksum/secret-values: {{ toJson (list .Values.database .Values.secrets .Values.existingSecret .Values.storage) | sha256sum }}
+checksum/secret-values: {{ toJson (list .Values.database .Values.secrets .Values.existingSecret .Values.storage .Values.oidc.clientSecret) | sha256sum }}
 {{- with .Values.podAnnotations }}
 {{ toYaml . }}
 {{- end }}

@@ -14,7 +14,7 @@ public sealed class ChartLintTests
     public void Every_case_of_the_issue_has_a_values_file()
     {
         Assert.Superset(
-            new HashSet<string> { "minimal-values.yaml", "s3-irsa-values.yaml", "azure-values.yaml", "external-postgres-values.yaml", "ingress-tls-hpa-values.yaml", "cluster-values.yaml" },
+            new HashSet<string> { "minimal-values.yaml", "s3-irsa-values.yaml", "azure-values.yaml", "external-postgres-values.yaml", "ingress-tls-hpa-values.yaml", "cluster-values.yaml", "oidc-entra-values.yaml" },
             ValuesFileNames().ToHashSet());
     }
 
