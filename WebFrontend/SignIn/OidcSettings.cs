@@ -71,10 +71,14 @@ public sealed class OidcSettings
             ? uri
             : throw new ConfigurationException($"{variable} must be an absolute https URL (http only on loopback), not '{value}'");
 
+    /// <remarks>
+    /// The constant format only ([d.]hh:mm:ss, hours below 24): a general parse reads "24:00:00" as 24 days, which a
+    /// person meaning a day would not notice until sessions lasted weeks.
+    /// </remarks>
     private static TimeSpan ReadLifetime(string variable, string? value, TimeSpan fallback) =>
         value is null ? fallback
-        : TimeSpan.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var lifetime) && lifetime > TimeSpan.Zero ? lifetime
-        : throw new ConfigurationException($"{variable} must be a positive time span such as 24:00:00 or 7.00:00:00, not '{value}'");
+        : TimeSpan.TryParseExact(value, "c", System.Globalization.CultureInfo.InvariantCulture, out var lifetime) && lifetime > TimeSpan.Zero ? lifetime
+        : throw new ConfigurationException($"{variable} must be a positive time span [days.]hh:mm:ss with hours below 24, such as 08:00:00 or 1.00:00:00 (a day), not '{value}'");
 
     /// <summary><c>group=organization:role</c> entries, separated by commas or semicolons.</summary>
     private static GroupRole[] ParseGroupRoles(string? value) =>

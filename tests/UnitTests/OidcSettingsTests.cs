@@ -47,10 +47,20 @@ public sealed class OidcSettingsTests
     [InlineData("Registry:Oidc:GroupRoles", "platform=Acme Corp:viewer", "REGISTRY_OIDC_GROUP_ROLES: 'platform=Acme Corp:viewer'")]
     [InlineData("Registry:Oidc:SessionLifetime", "-01:00:00", "REGISTRY_OIDC_SESSION_LIFETIME must be a positive time span")]
     [InlineData("Registry:Oidc:TerraformTokenLifetime", "a month", "REGISTRY_OIDC_TERRAFORM_TOKEN_LIFETIME must be a positive time span")]
+    [InlineData("Registry:Oidc:SessionLifetime", "24:00:00", "REGISTRY_OIDC_SESSION_LIFETIME must be a positive time span [days.]hh:mm:ss with hours below 24")]
     public void Malformed_values_are_refused_with_the_reason(string key, string value, string message)
     {
         var values = new Dictionary<string, string?>(Complete) { [key] = value };
         Assert.StartsWith(message, Assert.Throws<ConfigurationException>(() => Read(values)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Lifetimes_read_days_and_hours_as_written()
+    {
+        var values = new Dictionary<string, string?>(Complete) { ["Registry:Oidc:SessionLifetime"] = "08:00:00", ["Registry:Oidc:TerraformTokenLifetime"] = "7.00:00:00" };
+        var settings = Read(values)!;
+        Assert.Equal(TimeSpan.FromHours(8), settings.SessionLifetime);
+        Assert.Equal(TimeSpan.FromDays(7), settings.TerraformTokenLifetime);
     }
 
     [Fact]
