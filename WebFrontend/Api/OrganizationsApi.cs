@@ -90,15 +90,16 @@ public static class OrganizationsApi
     /// <summary>A registry-wide admin key, or the admin of the organization itself (a member's key whose role gives <c>admin</c>).</summary>
     private static async Task<Results<Ok<OrganizationView>, ProblemHttpResult>> UpdateAsync(string organization, HttpContext http, IGrainFactory grains)
     {
+        // Whom it is for first: a key of another organization learns nothing from how its body was read.
+        if ((http.RejectBadName(organization) ?? http.HideUnlessVisible(organization)) is { } refused)
+        {
+            return refused;
+        }
+
         var (request, problem) = await FrontendJson.ReadAsync<UpdateOrganizationRequest>(http.Request);
         if (request is null)
         {
             return ApiErrors.BadRequest(http, problem!);
-        }
-
-        if ((http.RejectBadName(organization) ?? http.HideUnlessVisible(organization)) is { } refused)
-        {
-            return refused;
         }
 
         var displayName = request.DisplayName?.Trim();

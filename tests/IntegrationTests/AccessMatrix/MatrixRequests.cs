@@ -75,6 +75,8 @@ internal static partial class MatrixRequests
     {
         "/v1/modules/search" => $"?q={MatrixWorld.Module}",
         "/search.json" => "?q=widget",
+        // A member's key looks people up by exact address only (without one it is refused whatever its scopes).
+        "/api/v1/users" => "?email=nobody@example.test",
         _ => "",
     };
 
