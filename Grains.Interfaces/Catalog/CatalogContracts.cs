@@ -75,7 +75,8 @@ public sealed record AuditQuery(
     [property: Id(6)] bool ActionIsPrefix = false,
     [property: Id(7)] DateTimeOffset? Since = null,
     [property: Id(8)] DateTimeOffset? Until = null,
-    [property: Id(9)] string? Organization = null);
+    [property: Id(9)] string? Organization = null,
+    [property: Id(10)] string[]? PackagePatterns = null);
 
 [GenerateSerializer, Immutable, Alias("composer-package-summary")]
 public sealed record ComposerPackageSummary(

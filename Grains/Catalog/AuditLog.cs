@@ -55,7 +55,7 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
         // A target is "ns", "ns/name/system@version" or a key id; namespace-limited readers see their namespaces' entries,
         // never those whose target is a key id however it is spelled (API key changes, refused keys), a user, an
         // organization (a name that may equal a namespace's) or the log itself; a member's key also sees its own
-        // organization's entries.
+        // organization's entries. A key limited to package patterns sees the entries of those Composer packages only.
         // Absent filters are NULL parameters: statements are planned with their values, so each present filter can use
         // its index (registry_audit_by_actor, _by_action; LIKE 'prefix%' through text_pattern_ops).
         await using var cmd = dataSource.CreateCommand("""
@@ -67,6 +67,7 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
                    OR split_part(target, '/', 1) = ANY($3) AND action NOT LIKE 'apikey.%' AND action NOT LIKE 'auth.%'
                       AND action NOT LIKE 'audit.%' AND action NOT LIKE 'organization.%' AND action NOT LIKE 'user.%'
                    OR $10::text IS NOT NULL AND target = $10 AND action LIKE 'organization.%')
+              AND ($11::text[] IS NULL OR action LIKE 'composer.%' AND split_part(target, '@', 1) LIKE ANY($11))
               AND ($5::text IS NULL OR actor_key_id = $5)
               AND ($6::text IS NULL OR action = $6)
               AND ($7::text IS NULL OR action LIKE $7)
@@ -85,6 +86,11 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new() { Value = (object?)query.Since ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new() { Value = (object?)query.Until ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new() { Value = (object?)query.Organization ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new()
+        {
+            Value = query.PackagePatterns is { } patterns ? patterns.Select(ApiKeys.PackageGrants.ToLike).ToArray() : DBNull.Value,
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
+        });
         var result = new List<AuditEntry>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

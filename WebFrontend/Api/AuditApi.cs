@@ -49,7 +49,7 @@ public static class AuditApi
         }
 
         var query = new AuditQuery(target?.ToLowerInvariant(), before_id, limit ?? 100, http.Caller().Namespaces,
-            filter.Actor, filter.Action, filter.ActionIsPrefix, filter.Since, filter.Until, http.Caller().Organization);
+            filter.Actor, filter.Action, filter.ActionIsPrefix, filter.Since, filter.Until, http.Caller().Organization, http.Caller().PackagePatterns);
         var entries = await grains.GetGrain<ICatalogGrain>(0).ListAudit(query);
         return TypedResults.Ok(new AuditListResponse([.. entries.Select(AuditEntryResponse.Of)], entries.Length == query.Limit ? entries[^1].Id : null));
     }

@@ -13,7 +13,17 @@ namespace OrleansRegistry.IntegrationTests;
 /// once, across a silo restart too; only the most urgent of several due at once; again after the expiry moved;
 /// never for a revoked key. The warnings are audited and counted in /metrics.
 /// </summary>
-[Collection(PostgresCollection.Name)]
+/// <summary>
+/// Runs alone, with a PostgreSQL of its own: its warnings fall due seconds apart by the clock, which a machine busy with
+/// the rest of the suite (other registries, the image builds) delayed past the test's bounds in a CI run.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ExpiryMailCollection : ICollectionFixture<PostgresServer>
+{
+    public const string Name = "expiry-mail";
+}
+
+[Collection(ExpiryMailCollection.Name)]
 public sealed class ApiKeyExpiryMailTests(PostgresServer postgres)
 {
     // Warnings 86.4 s and 25.92 s before expiry: seconds' worth of "days", so the test runs in about two minutes.

@@ -93,6 +93,7 @@ public sealed class GrainCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Cluster.DisposeAsync();
+        PostgresServer.ClosePool(ConnectionString);
         if (Directory.Exists(_dataDir))
         {
             Directory.Delete(_dataDir, recursive: true);

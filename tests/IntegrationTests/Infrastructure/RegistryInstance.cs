@@ -13,6 +13,7 @@ namespace OrleansRegistry.IntegrationTests.Infrastructure;
 public sealed class RegistryInstance : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private string _connectionString = "";
 
     private RegistryInstance(WebApplication app, string dataDir, TestCertificates certificates, int httpsPort, int httpPort, int metricsPort, string adminKey)
     {
@@ -107,7 +108,7 @@ public sealed class RegistryInstance : IAsyncDisposable
             throw;
         }
 
-        var instance = new RegistryInstance(app, dataDir, certificates, httpsPort, httpPort, metricsPort, adminKey);
+        var instance = new RegistryInstance(app, dataDir, certificates, httpsPort, httpPort, metricsPort, adminKey) { _connectionString = connectionString };
         for (var attempt = 0; attempt < 100; attempt++)
         {
             if ((await instance.Client.GetAsync("/health/ready")).IsSuccessStatusCode)
@@ -145,5 +146,6 @@ public sealed class RegistryInstance : IAsyncDisposable
         _metricsClient?.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        PostgresServer.ClosePool(_connectionString);
     }
 }
