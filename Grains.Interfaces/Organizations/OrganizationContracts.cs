@@ -13,6 +13,17 @@ public enum MemberKind
     ServiceAccount = 1,
 }
 
+public static class MemberKinds
+{
+    /// <summary>The kind as the API and the read model spell it: <c>user</c> or <c>service_account</c>.</summary>
+    public static string Name(MemberKind kind) => kind == MemberKind.User ? "user" : "service_account";
+
+    public static MemberKind Parse(string name) => name == "user" ? MemberKind.User : MemberKind.ServiceAccount;
+
+    /// <summary>A member as one word, <c>service_account:ci</c>: its key among an organization's members, and how messages name it.</summary>
+    public static string Member(MemberKind kind, string id) => $"{Name(kind)}:{id}";
+}
+
 /// <summary>Who a key belongs to: a member of an organization. The key never does more than the member's role allows.</summary>
 [GenerateSerializer, Immutable, Alias("key-owner")]
 public sealed record KeyOwner(

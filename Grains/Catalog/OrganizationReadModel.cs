@@ -8,8 +8,6 @@ namespace OrleansRegistry.Catalog;
 /// <summary>The read model's organizations and members, written by the organization grains, and the listing queries.</summary>
 public sealed class OrganizationReadModel(NpgsqlDataSource dataSource)
 {
-    public static string KindName(MemberKind kind) => kind == MemberKind.User ? "user" : "service_account";
-
     /// <summary>Replaces the organization's row and member rows with these (null: the organization is gone).</summary>
     public async Task SyncOrganizationAsync(string name, OrganizationView? organization, MemberView[] members, CancellationToken cancellationToken = default)
     {
@@ -39,7 +37,7 @@ public sealed class OrganizationReadModel(NpgsqlDataSource dataSource)
             {
                 var row = Command("""
                     INSERT INTO registry_organization_members (organization, kind, member_id, role, added_at, key_count) VALUES ($1, $2, $3, $4, $5, $6)
-                    """, name, KindName(member.Kind), member.Id, member.Role);
+                    """, name, MemberKinds.Name(member.Kind), member.Id, member.Role);
                 row.Parameters.Add(new() { Value = member.AddedAt });
                 row.Parameters.Add(new() { Value = member.KeyIds.Length });
                 batch.BatchCommands.Add(row);
@@ -76,7 +74,7 @@ public sealed class OrganizationReadModel(NpgsqlDataSource dataSource)
     {
         await using var cmd = dataSource.CreateCommand(
             "SELECT organization, role FROM registry_organization_members WHERE kind = $1 AND member_id = $2 ORDER BY organization");
-        cmd.Parameters.Add(new() { Value = KindName(kind) });
+        cmd.Parameters.Add(new() { Value = MemberKinds.Name(kind) });
         cmd.Parameters.Add(new() { Value = id });
         var result = new List<MembershipView>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);

@@ -74,7 +74,7 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new() { Value = (object?)key.RateLimitPerHour ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
         cmd.Parameters.Add(new() { Value = (object?)key.PackagePatterns ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = (object?)key.Owner?.Organization ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        cmd.Parameters.Add(new() { Value = key.Owner is { } owner ? OrganizationReadModel.KindName(owner.Kind) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = key.Owner is { } owner ? Organizations.MemberKinds.Name(owner.Kind) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = (object?)key.Owner?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = (object?)key.LastUsedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         await cmd.ExecuteNonQueryAsync(cancellationToken);

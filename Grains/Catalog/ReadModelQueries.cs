@@ -109,7 +109,7 @@ public sealed class ReadModelQueries(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new() { Value = query.Limit + 1 });
         cmd.Parameters.Add(new() { Value = LikePatterns(query.ManagerPackagePatterns), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = (object?)(query.Organization ?? query.Owner?.Organization) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        cmd.Parameters.Add(new() { Value = query.Owner is { } owner ? OrganizationReadModel.KindName(owner.Kind) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = query.Owner is { } owner ? Organizations.MemberKinds.Name(owner.Kind) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = (object?)query.Owner?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         var result = new List<ApiKeyView>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
@@ -126,7 +126,7 @@ public sealed class ReadModelQueries(NpgsqlDataSource dataSource)
                 reader.IsDBNull(8) ? null : reader.GetInt32(8),
                 PackagePatterns: reader.IsDBNull(9) ? null : reader.GetFieldValue<string[]>(9),
                 Owner: reader.IsDBNull(10) ? null
-                    : new Organizations.KeyOwner(reader.GetString(10), reader.GetString(11) == "user" ? Organizations.MemberKind.User : Organizations.MemberKind.ServiceAccount, reader.GetString(12))));
+                    : new Organizations.KeyOwner(reader.GetString(10), Organizations.MemberKinds.Parse(reader.GetString(11)), reader.GetString(12))));
         }
 
         return new ApiKeyPage([.. result.Take(query.Limit)], result.Count > query.Limit);

@@ -41,7 +41,7 @@ public sealed class MemberRecord
     public string AddedBy { get; set; } = "";
     public SortedSet<string> KeyIds { get; set; } = new(StringComparer.Ordinal);
 
-    public static string KeyOf(MemberKind kind, string id) => $"{(kind == MemberKind.User ? "user" : "service_account")}:{id}";
+    public static string KeyOf(MemberKind kind, string id) => MemberKinds.Member(kind, id);
 
     public MemberView View() => new(Kind, Id, Role, AddedAt, AddedBy, [.. KeyIds]);
 }

@@ -72,7 +72,7 @@ public static class ApiKeyOwnership
         return view is null ? Outcome.Conflict("key id collision; retry") : Outcome.Of(OutcomeCode.Created, view);
     }
 
-    public static string OwnerName(KeyOwner owner) => $"{(owner.Kind == MemberKind.User ? "user" : "service_account")}:{owner.Id}";
+    public static string OwnerName(KeyOwner owner) => MemberKinds.Member(owner.Kind, owner.Id);
 
     private static KeyOwner? Parse(KeyOwnerRequest request) =>
         (request.ServiceAccount, request.User) switch

@@ -10,12 +10,6 @@ namespace OrleansRegistry.WebFrontend.Api;
 /// </summary>
 public static class OrganizationAccess
 {
-    /// <summary>403 unless the caller's key is registry-wide (organizations and their namespaces are the registry's to give).</summary>
-    public static ProblemHttpResult? ForbidUnlessRegistryWide(this HttpContext http) =>
-        http.Caller().IsRegistryWide
-            ? null
-            : ApiErrors.Forbidden(http, "only a registry-wide key (not limited to namespaces or an organization) may do this");
-
     /// <summary>404 for an organization the caller cannot see (as if it did not exist: names are not disclosed).</summary>
     public static ProblemHttpResult? HideUnlessVisible(this HttpContext http, string organization) =>
         MaySee(http.Caller(), organization) ? null : ApiErrors.NotFound(http, $"organization '{organization}' not found");

@@ -44,7 +44,7 @@ public static class OrganizationsApi
 
         var name = request.Name?.Trim() ?? "";
         var displayName = string.IsNullOrWhiteSpace(request.DisplayName) ? name : request.DisplayName.Trim();
-        if ((http.RejectBadName(name) ?? http.ForbidUnlessRegistryWide()) is { } refused)
+        if (http.RejectBadName(name) is { } refused)
         {
             return refused;
         }
@@ -129,7 +129,7 @@ public static class OrganizationsApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string organization, HttpContext http, IGrainFactory grains)
     {
-        if ((http.RejectBadName(organization) ?? http.ForbidUnlessRegistryWide()) is { } refused)
+        if (http.RejectBadName(organization) is { } refused)
         {
             return refused;
         }
@@ -144,7 +144,7 @@ public static class OrganizationsApi
             return ApiErrors.BadRequest(http, invalid);
         }
 
-        if ((http.RejectBadName(organization) ?? http.ForbidUnlessRegistryWide()) is { } refused)
+        if (http.RejectBadName(organization) is { } refused)
         {
             return refused;
         }
@@ -155,7 +155,7 @@ public static class OrganizationsApi
 
     private static async Task<Results<Ok<OrganizationView>, ProblemHttpResult>> ReleaseNamespaceAsync(string organization, string ns, HttpContext http, IGrainFactory grains)
     {
-        if ((http.RejectBadName(organization) ?? http.ForbidUnlessRegistryWide()) is { } refused)
+        if (http.RejectBadName(organization) is { } refused)
         {
             return refused;
         }
