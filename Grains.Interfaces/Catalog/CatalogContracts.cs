@@ -152,6 +152,10 @@ public interface ICatalogGrain : IGrainWithIntegerKey
     [Alias("audit")]
     Task<AuditEntry[]> ListAudit(AuditQuery query);
 
+    /// <summary>The web UI's search over every kind of package, within the caller's reach.</summary>
+    [Alias("search")]
+    Task<CatalogResults> Search(CatalogSearch search);
+
     /// <summary>
     /// Composer packages of <paramref name="allowedVendors"/> matching one of <paramref name="packagePatterns"/> (null =
     /// all; a key's <see cref="ApiKeys.PackageGrants"/> globs), filtered by a SQL ILIKE pattern.

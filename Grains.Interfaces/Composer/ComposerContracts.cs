@@ -71,6 +71,10 @@ public interface IComposerPackageGrain : IGrainWithStringKey
     [Alias("view"), Orleans.Concurrency.ReadOnly]
     Task<ComposerPackageView?> GetView();
 
+    /// <summary>The composer.json metadata of one version (by its normalized version), as JSON text; null when absent.</summary>
+    [Alias("version-metadata"), Orleans.Concurrency.ReadOnly]
+    Task<string?> GetVersionMetadata(string versionNormalized);
+
     [Alias("count-installs"), Orleans.Concurrency.OneWay]
     Task CountInstall(string versionNormalized);
 

@@ -6,7 +6,7 @@ namespace OrleansRegistry.Catalog;
 
 /// <summary>Answers listing and search from the read model; stateless, so it scales out on every silo.</summary>
 [StatelessWorker, GrainType("catalog")]
-public sealed class CatalogGrain(ReadModelQueries queries, OrganizationReadModel organizations, AuditLog audit) : Grain, ICatalogGrain
+public sealed class CatalogGrain(ReadModelQueries queries, OrganizationReadModel organizations, AuditLog audit, CatalogSearchQuery catalogSearch) : Grain, ICatalogGrain
 {
     public Task<ModulePage> ListModules(ModuleQuery query) => queries.ListModulesAsync(query);
 
@@ -19,6 +19,8 @@ public sealed class CatalogGrain(ReadModelQueries queries, OrganizationReadModel
     public Task<Organizations.OrganizationPage> ListOrganizations(string? only, int offset, int limit) => organizations.ListAsync(only, offset, limit);
 
     public Task<Organizations.MembershipView[]> ListMemberships(Organizations.MemberKind kind, string id) => organizations.MembershipsAsync(kind, id);
+
+    public Task<CatalogResults> Search(CatalogSearch search) => catalogSearch.SearchAsync(search);
 
     public Task<Users.UserPage> ListUsers(string? email, int offset, int limit) => organizations.ListUsersAsync(email, offset, limit);
 

@@ -190,6 +190,9 @@ public sealed class ComposerPackageGrain(
             : new ComposerPackageView(Key, state.State.Abandoned, state.State.Replacement, [.. Newest(state.State.Versions.Values)
                 .Select(v => new ComposerVersionSummary(v.Version, v.VersionNormalized, v.Reference, v.Size, v.PublishedAt, v.Installs))]));
 
+    public Task<string?> GetVersionMetadata(string versionNormalized) =>
+        Task.FromResult(state.State.Versions.GetValueOrDefault(versionNormalized) is { } record ? System.Text.Encoding.UTF8.GetString(record.Metadata) : null);
+
     public Task CountInstall(string versionNormalized)
     {
         if (state.State.Versions.GetValueOrDefault(versionNormalized) is { } record)

@@ -89,6 +89,7 @@ public static class SiloSetup
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton<ReadModel>();
         services.AddSingleton<ReadModelQueries>();
+        services.AddSingleton<CatalogSearchQuery>();
         services.AddSingleton<OrganizationReadModel>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton(new SecretProtector(Secrets.Key(config, "Registry:EncryptionKey", "REGISTRY_ENCRYPTION_KEY")));

@@ -14,6 +14,7 @@ using OrleansRegistry.WebFrontend.Health;
 using OrleansRegistry.WebFrontend.Metrics;
 using OrleansRegistry.WebFrontend.SignIn;
 using OrleansRegistry.WebFrontend.Terraform;
+using OrleansRegistry.WebFrontend.Ui;
 using Prometheus;
 
 namespace OrleansRegistry.WebFrontend.Hosting;
@@ -80,6 +81,7 @@ public static class RegistryFrontend
         builder.Services.AddArtifactStore(builder.Configuration, options.DataDir);
         builder.Services.AddOpenApi();
         builder.AddRegistrySignIn();
+        builder.AddRegistryUi();
         // Binding failures surface as BadHttpRequestException, whose message names the parameter; the error
         // middleware turns it into the JSON error shape.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -170,6 +172,7 @@ public static class RegistryFrontend
         app.MapAuditApi();
         app.MapSignIn();
         app.MapTerraformLogin();
+        app.MapRegistryUi();
         app.MapOpenApi("/api/v1/openapi.json").AllowAnonymous("the API's description: routes and shapes, no registry data");
         if (DashboardEnabled(app.Configuration))
         {

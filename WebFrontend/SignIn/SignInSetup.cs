@@ -18,11 +18,28 @@ public static class SignInSetup
     public const string SessionScheme = "registry-session";
     public const string OidcScheme = "oidc";
 
+    /// <summary>How long a session lasts when REGISTRY_OIDC_SESSION_LIFETIME does not say (the same default).</summary>
+    public static readonly TimeSpan DefaultSessionLifetime = TimeSpan.FromHours(24);
+
     public static WebApplicationBuilder AddRegistrySignIn(this WebApplicationBuilder builder)
     {
         builder.Services.AddDataProtection().SetApplicationName("OrleansRegistry");
         builder.Services.AddOptions<KeyManagementOptions>().Configure<IGrainFactory>((o, grains) => o.XmlRepository = new GrainXmlRepository(grains));
-        if (OidcSettings.Read(builder.Configuration) is not { } settings)
+        var settings = OidcSettings.Read(builder.Configuration);
+        // The session cookie exists with or without OIDC: the web UI also signs in with an API key.
+        var authentication = builder.Services.AddAuthentication(SessionScheme)
+            .AddCookie(SessionScheme, o =>
+            {
+                o.Cookie.Name = "registry_session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.ExpireTimeSpan = settings?.SessionLifetime ?? DefaultSessionLifetime;
+                o.SlidingExpiration = false;
+                o.Events.OnRedirectToLogin = context => ApiErrors.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "sign in first: /auth/signin");
+                o.Events.OnRedirectToAccessDenied = context => ApiErrors.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, "the session may not do this");
+            });
+        if (settings is null)
         {
             return builder;
         }
@@ -30,18 +47,7 @@ public static class SignInSetup
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<GroupRoleSync>();
         builder.Services.AddScoped<OidcEvents>();
-        builder.Services.AddAuthentication(SessionScheme)
-            .AddCookie(SessionScheme, o =>
-            {
-                o.Cookie.Name = "registry_session";
-                o.Cookie.HttpOnly = true;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
-                o.Cookie.SameSite = SameSiteMode.Lax;
-                o.ExpireTimeSpan = settings.SessionLifetime;
-                o.SlidingExpiration = false;
-                o.Events.OnRedirectToLogin = context => ApiErrors.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "sign in first: /auth/signin");
-                o.Events.OnRedirectToAccessDenied = context => ApiErrors.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, "the session may not do this");
-            })
+        authentication
             .AddOpenIdConnect(OidcScheme, o =>
             {
                 o.Authority = settings.IssuerText;

@@ -3,17 +3,22 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansRegistry.WebFrontend.Auth;
+using OrleansRegistry.WebFrontend.Ui.Session;
 
 namespace OrleansRegistry.IntegrationTests.AccessMatrix;
 
 /// <summary>
 /// What one endpoint (one HTTP method of one route) of the running registry declares about who may call it, read
 /// from its metadata: the scopes a key must hold (checked by the middleware or in the handler), whether the key must
-/// be registry-wide, or why it is public.
+/// be registry-wide, or why it is public — or that it is a web UI page, which takes a browser session and no key.
 /// </summary>
-internal sealed record EndpointDeclaration(string Method, string Pattern, string[] Scopes, bool RegistryWide, string? AnonymousReason)
+internal sealed record EndpointDeclaration(string Method, string Pattern, string[] Scopes, bool RegistryWide, string? AnonymousReason, bool SessionPage = false)
 {
-    public bool IsAnonymous => AnonymousReason is not null;
+    /// <summary>
+    /// Answers the same with any key as without one: public endpoints, and web UI pages (keys open no page; without a
+    /// session they send the browser to sign in, which the UI tests check with real sessions).
+    /// </summary>
+    public bool IsAnonymous => AnonymousReason is not null || SessionPage;
 
     public override string ToString() => $"{Method} {Pattern}";
 
@@ -30,7 +35,8 @@ internal sealed record EndpointDeclaration(string Method, string Pattern, string
         foreach (var method in methods)
         {
             yield return new EndpointDeclaration(method, PatternOf(endpoint), scopes,
-                metadata.GetMetadata<RegistryWideKeyRequired>() is not null, metadata.GetMetadata<AnonymousAccess>()?.Reason);
+                metadata.GetMetadata<RegistryWideKeyRequired>() is not null, metadata.GetMetadata<AnonymousAccess>()?.Reason,
+                metadata.GetMetadata<SessionAccess>() is not null);
         }
     }
 
@@ -41,18 +47,19 @@ internal sealed record EndpointDeclaration(string Method, string Pattern, string
         var middleware = metadata.GetOrderedMetadata<RequiredScope>().Count > 0;
         var handler = metadata.GetOrderedMetadata<ScopeCheckedInHandler>().Count > 0;
         var anonymous = metadata.GetMetadata<AnonymousAccess>() is not null;
-        var kinds = (middleware ? 1 : 0) + (handler ? 1 : 0) + (anonymous ? 1 : 0);
+        var session = metadata.GetMetadata<SessionAccess>() is not null;
+        var kinds = (middleware ? 1 : 0) + (handler ? 1 : 0) + (anonymous ? 1 : 0) + (session ? 1 : 0);
         var name = $"{endpoint.DisplayName} ({PatternOf(endpoint)})";
         if (kinds == 0)
         {
             return metadata.GetMetadata<IAllowAnonymous>() is not null
                 ? $"{name}: AllowAnonymous() without a reason; use .AllowAnonymous(\"why it is public\") (OrleansRegistry.WebFrontend.Auth)"
-                : $"{name}: declares no access; add .RequireScope(scope), .RequireScopeInHandler(scope) or .AllowAnonymous(\"why it is public\")";
+                : $"{name}: declares no access; add .RequireScope(scope), .RequireScopeInHandler(scope), .AllowAnonymous(\"why it is public\") or (a UI page) .RequireSession()";
         }
 
         if (kinds > 1)
         {
-            return $"{name}: declares more than one kind of access (RequireScope, RequireScopeInHandler, AllowAnonymous): keep one";
+            return $"{name}: declares more than one kind of access (RequireScope, RequireScopeInHandler, AllowAnonymous, RequireSession): keep one";
         }
 
         return anonymous && metadata.GetMetadata<RegistryWideKeyRequired>() is not null

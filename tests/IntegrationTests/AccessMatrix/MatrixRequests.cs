@@ -20,7 +20,7 @@ internal static partial class MatrixRequests
     public static MatrixRequest For(EndpointDeclaration endpoint, MatrixWorld w)
     {
         var pattern = endpoint.Pattern;
-        var path = RouteParameter().Replace(pattern, m => Value(pattern, m.Groups[1].Value, w)
+        var path = RouteParameter().Replace(pattern, m => Value(pattern, m.Groups[1].Value.ToLowerInvariant(), w)
             ?? throw new InvalidOperationException($"no value for route parameter '{m.Groups[1].Value}' of {endpoint}: add one to {nameof(MatrixRequests)}.{nameof(Value)}"))
             + QueryOf(pattern);
         var (body, bodyTarget) = BodyOf($"{endpoint.Method} {pattern}", w);
@@ -47,6 +47,7 @@ internal static partial class MatrixRequests
         "name" when pattern.Contains("{vendor}", StringComparison.Ordinal) => MatrixWorld.PackageName,
         "name" => MatrixWorld.Module,
         "system" => MatrixWorld.ModuleSystem,
+        "package" => MatrixWorld.PackageName,
         "type" => MatrixWorld.ProviderType,
         "version" => MatrixWorld.Version,
         "os" => "linux",

@@ -1,0 +1,42 @@
+using OrleansRegistry.WebFrontend.Auth;
+using OrleansRegistry.WebFrontend.Ui.Session;
+
+namespace OrleansRegistry.WebFrontend.Ui;
+
+/// <summary>
+/// The web UI: Razor components rendered on the server (static SSR) under <c>/ui</c>, with plain forms and enhanced
+/// navigation, served by every frontend from the shared session cookie, so no sticky sessions are needed.
+/// </summary>
+public static class UiSetup
+{
+    /// <summary>WebFrontend's static web assets (its stylesheet, script and Blazor's <c>blazor.web.js</c>).</summary>
+    private static readonly string EndpointsManifest = Path.Combine(AppContext.BaseDirectory, "OrleansRegistry.WebFrontend.staticwebassets.endpoints.json");
+
+    public static WebApplicationBuilder AddRegistryUi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents();
+        builder.Services.AddSingleton<UiSessions>();
+        // A build output (scripts/run.sh, tests) finds the assets through the build's runtime manifest, which points at
+        // the sources and the NuGet cache; a published image has them in wwwroot, read without it.
+        var runtimeManifest = Path.Combine(AppContext.BaseDirectory, "OrleansRegistry.WebFrontend.staticwebassets.runtime.json");
+        if (File.Exists(runtimeManifest))
+        {
+            builder.WebHost.UseSetting(WebHostDefaults.StaticWebAssetsKey, runtimeManifest);
+            builder.WebHost.UseStaticWebAssets();
+        }
+
+        return builder;
+    }
+
+    public static WebApplication MapRegistryUi(this WebApplication app)
+    {
+        app.UseMiddleware<UiAccessMiddleware>();
+        app.UseAntiforgery();
+        app.MapGet("/", () => TypedResults.Redirect("/ui")).ExcludeFromDescription()
+            .AllowAnonymous("sends a browser to the web UI, which asks it to sign in");
+        app.MapStaticAssets(EndpointsManifest)
+            .AllowAnonymous("the web UI's stylesheet and scripts: the same for everyone, no registry data");
+        app.MapRazorComponents<App>().RequireSession();
+        return app;
+    }
+}
