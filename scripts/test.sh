@@ -32,6 +32,11 @@ export REGISTRY_TEST_S3RVER REGISTRY_TEST_AZURITE REGISTRY_TEST_FIREBASE REGISTR
 # The alert rules and dashboard queries are checked and unit-tested with Prometheus' own promtool.
 REGISTRY_TEST_PROMTOOL=$(command -v promtool || deb_tool prometheus usr/bin/promtool) || exit 1
 export REGISTRY_TEST_PROMTOOL
+# The web UI tests drive Debian's Chromium through Playwright (its driver ships in the NuGet package; browsers
+# are never downloaded), and check each page with axe.
+command -v chromium >/dev/null || apt_install chromium
+REGISTRY_TEST_CHROMIUM=$(command -v chromium) || die "chromium is not on the PATH after installing it"
+export REGISTRY_TEST_CHROMIUM
 REGISTRY_PG_BIN=$(pg_bin_dir) || exit 1
 export REGISTRY_PG_BIN
 log "PostgreSQL: $REGISTRY_PG_BIN; $(terraform version | head -n 1); helm $("$REGISTRY_TEST_HELM" version --short); dotnet $(dotnet --version)"
