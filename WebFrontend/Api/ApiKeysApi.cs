@@ -42,7 +42,7 @@ public static class ApiKeysApi
         return app;
     }
 
-    private static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> CreateAsync(HttpContext http, IGrainFactory grains, IOptions<RegistryOptions> options, TimeProvider clock)
+    private static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> CreateAsync(HttpContext http, ApiKeyCommands keys)
     {
         var (request, problem) = await FrontendJson.ReadAsync<CreateApiKeyRequest>(http.Request);
         if (request is null)
@@ -50,34 +50,11 @@ public static class ApiKeysApi
             return ApiErrors.BadRequest(http, problem!);
         }
 
-        var caller = http.Caller();
-        if (ApiKeyRules.Validate(request, caller, clock.GetUtcNow()) is { } refusal)
-        {
-            return refusal.ToProblem(http);
-        }
-
-        var namespaces = request.Namespaces?.Select(n => n.ToLowerInvariant()).Distinct().ToArray();
-        var scopes = request.Scopes!.Distinct().ToArray();
-        var (owner, rights, ownerRefusal) = await ApiKeyOwnership.ResolveAsync(request.Owner, caller, scopes, namespaces, grains);
-        if (ownerRefusal is not null)
-        {
-            return ownerRefusal.ToProblem(http);
-        }
-
-        var token = ApiKeyToken.Generate();
-        var create = new ApiKeyCreate(request.Name!.Trim(), token.SecretHash(), scopes, namespaces, request.ExpiresAt, caller.AsActor(),
-            request.RateLimitPerHour, ApiKeyRules.NormalizePatterns(request.PackagePatterns), owner, rights);
-        var made = await ApiKeyOwnership.CreateAsync(grains, token, create);
-        if (made.Value is not { } view)
-        {
-            return made.ToProblem(http);
-        }
-
-        var created = new CreatedApiKey(view.Id, token.Format(options.Value.TokenPrefix), view.Name, view.Scopes, view.Namespaces, view.CreatedAt, view.ExpiresAt, view.RateLimitPerHour, view.PackagePatterns, view.Owner);
-        return TypedResults.Created($"/api/v1/apikeys/{view.Id}", created);
+        var created = await keys.CreateAsync(http.Caller(), request);
+        return created.Value is { } key ? TypedResults.Created($"/api/v1/apikeys/{key.Id}", key) : created.ToProblem(http);
     }
 
-    private static async Task<Results<Ok<ApiKeyListResponse>, ProblemHttpResult>> ListAsync(HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<ApiKeyListResponse>, ProblemHttpResult>> ListAsync(HttpContext http, ApiKeyCommands keys)
     {
         // Pages of up to 100 unless asked otherwise: a script that listed everything before lists were paged sees that much.
         if (!ListingPaging.TryRead(http, ListingPaging.MaxLimit, out var offset, out var limit, out var problem))
@@ -85,23 +62,17 @@ public static class ApiKeysApi
             return ApiErrors.BadRequest(http, problem!);
         }
 
-        // The catalog applies MayManage: a key limited to namespaces (package patterns) lists the keys within those;
-        // a member's key lists the keys of its organization's members.
-        var caller = http.Caller();
-        var query = caller.Organization is null
-            ? new ApiKeyQuery(caller.Namespaces, offset, limit, caller.PackagePatterns)
-            : new ApiKeyQuery(null, offset, limit, caller.PackagePatterns, caller.Organization);
-        var page = await grains.GetGrain<ICatalogGrain>(0).ListApiKeys(query);
+        var page = await keys.ListAsync(http.Caller(), offset, limit);
         return TypedResults.Ok(new ApiKeyListResponse(ListingPaging.Meta(http, offset, limit, page.HasMore), page.Keys));
     }
 
-    private static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> GetAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> GetAsync(string id, HttpContext http, ApiKeyCommands keys)
     {
-        var (_, view, error) = await ManageableAsync(id, http, grains);
-        return error is null ? TypedResults.Ok(view) : error;
+        var found = await keys.GetAsync(http.Caller(), id);
+        return found.Value is { } view ? TypedResults.Ok(view) : found.ToProblem(http);
     }
 
-    private static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> UpdateAsync(string id, HttpContext http, IGrainFactory grains, TimeProvider clock)
+    private static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> UpdateAsync(string id, HttpContext http, IGrainFactory grains, ApiKeyCommands keys, TimeProvider clock)
     {
         var (request, problem) = await FrontendJson.ReadAsync<UpdateApiKeyRequest>(http.Request);
         if (request is null)
@@ -114,8 +85,13 @@ public static class ApiKeysApi
             return refusal.ToProblem(http);
         }
 
-        var (key, view, error) = await ManageableAsync(id, http, grains);
-        if (error is null && view!.Owner is { } owner && await OwnerRefusalAsync(owner, request, grains) is { } beyondOwner)
+        var (key, found) = await keys.ManageableAsync(http.Caller(), id);
+        if (key is null)
+        {
+            return found.ToProblem(http);
+        }
+
+        if (found.Value!.Owner is { } owner && await OwnerRefusalAsync(owner, request, grains) is { } beyondOwner)
         {
             return beyondOwner.ToProblem(http);
         }
@@ -123,10 +99,10 @@ public static class ApiKeysApi
         var update = new ApiKeyUpdate(request.Name?.Trim(), request.RateLimitPerHour, http.Caller().AsActor(),
             request.Scopes?.Distinct().ToArray(), request.Namespaces?.Select(n => n.ToLowerInvariant()).Distinct().ToArray(), request.ExpiresAt,
             ApiKeyRules.NormalizePatterns(request.PackagePatterns));
-        return error is null ? TypedResults.Ok(await key!.Update(update)) : error;
+        return TypedResults.Ok(await key.Update(update));
     }
 
-    private static async Task<Results<Ok<RotatedApiKey>, ProblemHttpResult>> RotateAsync(string id, HttpContext http, IGrainFactory grains, IOptions<RegistryOptions> options)
+    private static async Task<Results<Ok<RotatedApiKey>, ProblemHttpResult>> RotateAsync(string id, HttpContext http, ApiKeyCommands keys)
     {
         var (request, problem) = await FrontendJson.ReadAsync<RotateApiKeyRequest>(http.Request);
         if (request is null)
@@ -139,23 +115,14 @@ public static class ApiKeysApi
             return ApiErrors.BadRequest(http, "'grace_period_hours' must be 0-72: how long the old secret keeps working (0: it stops at once)");
         }
 
-        var (key, _, error) = await ManageableAsync(id, http, grains);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        var token = ApiKeyToken.Generate() with { KeyId = id };
-        var rotated = await key!.Rotate(new ApiKeyRotation(token.SecretHash(), TimeSpan.FromHours(hours), http.Caller().AsActor()));
-        return rotated.Succeeded
-            ? TypedResults.Ok(new RotatedApiKey(id, token.Format(options.Value.TokenPrefix), rotated.Value!.PreviousSecretValidUntil))
-            : rotated.ToProblem(http);
+        var rotated = await keys.RotateAsync(http.Caller(), id, TimeSpan.FromHours(hours));
+        return rotated.Value is { } answer ? TypedResults.Ok(answer) : rotated.ToProblem(http);
     }
 
-    private static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> RevokeAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> RevokeAsync(string id, HttpContext http, ApiKeyCommands keys)
     {
-        var (key, _, error) = await ManageableAsync(id, http, grains);
-        return error is null ? TypedResults.Ok(await key!.Revoke(http.Caller().AsActor())) : error;
+        var revoked = await keys.RevokeAsync(http.Caller(), id);
+        return revoked.Value is { } view ? TypedResults.Ok(view) : revoked.ToProblem(http);
     }
 
     /// <summary>Forbidden when a change to a member's key asks for more than the member's role gives.</summary>
@@ -171,21 +138,4 @@ public static class ApiKeysApi
             ? Outcome.Conflict($"'{ApiKeyOwnership.OwnerName(owner)}' is no longer a member of organization '{owner.Organization}'")
             : ApiKeyOwnership.Exceeds(owner, rights, request.Scopes ?? [], request.Namespaces?.Select(n => n.ToLowerInvariant()).ToArray());
     }
-
-    /// <summary>The key <paramref name="id"/>, if it exists and the caller may manage it; else the 404/403 to answer.</summary>
-    private static async Task<(IApiKeyGrain? Key, ApiKeyView? View, ProblemHttpResult? Error)> ManageableAsync(string id, HttpContext http, IGrainFactory grains)
-    {
-        var key = IsKeyId(id) ? grains.GetGrain<IApiKeyGrain>(id) : null;
-        var view = key is null ? null : await key.Get();
-        if (view is null)
-        {
-            return (null, null, ApiErrors.NotFound(http, $"API key '{id}' not found"));
-        }
-
-        return ApiKeyRules.MayManage(http.Caller(), view)
-            ? (key, view, null)
-            : (null, null, ApiErrors.Forbidden(http, $"API key '{id}' reaches namespaces or packages this key may not manage"));
-    }
-
-    private static bool IsKeyId(string id) => id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c));
 }

@@ -73,6 +73,8 @@ public static class RegistryFrontend
         builder.Services.AddSingleton<ArtifactLinks>();
         builder.Services.AddSingleton<SignedUrlDocuments>();
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
+        builder.Services.AddSingleton<ApiKeyCommands>();
+        builder.Services.AddSingleton<MirrorCommands>();
         var authFailuresPerMinute = CountSetting.Read(builder.Configuration, AuthFailureAudit.Setting, AuthFailureAudit.Variable, AuthFailureAudit.DefaultPerMinute);
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AuthFailureAudit>(sp, new AuthFailureLimiter(authFailuresPerMinute)));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuthFailureAudit>());

@@ -38,6 +38,18 @@ public sealed record UiCaller(string DisplayName, string? UserId, ApiKeyPrincipa
     public ApiKeyPrincipal? PrincipalFor(string scope, string ns) =>
         Principals.FirstOrDefault(p => p.Allows(scope) && (p.Namespaces is null || p.Namespaces.Contains(ns, StringComparer.Ordinal)));
 
+    /// <summary>
+    /// The principals that hold <paramref name="scope"/>: one for a key, one per organization for a person. An admin
+    /// page acts with one of them at a time, picked by organization (null: the registry-wide one, else the first).
+    /// </summary>
+    public ApiKeyPrincipal[] PrincipalsWith(string scope) => [.. Principals.Where(p => p.Allows(scope))];
+
+    public ApiKeyPrincipal? Acting(string scope, string? organization)
+    {
+        var holders = PrincipalsWith(scope);
+        return holders.FirstOrDefault(p => p.Organization == organization) ?? (organization is null ? holders.FirstOrDefault() : null);
+    }
+
     /// <summary>Whether the caller may read the Composer package <paramref name="package"/> (<c>vendor/name</c>).</summary>
     public bool CanReadPackage(string package) =>
         Principals.Any(p => p.Allows(Scopes.PackagesRead)
