@@ -83,9 +83,9 @@ public class ModuleInterfaceReaderTests
         Assert.EndsWith("  pod_max_pid               = optional(number)\n}))", kubelet.Type, StringComparison.Ordinal);
         Assert.Equal(("[]", false, false), (kubelet.Default, kubelet.Required, kubelet.Nullable));
 
-        // <<-EOT: the closing '  }))' line is indented least (2 spaces), so 2 are removed from every line.
+        // <<-EOT: the last text line '  }))' is indented least (2 spaces), so 2 are removed from every line.
         Assert.StartsWith("  list(object({\n    cpu_manager_policy        = (Optional) Specifies the CPU Manager policy to use.", kubelet.Description, StringComparison.Ordinal);
-        Assert.EndsWith("must be at least 2. Changing this forces a new resource to be created.\n  }))\n", kubelet.Description, StringComparison.Ordinal);
+        Assert.EndsWith("    pod_max_pid               = (Optional) Specifies the maximum number of processes per pod. Changing this forces a new resource to be created.\n}))\n", kubelet.Description, StringComparison.Ordinal);
 
         // A validation block whose message holds escaped quotes and backticks.
         var undrainable = Input(aks, "agents_pool_undrainable_node_behavior");
