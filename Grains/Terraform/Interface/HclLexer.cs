@@ -10,6 +10,8 @@ internal sealed partial class HclLexer
     /// <summary>Strings inside interpolations inside strings...: bounded, so hostile input cannot exhaust the stack.</summary>
     private const int MaxNesting = 32;
 
+    private static readonly string[] TwoCharacterOperators = ["=>", "==", "!=", "<=", ">=", "&&", "||"];
+
     private readonly string _text;
     private readonly HclDiagnostics _diagnostics;
     private readonly List<HclToken> _tokens = [];
@@ -138,8 +140,7 @@ internal sealed partial class HclLexer
             return;
         }
 
-        string[] pairs = ["=>", "==", "!=", "<=", ">=", "&&", "||"];
-        if (pairs.Any(op => string.CompareOrdinal(_text, _pos, op, 0, 2) == 0))
+        if (TwoCharacterOperators.Any(op => string.CompareOrdinal(_text, _pos, op, 0, 2) == 0))
         {
             Add(HclTokenKind.Operator, 2);
             return;

@@ -160,7 +160,7 @@ internal sealed class HclParser
             _diagnostics.Warn(name.Start, $"the value of '{name.Value}' has a bracket that is never closed");
         }
 
-        return new HclExpression(_text, _tokens, start, _i, ColumnOf(name.Start));
+        return new HclExpression(_text, _tokens, start, _i, _diagnostics.ColumnOf(name.Start));
     }
 
     private static HclTokenKind OpenerOf(HclTokenKind close) => close switch
@@ -209,6 +209,4 @@ internal sealed class HclParser
             _i++;
         }
     }
-
-    private int ColumnOf(int offset) => offset - (offset == 0 ? 0 : _text.LastIndexOf('\n', offset - 1) + 1);
 }

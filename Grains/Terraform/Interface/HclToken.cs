@@ -31,25 +31,31 @@ internal readonly record struct HclToken(HclTokenKind Kind, int Start, int End, 
     public bool Closes => Kind is HclTokenKind.CloseBrace or HclTokenKind.CloseBracket or HclTokenKind.CloseParen;
 }
 
-/// <summary>Where a file's problems go: each warning names the file and line, and reading goes on.</summary>
+/// <summary>
+/// Where a file's problems go (each warning names the file and line, and reading goes on), and where its lines
+/// start: found once and searched, since a hostile file may ask for thousands of lines.
+/// </summary>
 internal sealed class HclDiagnostics(string fileName, string text, Action<string> warn)
 {
+    private int[]? _newlines;
+
     public string FileName => fileName;
 
-    public void Warn(int offset, string message)
-    {
-        var line = 1;
-        var end = Math.Min(offset, text.Length);
-        for (var i = 0; i < end; i++)
-        {
-            if (text[i] == '\n')
-            {
-                line++;
-            }
-        }
-
-        warn($"{fileName}:{line}: {message}");
-    }
+    public void Warn(int offset, string message) => warn($"{fileName}:{LineIndexOf(offset) + 1}: {message}");
 
     public void Warn(string message) => warn($"{fileName}: {message}");
+
+    /// <summary>How far <paramref name="offset"/> is from the start of its line.</summary>
+    public int ColumnOf(int offset)
+    {
+        var line = LineIndexOf(offset);
+        return line == 0 ? offset : offset - (_newlines![line - 1] + 1);
+    }
+
+    private int LineIndexOf(int offset)
+    {
+        _newlines ??= [.. Enumerable.Range(0, text.Length).Where(i => text[i] == '\n')];
+        var found = Array.BinarySearch(_newlines, offset);
+        return found >= 0 ? found : ~found;
+    }
 }
