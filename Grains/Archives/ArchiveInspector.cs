@@ -6,12 +6,20 @@ namespace OrleansRegistry.Archives;
 
 /// <summary>
 /// Reads a .tar.gz or .zip once, rejecting what a client must never unpack: absolute paths, '..' segments,
-/// links pointing out of the tree, device files, too many files or too many bytes. Files whose names
-/// <paramref name="capture"/> accepts (e.g. READMEs) are kept, up to the README size limit.
+/// links pointing out of the tree, device files, too many files or too many bytes. Files that the capture
+/// function accepts (e.g. READMEs) are kept in memory.
 /// </summary>
 public static class ArchiveInspector
 {
-    public static async Task<ArchiveListing> InspectAsync(Stream archive, ArchiveFormat format, ArchiveLimits limits, Func<string, bool> capture, CancellationToken cancellationToken)
+    /// <summary>Keeps the files whose names <paramref name="capture"/> accepts, up to the README size limit each.</summary>
+    public static Task<ArchiveListing> InspectAsync(Stream archive, ArchiveFormat format, ArchiveLimits limits, Func<string, bool> capture, CancellationToken cancellationToken) =>
+        InspectAsync(archive, format, limits, (name, length) => length <= limits.MaxReadmeBytes && capture(name), cancellationToken);
+
+    /// <summary>
+    /// Keeps the files <paramref name="capture"/> accepts, given each file's path and declared size; it is asked once
+    /// per file, just before the file is read, so it may keep a budget.
+    /// </summary>
+    public static async Task<ArchiveListing> InspectAsync(Stream archive, ArchiveFormat format, ArchiveLimits limits, Func<string, long, bool> capture, CancellationToken cancellationToken)
     {
         var magic = new byte[4];
         var read = await archive.ReadAtLeastAsync(magic, magic.Length, throwOnEndOfStream: false, cancellationToken);
@@ -27,7 +35,7 @@ public static class ArchiveInspector
         };
     }
 
-    private static async Task<ArchiveListing> InspectTarGzAsync(Stream archive, ArchiveLimits limits, Func<string, bool> capture, CancellationToken cancellationToken)
+    private static async Task<ArchiveListing> InspectTarGzAsync(Stream archive, ArchiveLimits limits, Func<string, long, bool> capture, CancellationToken cancellationToken)
     {
         var tally = new Tally(limits);
         try
@@ -45,7 +53,7 @@ public static class ArchiveInspector
                         break;
                     case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
                         var name = tally.File(entry.Name, entry.Length);
-                        if (name is not null && capture(name) && entry.DataStream is { } data && entry.Length <= limits.MaxReadmeBytes)
+                        if (name is not null && entry.DataStream is { } data && capture(name, entry.Length))
                         {
                             tally.Captured[name] = await ReadAllAsync(data, cancellationToken);
                         }
@@ -70,7 +78,7 @@ public static class ArchiveInspector
         return tally.ToListing();
     }
 
-    private static async Task<ArchiveListing> InspectZipAsync(Stream archive, ArchiveLimits limits, Func<string, bool> capture, CancellationToken cancellationToken)
+    private static async Task<ArchiveListing> InspectZipAsync(Stream archive, ArchiveLimits limits, Func<string, long, bool> capture, CancellationToken cancellationToken)
     {
         var tally = new Tally(limits);
         try
@@ -92,7 +100,7 @@ public static class ArchiveInspector
                 else
                 {
                     var name = tally.File(entry.FullName, entry.Length);
-                    if (name is not null && capture(name) && entry.Length <= limits.MaxReadmeBytes)
+                    if (name is not null && capture(name, entry.Length))
                     {
                         await using var data = await entry.OpenAsync(cancellationToken);
                         tally.Captured[name] = await ReadAllAsync(data, cancellationToken);

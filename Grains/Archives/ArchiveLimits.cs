@@ -11,4 +11,10 @@ public sealed class ArchiveLimits
 
     /// <summary>Largest README kept for the API/UI.</summary>
     public int MaxReadmeBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Largest single <c>.tf</c>/<c>.tf.json</c> file read for a module's interface; larger ones are skipped with a warning.</summary>
+    public int MaxInterfaceFileBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most bytes of a module root's Terraform files read for its interface; files past it are skipped with a warning.</summary>
+    public int MaxInterfaceBytes { get; set; } = 4 * 1024 * 1024;
 }

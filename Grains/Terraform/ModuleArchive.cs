@@ -1,9 +1,10 @@
 using OrleansRegistry.Archives;
+using OrleansRegistry.Terraform.Interface;
 
 namespace OrleansRegistry.Terraform;
 
-/// <summary>What the registry learns from a module archive: where the module root is and its README.</summary>
-public sealed record ModuleArchiveFacts(string? RootPath, byte[]? Readme, string? Description)
+/// <summary>What the registry learns from a module archive: where the module root is, its README and its interface.</summary>
+public sealed record ModuleArchiveFacts(string? RootPath, byte[]? Readme, string? Description, ModuleInterface Interface)
 {
     private static readonly string[] ReadmeNames = ["README.md", "readme.md", "Readme.md", "README", "README.markdown"];
 
@@ -17,18 +18,17 @@ public sealed record ModuleArchiveFacts(string? RootPath, byte[]? Readme, string
     /// <summary>
     /// Finds the module root: the archive root when it holds Terraform files, else its single top-level
     /// directory (GitHub-style <c>repo-1.2.3/</c> tarballs), which Terraform is then told to use as <c>//dir</c>.
+    /// The interface is read from the root's captured Terraform files (<paramref name="capture"/> tells which were skipped).
     /// </summary>
-    public static ModuleArchiveFacts From(ArchiveListing listing)
+    public static ModuleArchiveFacts From(ArchiveListing listing, ModuleFileCapture? capture = null)
     {
-        static bool IsTerraform(string path) => path.EndsWith(".tf", StringComparison.Ordinal) || path.EndsWith(".tf.json", StringComparison.Ordinal);
-
-        if (!listing.Files.Any(IsTerraform))
+        if (!listing.Files.Any(ModuleFileCapture.IsTerraform))
         {
             throw new InvalidArchiveException("the archive holds no Terraform files (*.tf or *.tf.json)");
         }
 
         string? root = null;
-        if (!listing.Files.Any(f => !f.Contains('/', StringComparison.Ordinal) && IsTerraform(f)))
+        if (!listing.Files.Any(f => !f.Contains('/', StringComparison.Ordinal) && ModuleFileCapture.IsTerraform(f)))
         {
             var tops = listing.Files.Select(f => f.Split('/')[0]).Distinct(StringComparer.Ordinal).ToArray();
             if (tops.Length == 1 && listing.Files.All(f => f.Contains('/', StringComparison.Ordinal)))
@@ -41,7 +41,18 @@ public sealed record ModuleArchiveFacts(string? RootPath, byte[]? Readme, string
             .Select(name => root is null ? name : $"{root}/{name}")
             .Select(path => listing.CapturedFiles.GetValueOrDefault(path))
             .FirstOrDefault(bytes => bytes is not null);
-        return new ModuleArchiveFacts(root, readme, readme is null ? null : DescriptionOf(readme));
+        var terraformFiles = listing.CapturedFiles
+            .Where(f => ModuleFileCapture.IsTerraform(f.Key) && RootRelative(f.Key, root) is not null)
+            .Select(f => KeyValuePair.Create(RootRelative(f.Key, root)!, f.Value));
+        var moduleInterface = ModuleInterfaceReader.Read(terraformFiles, capture?.WarningsFor(root));
+        return new ModuleArchiveFacts(root, readme, readme is null ? null : DescriptionOf(readme), moduleInterface);
+    }
+
+    /// <summary>The file's name when it lies directly in <paramref name="root"/> (null: the archive root), else null.</summary>
+    public static string? RootRelative(string path, string? root)
+    {
+        var name = root is null ? path : path.StartsWith(root + "/", StringComparison.Ordinal) ? path[(root.Length + 1)..] : null;
+        return name is null || name.Contains('/', StringComparison.Ordinal) ? null : name;
     }
 
     /// <summary>The first prose line of the README, for listings and search.</summary>

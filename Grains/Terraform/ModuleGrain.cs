@@ -5,6 +5,7 @@ using OrleansRegistry.Catalog;
 using OrleansRegistry.Changes;
 using OrleansRegistry.Namespaces;
 using OrleansRegistry.Storage;
+using OrleansRegistry.Terraform.Interface;
 using OrleansRegistry.Versions;
 
 namespace OrleansRegistry.Terraform;
@@ -63,8 +64,9 @@ public sealed class ModuleGrain(
 
             try
             {
-                var listing = await ArchiveInspector.InspectAsync(archive, request.Format, limits.Value, ModuleArchiveFacts.IsReadmeCandidate, CancellationToken.None);
-                facts = ModuleArchiveFacts.From(listing);
+                var capture = new ModuleFileCapture(limits.Value);
+                var listing = await ArchiveInspector.InspectAsync(archive, request.Format, limits.Value, capture.Accept, CancellationToken.None);
+                facts = ModuleArchiveFacts.From(listing, capture);
             }
             catch (InvalidArchiveException e)
             {
@@ -80,6 +82,10 @@ public sealed class ModuleGrain(
             await store.WriteAsync(readmeKey, content, readme.Length, CancellationToken.None);
         }
 
+        // Written even when empty: a version with an interface document was read, one without predates reading.
+        var interfaceKey = ModuleInterfaceDocument.KeyFor(request.StorageKey);
+        await ModuleInterfaceDocument.WriteAsync(store, interfaceKey, facts.Interface, CancellationToken.None);
+
         var now = clock.GetUtcNow();
         var record = new ModuleVersionRecord
         {
@@ -92,13 +98,14 @@ public sealed class ModuleGrain(
             Format = request.Format,
             RootPath = facts.RootPath,
             ReadmeKey = readmeKey,
+            InterfaceKey = interfaceKey,
             Description = facts.Description,
         };
         await Changes.CommitAsync(s =>
         {
             s.ChangedAt = NextChange(now);
             s.Versions[version] = record;
-        }, Audit(request.PublishedBy, "module.publish", version), readmeKey is null ? null : [readmeKey]);
+        }, Audit(request.PublishedBy, "module.publish", version), readmeKey is null ? [interfaceKey] : [readmeKey, interfaceKey]);
         return Outcome.Of(OutcomeCode.Created, ViewOf(record));
     }
 
@@ -140,8 +147,9 @@ public sealed class ModuleGrain(
             readme = await reader.ReadToEndAsync();
         }
 
+        var moduleInterface = record.InterfaceKey is null ? null : await ModuleInterfaceDocument.ReadAsync(store, record.InterfaceKey, CancellationToken.None);
         var versions = ModuleVersionsDocument.Newest(state.State.Versions.Values).Select(v => v.Version).ToArray();
-        return new ModuleDetails(Address.Namespace, Address.Name, Address.System, ViewOf(record), readme, versions, state.State.Versions.Values.Sum(v => v.Downloads));
+        return new ModuleDetails(Address.Namespace, Address.Name, Address.System, ViewOf(record), readme, versions, state.State.Versions.Values.Sum(v => v.Downloads), moduleInterface);
     }
 
     public async Task<Outcome> DeleteVersion(string version, Actor actor)
@@ -158,7 +166,7 @@ public sealed class ModuleGrain(
         }, Audit(actor, "module.delete-version", record.Version));
 
         // The blobs go only once the state no longer points at them.
-        await changes.DeleteBlobsAsync(record.ReadmeKey is null ? [record.StorageKey] : [record.StorageKey, record.ReadmeKey]);
+        await changes.DeleteBlobsAsync(new[] { record.StorageKey, record.ReadmeKey, record.InterfaceKey }.OfType<string>());
 
         return Outcome.Done;
     }

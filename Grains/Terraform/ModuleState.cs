@@ -24,6 +24,9 @@ public sealed class ModuleVersionRecord
     public ArchiveFormat Format { get; set; }
     public string? RootPath { get; set; }
     public string? ReadmeKey { get; set; }
+
+    /// <summary>The interface read at publish (<see cref="Interface.ModuleInterfaceDocument"/>); null for versions published before it was read.</summary>
+    public string? InterfaceKey { get; set; }
     public string? Description { get; set; }
     public ModuleDeprecation? Deprecation { get; set; }
     public long Downloads { get; set; }

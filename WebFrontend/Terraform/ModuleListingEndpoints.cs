@@ -97,7 +97,7 @@ public static class ModuleListingEndpoints
             downloads = details.Downloads,
             verified = false,
             deprecation = v.Deprecation is null ? null : new { reason = v.Deprecation.Reason, link = v.Deprecation.Link },
-            root = new { path = v.RootPath ?? "", readme = details.Readme ?? "", empty = false },
+            root = ModuleRootJson.From(details),
             submodules = Array.Empty<object>(),
             providers = new[] { details.System },
             versions = details.Versions,

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using OrleansRegistry.IntegrationTests.Infrastructure;
 
 namespace OrleansRegistry.IntegrationTests;
@@ -94,4 +95,69 @@ public sealed class TerraformModuleEndToEndTests(PostgresServer postgres) : IAsy
         var init = await TerraformCli.RunAsync(dir, _registry, created.GetProperty("key").GetString(), "init", "-no-color");
         Assert.NotEqual(0, init.ExitCode);
     }
+
+    [Fact]
+    public async Task Details_show_the_interface_read_from_the_root_files_at_publish()
+    {
+        var archive = ModuleArchives.TarGz(new Dictionary<string, string>
+        {
+            ["net-1.0.0/variables.tf"] = """
+                variable "cidr" {
+                  description = <<-EOT
+                    The VPC's CIDR block {braces are fine}.
+                  EOT
+                  type    = string
+                  default = "10.0.0.0/16"
+                  validation {
+                    condition     = can(cidrhost(var.cidr, 0)) # }
+                    error_message = "Must be a CIDR block, not \"${var.cidr}\"."
+                  }
+                }
+                variable "subnets" {
+                  type = map(object({ cidr = string, public = optional(bool, false) }))
+                }
+                variable "token" {
+                  type      = string
+                  sensitive = true
+                  default   = null
+                }
+                """,
+            ["net-1.0.0/outputs.tf"] = "output \"id\" {\n  description = \"The VPC id\"\n  value       = null_resource.vpc.id\n}\n",
+            ["net-1.0.0/versions.tf"] = "terraform {\n  required_version = \">= 1.5\"\n  required_providers {\n    null = {\n      source  = \"hashicorp/null\"\n      version = \">= 3.0\"\n    }\n  }\n}\n",
+            ["net-1.0.0/main.tf"] = "resource \"null_resource\" \"vpc\" {}\nmodule \"labels\" {\n  source = \"./modules/labels\"\n}\n",
+            ["net-1.0.0/broken.tf"] = "variable \"half\" {\n",
+            ["net-1.0.0/modules/labels/main.tf"] = "variable \"not_the_root\" {}\n",
+        });
+        using var published = await _registry.PublishModuleAsync("acme", "net", "aws", "1.0.0", archive);
+        Assert.Equal(System.Net.HttpStatusCode.Created, published.StatusCode);
+
+        var root = (await _registry.JsonAsync(HttpMethod.Get, "/v1/modules/acme/net/aws/1.0.0")).GetProperty("root");
+        var inputs = root.GetProperty("inputs").EnumerateArray().ToDictionary(i => i.GetProperty("name").GetString()!);
+        Assert.Equal(["half", "cidr", "subnets", "token"], inputs.Keys);
+        var cidr = inputs["cidr"];
+        Assert.Equal(("string", "\"10.0.0.0/16\"", "The VPC's CIDR block {braces are fine}.\n", false),
+            (Text(cidr, "type"), Text(cidr, "default"), Text(cidr, "description"), cidr.GetProperty("required").GetBoolean()));
+        Assert.Equal("map(object({ cidr = string, public = optional(bool, false) }))", Text(inputs["subnets"], "type"));
+        Assert.True(inputs["subnets"].GetProperty("required").GetBoolean());
+        Assert.False(inputs["subnets"].TryGetProperty("default", out _));
+        Assert.True(inputs["token"].GetProperty("sensitive").GetBoolean());
+
+        var output = Assert.Single(root.GetProperty("outputs").EnumerateArray());
+        Assert.Equal(("id", "The VPC id"), (Text(output, "name"), Text(output, "description")));
+        var provider = Assert.Single(root.GetProperty("provider_dependencies").EnumerateArray());
+        Assert.Equal(("null", "hashicorp", "hashicorp/null", ">= 3.0"), (Text(provider, "name"), Text(provider, "namespace"), Text(provider, "source"), Text(provider, "version")));
+        var call = Assert.Single(root.GetProperty("dependencies").EnumerateArray());
+        Assert.Equal(("labels", "./modules/labels"), (Text(call, "name"), Text(call, "source")));
+        var resource = Assert.Single(root.GetProperty("resources").EnumerateArray());
+        Assert.Equal(("null_resource", "vpc", "managed"), (Text(resource, "type"), Text(resource, "name"), Text(resource, "mode")));
+        Assert.Equal(">= 1.5", Text(root, "required_version"));
+        Assert.StartsWith("broken.tf:", Assert.Single(root.GetProperty("interface_warnings").EnumerateArray()).GetString(), StringComparison.Ordinal);
+
+        // A module without variables has an empty interface, not none; the latest version's details show it too.
+        var greeting = (await _registry.JsonAsync(HttpMethod.Get, "/v1/modules/acme/greeting/null")).GetProperty("root");
+        Assert.Empty(greeting.GetProperty("inputs").EnumerateArray());
+        Assert.Equal("greeting", Text(Assert.Single(greeting.GetProperty("outputs").EnumerateArray()), "name"));
+    }
+
+    private static string? Text(JsonElement element, string property) => element.GetProperty(property).GetString();
 }
