@@ -63,6 +63,7 @@ internal static partial class MatrixRequests
         "id" when pattern.StartsWith("/api/v1/apikeys/", StringComparison.Ordinal) => w.TargetKeyId,
         "id" when pattern.StartsWith("/api/v1/mirrors/", StringComparison.Ordinal) || pattern.StartsWith("/api/v1/webhooks/", StringComparison.Ordinal) => w.MirrorId,
         "id" when pattern.Contains("/members/", StringComparison.Ordinal) => MatrixWorld.ServiceAccount,
+        "id" when pattern.StartsWith("/ui/admin/mirrors/", StringComparison.Ordinal) => w.MirrorId,
         "path" => "matrix/no-such-endpoint",
         // The dashboard's: a page of reminders, a silo address and a grain type (answers of the dashboard, not of access).
         "page" => "1",
