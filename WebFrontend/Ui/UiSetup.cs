@@ -1,4 +1,5 @@
 using OrleansRegistry.WebFrontend.Auth;
+using Scalar.AspNetCore;
 using OrleansRegistry.WebFrontend.Ui.Session;
 
 namespace OrleansRegistry.WebFrontend.Ui;
@@ -37,6 +38,13 @@ public static class UiSetup
         app.MapStaticAssets(EndpointsManifest)
             .AllowAnonymous("the web UI's stylesheet and scripts: the same for everyone, no registry data");
         app.MapRazorComponents<App>().RequireSession();
+        // The admin API's reference, from the same OpenAPI document; Scalar's script is served from its assembly and the
+        // fonts are the system's, so the page loads nothing from outside (registries run without internet).
+        app.MapScalarApiReference("/api/v1/reference", scalar => scalar
+                .WithTitle("OrleansRegistry API")
+                .WithOpenApiRoutePattern("/api/v1/openapi.json")
+                .DisableDefaultFonts())
+            .AllowAnonymous("the API's reference page: the same description as /api/v1/openapi.json, no registry data");
         return app;
     }
 }
