@@ -117,10 +117,10 @@ public static class OrganizationsApi
         return updated.Succeeded ? TypedResults.Ok(updated.Value) : updated.ToProblem(http);
     }
 
-    private static string? DisplayNameProblem(string displayName) => displayName.Length > 200 ? "'display_name' must be at most 200 characters" : null;
+    internal static string? DisplayNameProblem(string displayName) => displayName.Length > 200 ? "'display_name' must be at most 200 characters" : null;
 
     /// <summary>Null (not given) is fine; empty only where it removes the address.</summary>
-    private static string? ContactEmailProblem(string? contactEmail, bool allowEmpty) => contactEmail?.Trim() switch
+    internal static string? ContactEmailProblem(string? contactEmail, bool allowEmpty) => contactEmail?.Trim() switch
     {
         null => null,
         "" => allowEmpty ? null : "'contact_email' must not be empty (leave it out for none)",
