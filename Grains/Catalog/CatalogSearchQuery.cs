@@ -30,7 +30,7 @@ public sealed class CatalogSearchQuery(NpgsqlDataSource dataSource)
         FROM entries
         WHERE ($1::text IS NULL OR namespace || '/' || name ILIKE $1 OR coalesce(description, '') ILIKE $1)
           AND ($9::text IS NULL OR namespace = $9)
-        ORDER BY namespace, name, kind
+        ORDER BY namespace COLLATE "C", name COLLATE "C", kind
         OFFSET $10 LIMIT $11
         """;
 

@@ -10,9 +10,6 @@ namespace OrleansRegistry.WebFrontend.Ui;
 /// </summary>
 public static class UiSetup
 {
-    /// <summary>WebFrontend's static web assets (its stylesheet, script and Blazor's <c>blazor.web.js</c>).</summary>
-    private static readonly string EndpointsManifest = Path.Combine(AppContext.BaseDirectory, "OrleansRegistry.WebFrontend.staticwebassets.endpoints.json");
-
     public static WebApplicationBuilder AddRegistryUi(this WebApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents();
@@ -31,12 +28,19 @@ public static class UiSetup
 
     public static WebApplication MapRegistryUi(this WebApplication app)
     {
+        // The stylesheet, the copy script and Blazor's blazor.web.js: files, the same for everyone, served as files
+        // under these two folders only. (Not MapStaticAssets: from a build output it also maps a catch-all fallback
+        // for files added after the build, which would answer paths no endpoint serves.)
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/ui") || http.Request.Path.StartsWithSegments("/_framework"),
+            assets => assets.UseStaticFiles(new StaticFileOptions
+            {
+                // Revalidated (ETag) on each use: the names carry no version, and an upgrade changes the files.
+                OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache",
+            }));
         app.UseMiddleware<UiAccessMiddleware>();
         app.UseAntiforgery();
         app.MapGet("/", () => TypedResults.Redirect("/ui")).ExcludeFromDescription()
             .AllowAnonymous("sends a browser to the web UI, which asks it to sign in");
-        app.MapStaticAssets(EndpointsManifest)
-            .AllowAnonymous("the web UI's stylesheet and scripts: the same for everyone, no registry data");
         app.MapRazorComponents<App>().RequireSession();
         // The admin API's reference, from the same OpenAPI document; Scalar's script is served from its assembly and the
         // fonts are the system's, so the page loads nothing from outside (registries run without internet).

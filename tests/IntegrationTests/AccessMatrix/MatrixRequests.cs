@@ -20,7 +20,7 @@ internal static partial class MatrixRequests
     public static MatrixRequest For(EndpointDeclaration endpoint, MatrixWorld w)
     {
         var pattern = endpoint.Pattern;
-        var path = RouteParameter().Replace(pattern, m => Value(pattern, m.Groups[1].Value.ToLowerInvariant(), w)
+        var path = RouteParameter().Replace(pattern, m => (Value(pattern, m.Groups[1].Value, w) ?? Value(pattern, m.Groups[1].Value.ToLowerInvariant(), w))
             ?? throw new InvalidOperationException($"no value for route parameter '{m.Groups[1].Value}' of {endpoint}: add one to {nameof(MatrixRequests)}.{nameof(Value)}"))
             + QueryOf(pattern);
         var (body, bodyTarget) = BodyOf($"{endpoint.Method} {pattern}", w);
@@ -69,6 +69,7 @@ internal static partial class MatrixRequests
         "page" => "1",
         "address" => "x",
         "grainName" => "x",
+        "documentName" => "v1",
         _ => null,
     };
 
