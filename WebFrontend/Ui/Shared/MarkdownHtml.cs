@@ -1,3 +1,4 @@
+using AngleSharp.Dom;
 using Ganss.Xss;
 using Markdig;
 using Microsoft.AspNetCore.Components;
@@ -10,6 +11,15 @@ namespace OrleansRegistry.WebFrontend.Ui.Shared;
 /// </summary>
 public static class MarkdownHtml
 {
+    /// <summary>A README sits under the page's "Readme" heading (h2): its own headings start below it.</summary>
+    private const int HeadingShift = 2;
+
+    /// <summary>
+    /// Prefix of every id a README brings (GitHub does the same): a README's "# Content" must not become a second
+    /// <c>id="content"</c> that takes the skip link, nor an id the page's own scripts and labels look up.
+    /// </summary>
+    private const string IdPrefix = "readme-";
+
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
         .UsePipeTables().UseTaskLists().UseAutoLinks().UseEmphasisExtras().UseAutoIdentifiers().Build();
 
@@ -22,12 +32,49 @@ public static class MarkdownHtml
     {
         var sanitizer = new HtmlSanitizer();
         sanitizer.AllowedAttributes.Add("id");
-        // A README's links leave the registry: no referrer, no opener.
         sanitizer.PostProcessNode += (_, e) =>
         {
-            if (e.Node is AngleSharp.Dom.IElement { TagName: "A" } link && link.GetAttribute("href") is { } href && href.Contains("://", StringComparison.Ordinal))
+            if (e.Node is not IElement element)
             {
-                link.SetAttribute("rel", "noopener noreferrer nofollow");
+                return;
+            }
+
+            if (element.GetAttribute("id") is { Length: > 0 } id)
+            {
+                element.SetAttribute("id", IdPrefix + id);
+            }
+
+            // A README's links leave the registry: no referrer, no opener. Its links within itself follow its ids.
+            if (element is { TagName: "A" } && element.GetAttribute("href") is { } href)
+            {
+                if (href.Contains("://", StringComparison.Ordinal))
+                {
+                    element.SetAttribute("rel", "noopener noreferrer nofollow");
+                }
+                else if (href.StartsWith('#') && href.Length > 1)
+                {
+                    element.SetAttribute("href", $"#{IdPrefix}{href[1..]}");
+                }
+            }
+        };
+        // Headings written as Markdown and as HTML alike; the DOM pass runs after every node was sanitized.
+        sanitizer.PostProcessDom += (_, e) =>
+        {
+            foreach (var heading in e.Document.QuerySelectorAll("h1, h2, h3, h4, h5, h6").ToArray())
+            {
+                var level = Math.Min(6, heading.LocalName[1] - '0' + HeadingShift);
+                var demoted = e.Document.CreateElement($"h{level}");
+                foreach (var attribute in heading.Attributes)
+                {
+                    demoted.SetAttribute(attribute.Name, attribute.Value);
+                }
+
+                while (heading.FirstChild is { } child)
+                {
+                    demoted.AppendChild(child);
+                }
+
+                heading.Replace(demoted);
             }
         };
         return sanitizer;

@@ -23,14 +23,17 @@ public sealed class UiBrowser : IAsyncLifetime
     /// <summary>
     /// A page in a context of its own (no cookies or storage shared with other tests), trusting any certificate (the
     /// test registries' certificates are self-signed) and allowed to use the clipboard. <paramref name="baseUrl"/> lets
-    /// the test navigate with relative URLs (<c>page.GotoAsync("/ui/keys")</c>).
+    /// the test navigate with relative URLs (<c>page.GotoAsync("/ui/keys")</c>). <paramref name="javaScriptEnabled"/> false
+    /// is a browser with scripts off, for pages that must work without them; axe cannot run there (its evaluation never
+    /// returns), so check such pages' markup with scripts on.
     /// </summary>
-    public async Task<UiPage> NewPageAsync(string? baseUrl = null)
+    public async Task<UiPage> NewPageAsync(string? baseUrl = null, bool javaScriptEnabled = true)
     {
         var browser = await _browser.Value;
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl,
+            JavaScriptEnabled = javaScriptEnabled,
             IgnoreHTTPSErrors = true,
             // Headless Chromium refuses navigator.clipboard without these; the copy buttons are tested through it.
             Permissions = ["clipboard-read", "clipboard-write"],
