@@ -21,7 +21,10 @@ public sealed class UiSessions(ApiKeyLeases leases, IGrainFactory grains, IOptio
     private const string KeyIdClaim = "registry_key";
     private const string KeyHashClaim = "registry_key_hash";
 
-    /// <summary>The session's caller; null without a session, with <c>Ended</c> saying why a key session ended.</summary>
+    /// <summary>
+    /// The session's caller; null without a session, with <c>Ended</c> a code for why a key session ended
+    /// (<see cref="EndedCodes"/>: a code, never free text, since the sign-in page shows what the link carries).
+    /// </summary>
     public async Task<(UiCaller? Caller, string? Ended)> ResolveAsync(HttpContext http)
     {
         var session = await http.AuthenticateAsync(SignInSetup.SessionScheme);
@@ -44,7 +47,7 @@ public sealed class UiSessions(ApiKeyLeases leases, IGrainFactory grains, IOptio
         var (result, _, grant) = await leases.UseAsync(keyId, Convert.FromBase64String(hash));
         var principal = grant?.Outcome.Principal ?? result.Principal;
         return principal is null
-            ? (null, Describe(result))
+            ? (null, EndedCodes.Of(result.Failure))
             : (new UiCaller(principal.Name, null, [principal]), null);
     }
 
@@ -92,6 +95,27 @@ public sealed class UiSessions(ApiKeyLeases leases, IGrainFactory grains, IOptio
         }
 
         return new UiCaller(name, userId, [.. principals]);
+    }
+
+    /// <summary>Why a key session ended, as the sign-in link names it, and the words the page shows for it.</summary>
+    public static class EndedCodes
+    {
+        public static string Of(AuthFailure failure) => failure switch
+        {
+            AuthFailure.Revoked => "revoked",
+            AuthFailure.Expired => "expired",
+            AuthFailure.RateLimited => "rate_limited",
+            _ => "invalid",
+        };
+
+        public static string? Text(string? code) => code switch
+        {
+            "revoked" => "the API key was revoked.",
+            "expired" => "the API key expired.",
+            "rate_limited" => "the API key's hourly rate limit is spent; try again later.",
+            "invalid" => "the API key is no longer valid.",
+            _ => null,
+        };
     }
 
     private static string Describe(AuthResult result) => result.Failure switch

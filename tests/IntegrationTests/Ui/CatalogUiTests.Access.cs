@@ -92,7 +92,7 @@ public sealed partial class CatalogUiTests
         await page.ReloadAsync();
 
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/ui/signin\?return_url=%2Fui%2Fmodules%2Facme%2Fgreeting%2Fnull&ended="));
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Your session ended: The API key was revoked at");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Your session ended: the API key was revoked.");
         await CheckAsync(ui, "signin-session-ended");
 
         // The session cookie went with it: the next page asks to sign in again, without saying the session just ended.
