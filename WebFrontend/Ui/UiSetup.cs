@@ -26,19 +26,21 @@ public static class UiSetup
         return builder;
     }
 
+    private static bool IsUiPath(HttpContext http) => http.Request.Path.StartsWithSegments("/ui") || http.Request.Path.StartsWithSegments("/_framework");
+
     public static WebApplication MapRegistryUi(this WebApplication app)
     {
-        // The stylesheet, the copy script and Blazor's blazor.web.js: files, the same for everyone, served as files
-        // under these two folders only. (Not MapStaticAssets: from a build output it also maps a catch-all fallback
-        // for files added after the build, which would answer paths no endpoint serves.)
-        app.UseWhen(http => http.Request.Path.StartsWithSegments("/ui") || http.Request.Path.StartsWithSegments("/_framework"),
-            assets => assets.UseStaticFiles(new StaticFileOptions
+        // Only the UI's own paths pass through its middleware, so the protocol paths pay one path check for it. The
+        // stylesheet, copy script and Blazor's blazor.web.js are files, the same for everyone. (Not MapStaticAssets: from a
+        // build output it also maps a catch-all fallback for files added after the build, answering paths no endpoint serves.)
+        app.UseWhen(IsUiPath, ui => ui
+            .UseStaticFiles(new StaticFileOptions
             {
                 // Revalidated (ETag) on each use: the names carry no version, and an upgrade changes the files.
                 OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache",
-            }));
-        app.UseMiddleware<UiAccessMiddleware>();
-        app.UseAntiforgery();
+            })
+            .UseMiddleware<UiAccessMiddleware>()
+            .UseAntiforgery());
         app.MapGet("/", () => TypedResults.Redirect("/ui")).ExcludeFromDescription()
             .AllowAnonymous("sends a browser to the web UI, which asks it to sign in");
         app.MapRazorComponents<App>().RequireSession();

@@ -1,5 +1,6 @@
 using OrleansRegistry.ApiKeys;
 using OrleansRegistry.WebFrontend.Api;
+using static OrleansRegistry.WebFrontend.Ui.Shared.FormText;
 
 namespace OrleansRegistry.WebFrontend.Ui.Pages.Admin.Keys;
 
@@ -44,7 +45,4 @@ public sealed class KeyForm
     private static string? OrganizationOf(string? account) => account?.Split('/') is [var org, _] ? org.Trim() : null;
 
     private static string? ServiceAccountName(string? account) => account?.Split('/') is [_, var name] ? name.Trim() : account?.Trim();
-
-    private static string[]? List(string? text) =>
-        text?.Split([' ', ',', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } items ? items : null;
 }

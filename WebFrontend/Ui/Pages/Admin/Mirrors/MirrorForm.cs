@@ -1,5 +1,6 @@
 using OrleansRegistry.Mirroring;
 using OrleansRegistry.WebFrontend.Api;
+using static OrleansRegistry.WebFrontend.Ui.Shared.FormText;
 
 namespace OrleansRegistry.WebFrontend.Ui.Pages.Admin.Mirrors;
 
@@ -97,9 +98,4 @@ public sealed class MirrorForm
 
     /// <summary>New credentials; all fields empty removes them.</summary>
     public MirrorCredentials Credentials() => new(Blank(Token), Blank(Username), Blank(Password));
-
-    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-
-    private static string[]? List(string? text) =>
-        text?.Split([' ', ',', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } items ? items : null;
 }
