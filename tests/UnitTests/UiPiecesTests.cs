@@ -1,0 +1,115 @@
+using OrleansRegistry.ApiKeys;
+using OrleansRegistry.Mirroring;
+using OrleansRegistry.WebFrontend.Ui.Pages.Admin.Keys;
+using OrleansRegistry.WebFrontend.Ui.Pages.Admin.Mirrors;
+using OrleansRegistry.WebFrontend.Ui.Pages.Composer;
+using OrleansRegistry.WebFrontend.Ui.Session;
+using OrleansRegistry.WebFrontend.Ui.Shared;
+
+namespace OrleansRegistry.UnitTests;
+
+/// <summary>The web UI's pure parts: what a session may reach, how forms become API requests, and what a README may carry.</summary>
+public sealed class UiPiecesTests
+{
+    private static readonly ApiKeyPrincipal AcmeViewer = new("user:p", "Pat", [Scopes.ModulesRead, Scopes.PackagesRead], ["acme"], null, "acme");
+    private static readonly ApiKeyPrincipal GlobexManager = new("user:p", "Pat", [Scopes.ApiKeysManage, Scopes.ModulesWrite], ["globex", "shared"], null, "globex");
+
+    [Fact]
+    public void A_person_reaches_the_union_of_their_organizations_scope_by_scope()
+    {
+        var pat = new UiCaller("Pat", "p", [AcmeViewer, GlobexManager]);
+        Assert.Equal(["acme", "globex", "shared"], pat.NamespacesFor(Scopes.ModulesRead)!); // modules:write implies read
+        Assert.Equal(["acme"], pat.NamespacesFor(Scopes.PackagesRead)!);
+        Assert.Empty(pat.NamespacesFor(Scopes.ProvidersRead)!);
+        Assert.True(pat.CanIn(Scopes.ModulesRead, "shared"));
+        Assert.False(pat.CanIn(Scopes.PackagesRead, "globex"));
+        Assert.Equal("globex", pat.Acting(Scopes.ApiKeysManage, null)!.Organization);
+        Assert.Null(pat.Acting(Scopes.ApiKeysManage, "acme")); // no key management in acme
+        Assert.False(pat.CanRegistryWide(Scopes.ModulesRead));
+    }
+
+    [Fact]
+    public void A_registry_wide_key_reaches_every_namespace_and_patterns_limit_packages()
+    {
+        var admin = new UiCaller("admin", null, [new ApiKeyPrincipal("k", "admin", [Scopes.Admin], null)]);
+        Assert.Null(admin.NamespacesFor(Scopes.ProvidersRead));
+        Assert.True(admin.CanRegistryWide(Scopes.Admin));
+        Assert.True(admin.CanReadPackage("any/thing"));
+
+        var patterned = new UiCaller("ci", null, [new ApiKeyPrincipal("k", "ci", [Scopes.PackagesRead], ["acme"], ["acme/billing-*"])]);
+        Assert.True(patterned.CanReadPackage("acme/billing-core"));
+        Assert.False(patterned.CanReadPackage("acme/other"));
+        Assert.Equal(["acme/billing-*"], patterned.PackagePatterns()!);
+    }
+
+    [Fact]
+    public void The_key_form_becomes_the_api_request_with_the_owner_it_names()
+    {
+        var form = new KeyForm
+        {
+            Name = "ci", Scopes = [Scopes.ModulesRead], Namespaces = "acme, globex\nshared", ExpiresOn = new DateOnly(2027, 1, 31),
+            OwnerKind = "service_account", ServiceAccount = "deploy",
+        };
+        var request = form.ToRequest(GlobexManager, "p");
+        Assert.Equal(["acme", "globex", "shared"], request.Namespaces!);
+        Assert.Equal(new DateOnly(2027, 1, 31), DateOnly.FromDateTime(request.ExpiresAt!.Value.UtcDateTime)); // the end of that day, UTC
+        Assert.Equal(23, request.ExpiresAt.Value.Hour);
+        Assert.Equal(("globex", "deploy", (string?)null), (request.Owner!.Organization, request.Owner.ServiceAccount, request.Owner.User));
+
+        var mine = new KeyForm { OwnerKind = "me" }.ToRequest(GlobexManager, "p").Owner!;
+        Assert.Equal(("globex", "p"), (mine.Organization, mine.User!));
+
+        // A registry-wide creator names an organization's account as org/account, and may give no owner at all.
+        var admin = new ApiKeyPrincipal("k", "admin", [Scopes.Admin], null);
+        Assert.Equal("acme", new KeyForm { OwnerKind = "service_account", ServiceAccount = "acme/ci" }.ToRequest(admin, null).Owner!.Organization);
+        Assert.Null(new KeyForm { OwnerKind = "" }.ToRequest(admin, null).Owner);
+    }
+
+    [Fact]
+    public void A_mirror_form_shows_the_settings_it_was_made_from_and_gives_them_back()
+    {
+        var settings = new MirrorSettings("hashicorp", "https://registry.terraform.io", 60, false,
+            new ProviderMirrorSettings("registry.terraform.io", ["hashicorp/aws", "hashicorp/random"], ">= 5.0", ["linux_amd64"], true));
+        var request = MirrorForm.Of(settings).ToRequest(MirrorKinds.TerraformProviders, withCredentials: true);
+        var (again, problem) = request.ToSettings(null);
+        Assert.Null(problem);
+        Assert.Equal(settings.Name, again!.Name);
+        var providers = Assert.IsType<ProviderMirrorSettings>(again.KindSettings);
+        Assert.Equal(["hashicorp/aws", "hashicorp/random"], providers.Providers);
+        Assert.True(providers.PullThrough);
+        Assert.Null(request.Credentials); // empty credential fields on a create mean none
+    }
+
+    [Fact]
+    public void A_readme_keeps_its_tables_and_loses_scripts_handlers_and_the_pages_ids()
+    {
+        var html = MarkdownHtml.Render("# Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<script>alert(1)</script>\n<img src=x onerror=alert(2)>\n\n[site](https://example.test)\n").Value;
+        Assert.Contains("<table>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("onerror", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<h1", html, StringComparison.Ordinal); // the page has the one h1
+        Assert.DoesNotContain("id=\"title\"", html, StringComparison.Ordinal);
+        Assert.Contains("rel=\"noopener noreferrer nofollow\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_composer_manifest_gives_its_requirements_and_ignores_what_it_does_not_know()
+    {
+        var manifest = ComposerManifestView.Read("""
+            {"name":"acme/lib","description":"Lib","license":"MIT","homepage":"javascript:alert(1)",
+             "require":{"php":">=8.1","acme/util":"^1.0"},"require-dev":{"phpunit/phpunit":"^10"},"extra":{"x":1}}
+            """);
+        Assert.Equal("Lib", manifest.Description);
+        Assert.Equal(["MIT"], manifest.Licenses);
+        Assert.Null(manifest.Homepage); // only http(s) links are shown
+        Assert.Equal(["php >=8.1", "acme/util ^1.0"], manifest.Require.Select(r => $"{r.Key} {r.Value}"));
+        Assert.Equal(["phpunit/phpunit ^10"], manifest.RequireDev.Select(r => $"{r.Key} {r.Value}"));
+    }
+
+    [Theory]
+    [InlineData("network", "network")]
+    [InlineData("vpc-peering", "vpc-peering")]
+    [InlineData("3tier", "_3tier")]
+    [InlineData("a.b", "a_b")]
+    public void Snippet_labels_are_names_terraform_accepts(string name, string label) => Assert.Equal(label, TerraformNames.Identifier(name));
+}
