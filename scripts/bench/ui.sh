@@ -111,11 +111,13 @@ COOKIE=$(cat "$OUT/ui-session.cookie")
 log "checking every page answers 200 with its content"
 "${BENCH[@]}" ui-check "$HTTPS" "$OUT" || die "a page did not answer as expected (its HTML is in $OUT/ui-failed-<page>.html)"
 
-# PostgreSQL's CPU (utime + stime of the postmaster's children, in clock ticks): the search pages' other half.
+# PostgreSQL's CPU in clock ticks: its backends' (live children of the postmaster) plus what exited children used
+# (the postmaster's cutime + cstime; the connection pool closes idle backends), so it only grows.
 pg_cpu_ticks() {
-  local pids; pids=$(pgrep -P "$(head -1 "$WORK/pg/postmaster.pid")" | sed 's|.*|/proc/&/stat|')
+  local postmaster pids; postmaster=$(head -1 "$WORK/pg/postmaster.pid")
+  pids=$(pgrep -P "$postmaster" | sed 's|.*|/proc/&/stat|')
   # shellcheck disable=SC2086 # one stat file per backend
-  cat $pids 2>/dev/null | awk '{ s += $14 + $15 } END { print s + 0 }'
+  { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$postmaster/stat"; cat $pids 2>/dev/null | awk '{ print $14 + $15 }'; } | awk '{ s += $1 } END { print s + 0 }'
 }
 PAGES=$(cut -f1 "$OUT/ui-checks.tsv" | uniq)
 selected() { [ -z "${BENCH_UI_PAGES:-}" ] || [[ " $BENCH_UI_PAGES " == *" $1 "* ]]; }
