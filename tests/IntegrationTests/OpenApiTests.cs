@@ -84,4 +84,25 @@ public sealed class OpenApiTests(PostgresServer postgres) : IAsyncLifetime
         Assert.Equal(root.GetProperty("detail").GetString(), root.GetProperty("error").GetString());
         Assert.False(string.IsNullOrEmpty(root.GetProperty("request_id").GetString()));
     }
+
+    [Fact]
+    public async Task The_api_reference_page_loads_only_from_the_registry_itself()
+    {
+        using var page = await _registry.SendAsync(HttpMethod.Get, "/api/v1/reference/", key: "");
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("\"url\":\"api/v1/openapi.json\"", html, StringComparison.Ordinal);
+
+        // Every script the page names is relative (served here) and answers: an air-gapped registry has no CDN.
+        var scripts = System.Text.RegularExpressions.Regex.Matches(html, "<script[^>]*src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(scripts);
+        Assert.All(scripts, src => Assert.DoesNotContain("//", src, StringComparison.Ordinal));
+        foreach (var src in scripts)
+        {
+            using var script = await _registry.SendAsync(HttpMethod.Get, $"/api/v1/reference/{src}", key: "");
+            Assert.Equal(System.Net.HttpStatusCode.OK, script.StatusCode);
+        }
+
+        Assert.DoesNotContain("withDefaultFonts\":true", html, StringComparison.Ordinal);
+    }
 }
