@@ -97,6 +97,7 @@ public sealed partial class AdminUiTests
         }
 
         var response = await ui.Context.APIRequest.PostAsync(path, new() { Form = form, MaxRedirects = 0 });
+        await File.AppendAllTextAsync("/tmp/admin-posts.txt", $"{path} {string.Join('&', fields.Select(f => f.Name + "=" + f.Value))} -> {response.Status}\n{await response.TextAsync()}\n----\n");
         return response.Status;
     }
 }

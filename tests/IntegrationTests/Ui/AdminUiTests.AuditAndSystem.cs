@@ -54,6 +54,7 @@ public sealed partial class AdminUiTests
         var page = ui.Page;
         await MainNav(page).GetByRole(AriaRole.Link, new() { Name = "System", Exact = true }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/ui/admin/system$"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("System");
 
         var health = page.Locator("h2:text-is('Health') + table tbody tr");
         Assert.True(await health.CountAsync() > 0);

