@@ -50,39 +50,45 @@ public sealed partial class AdminUiTests
         await Assertions.Expect(page.Locator("main form")).ToHaveCountAsync(0);
         await CheckAsync(ui, "viewer-organizations");
 
-        // Posted anyway, with the session's cookie and a valid antiforgery token (from the sign-out form of a page the
-        // viewer may open): 403, and nothing changed. A wrong token is refused earlier, as not a form of ours at all.
+        // Posted anyway, with the session's cookie and its antiforgery token (from the sign-out form in the header): a page
+        // that needs a scope the session lacks is refused whole (403); on a page the viewer may read, a form the page
+        // does not offer them has no handler to run, and is refused as no form of the page (400). Nothing changes.
         var token = await page.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value");
         Assert.False(string.IsNullOrEmpty(token));
-        Assert.Equal(400, await PostFormAsync(ui, $"/ui/admin/mirrors/{mirrorId}", "not-the-token", ("_handler", "sync")));
-
-        Assert.Equal(403, await PostFormAsync(ui, $"/ui/admin/mirrors/{mirrorId}", token, ("_handler", "sync"), ("Sync", "now")));
-        Assert.Equal(403, await PostFormAsync(ui, $"/ui/admin/mirrors/{mirrorId}", token, ("_handler", "edit-mirror"), ("Form.Url", "file:///elsewhere"), ("Form.Namespace", "acme")));
-        Assert.Equal(403, await PostFormAsync(ui, $"/ui/admin/mirrors/{mirrorId}", token, ("_handler", "delete-mirror"), ("ConfirmDelete", "true")));
-        var history = await Registry.JsonAsync(HttpMethod.Get, $"/api/v1/mirrors/{mirrorId}/history");
-        Assert.Empty(history.GetProperty("syncs").EnumerateArray());
-        Assert.Equal("file:///nonexistent/viewed", (await Registry.JsonAsync(HttpMethod.Get, $"/api/v1/mirrors/{mirrorId}")).GetProperty("url").GetString());
-
-        Assert.Equal(403, await PostFormAsync(ui, "/ui/admin/mirrors/new?kind=composer-git", token,
-            ("_handler", "create-mirror"), ("Form.Name", "by viewer"), ("Form.Url", "file:///nonexistent/by-viewer"), ("Form.Namespace", "acme")));
-        Assert.DoesNotContain("by viewer", Text(await Registry.JsonAsync(HttpMethod.Get, "/api/v1/mirrors")), StringComparison.Ordinal);
 
         Assert.Equal(403, await PostFormAsync(ui, "/ui/admin/keys", token,
             ("_handler", "create-key"), ("Form.Name", "made by a viewer"), ("Scopes", "admin"), ("Form.OwnerKind", "")));
         Assert.DoesNotContain("made by a viewer", Text(await Registry.JsonAsync(HttpMethod.Get, "/api/v1/apikeys?limit=100")), StringComparison.Ordinal);
+        Assert.Equal(403, await PostFormAsync(ui, "/ui/admin/mirrors/new?kind=composer-git", token,
+            ("_handler", "create-mirror"), ("Form.Name", "by viewer"), ("Form.Url", "file:///nonexistent/by-viewer"), ("Form.Namespace", "acme")));
+        Assert.DoesNotContain("by viewer", Text(await Registry.JsonAsync(HttpMethod.Get, "/api/v1/mirrors")), StringComparison.Ordinal);
 
-        Assert.Equal(403, await PostFormAsync(ui, "/ui/admin/namespaces", token, ("_handler", "create-namespace"), ("NewName", "viewerns")));
+        Assert.Equal(400, await PostFormAsync(ui, $"/ui/admin/mirrors/{mirrorId}", token, ("_handler", "sync"), ("Sync", "now")));
+        Assert.Equal(400, await PostFormAsync(ui, $"/ui/admin/mirrors/{mirrorId}", token, ("_handler", "edit-mirror"), ("Form.Url", "file:///elsewhere"), ("Form.Namespace", "acme")));
+        Assert.Equal(400, await PostFormAsync(ui, $"/ui/admin/mirrors/{mirrorId}", token, ("_handler", "credentials"), ("Credentials.Token", "planted")));
+        Assert.Equal(400, await PostFormAsync(ui, $"/ui/admin/mirrors/{mirrorId}", token, ("_handler", "delete-mirror"), ("ConfirmDelete", "true")));
+        var history = await Registry.JsonAsync(HttpMethod.Get, $"/api/v1/mirrors/{mirrorId}/history");
+        Assert.Empty(history.GetProperty("syncs").EnumerateArray());
+        var unchanged = await Registry.JsonAsync(HttpMethod.Get, $"/api/v1/mirrors/{mirrorId}");
+        Assert.Equal("file:///nonexistent/viewed", unchanged.GetProperty("url").GetString());
+        Assert.False(unchanged.GetProperty("has_credentials").GetBoolean());
+
+        Assert.Equal(400, await PostFormAsync(ui, "/ui/admin/namespaces", token, ("_handler", "create-namespace"), ("NewName", "viewerns")));
         await Registry.JsonAsync(HttpMethod.Get, "/api/v1/namespaces/viewerns", expectedStatus: 404);
-
-        Assert.Equal(403, await PostFormAsync(ui, "/ui/admin/namespaces/acme", token, ("_handler", "managed-key")));
+        Assert.Equal(400, await PostFormAsync(ui, "/ui/admin/namespaces/acme", token, ("_handler", "managed-key")));
         Assert.Empty((await Registry.JsonAsync(HttpMethod.Get, "/api/v1/namespaces/acme/gpg-keys")).GetProperty("gpg_keys").EnumerateArray());
-
-        Assert.Equal(403, await PostFormAsync(ui, "/ui/admin/organizations", token, ("_handler", "create-org"), ("NewName", "viewerorg")));
+        Assert.Equal(400, await PostFormAsync(ui, "/ui/admin/organizations", token, ("_handler", "create-org"), ("NewName", "viewerorg")));
         await Registry.JsonAsync(HttpMethod.Get, "/api/v1/organizations/viewerorg", expectedStatus: 404);
-
-        Assert.Equal(403, await PostFormAsync(ui, "/ui/admin/organizations/acme", token,
-            ("_handler", "set-role"), ("RoleName", "sneaky"), ("RoleScopes", "modules:read")));
+        Assert.Equal(400, await PostFormAsync(ui, "/ui/admin/organizations/acme", token, ("_handler", "set-role"), ("RoleName", "sneaky"), ("RoleScopes", "modules:read")));
         Assert.DoesNotContain("sneaky", Text(await Registry.JsonAsync(HttpMethod.Get, "/api/v1/organizations/acme/roles")), StringComparison.Ordinal);
+
+        // The token was a good one: with another the sign-out form is refused, with it the session ends.
+        Assert.Equal(400, await PostFormAsync(ui, "/ui/signout", "not-the-token", ("_handler", "signout")));
+        await page.GotoAsync("/ui/admin/mirrors");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/ui/admin/mirrors$"));
+        Assert.Equal(302, await PostFormAsync(ui, "/ui/signout", token, ("_handler", "signout")));
+        await page.GotoAsync("/ui/admin/mirrors");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/ui/signin\?return_url=%2Fui%2Fadmin%2Fmirrors$"));
         ui.AssertNoErrors();
     }
 
@@ -97,7 +103,6 @@ public sealed partial class AdminUiTests
         }
 
         var response = await ui.Context.APIRequest.PostAsync(path, new() { Form = form, MaxRedirects = 0 });
-        await File.AppendAllTextAsync("/tmp/admin-posts.txt", $"{path} {string.Join('&', fields.Select(f => f.Name + "=" + f.Value))} -> {response.Status}\n{await response.TextAsync()}\n----\n");
         return response.Status;
     }
 }
