@@ -57,9 +57,11 @@ public sealed class UiAccessMiddleware(RequestDelegate next, UiSessions sessions
         await next(http);
     }
 
+    // The head matches the app's (App.razor): the empty icon keeps browsers from asking for a /favicon.ico nobody serves.
     private static string ForbiddenPage(string scope) => $"""
         <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>Not allowed</title><link rel="stylesheet" href="/ui/site.css"></head>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not allowed</title>
+        <link rel="stylesheet" href="/ui/site.css"><link rel="icon" href="data:,"></head>
         <body><main class="narrow"><h1>Not allowed</h1>
         <p>This page needs the <code>{WebUtility.HtmlEncode(scope)}</code> permission, which your sign-in does not have.
         Ask an administrator of your organization for a role that includes it.</p>

@@ -34,6 +34,21 @@ public sealed class UiPage : IAsyncDisposable
     public void AssertNoErrors() =>
         Assert.True(_errors.IsEmpty, $"the browser reported {_errors.Count} error(s):\n{string.Join("\n", _errors)}");
 
+    /// <summary>
+    /// Takes the errors seen so far out of the record and returns them, for a test that expects some (a page answered
+    /// 403 on purpose is a failed load to Chromium) and asserts them itself before carrying on.
+    /// </summary>
+    public string[] TakeErrors()
+    {
+        var taken = new List<string>();
+        while (_errors.TryDequeue(out var error))
+        {
+            taken.Add(error);
+        }
+
+        return [.. taken];
+    }
+
     public async ValueTask DisposeAsync() => await Context.CloseAsync();
 
     private void Watch(IPage page)
