@@ -35,8 +35,8 @@ public sealed partial class AdminUiTests
         // The webhook secret is shown once, on the answer to the create; it works.
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Composer package from Git created");
         await CheckAsync(ui, "admin-mirror-created");
-        var webhookUrl = await CopySnippetAsync(page, "webhook-url", "Webhook URL");
-        var secret = await CopySnippetAsync(page, "webhook-secret", "Webhook secret");
+        var webhookUrl = await UiSnippets.CopyAsync(page, "webhook-url", "Webhook URL");
+        var secret = await UiSnippets.CopyAsync(page, "webhook-secret", "Webhook secret");
         var id = Regex.Match(webhookUrl, "/api/v1/webhooks/([^/]+)$").Groups[1].Value;
         Assert.False(string.IsNullOrEmpty(id), webhookUrl);
 

@@ -39,7 +39,7 @@ public sealed partial class AdminUiTests(UiBrowser browser, AdminUiRegistry fixt
 
         await Assertions.Expect(page.Locator("#created-key")).ToContainTextAsync("Key \"ci network\" created.");
         await CheckAsync(ui, "admin-key-created");
-        var key = await CopySnippetAsync(page, "new-key-secret", "The new key");
+        var key = await UiSnippets.CopyAsync(page, "new-key-secret", "The new key");
 
         // What the clipboard holds is a working key, with exactly the scopes and namespace chosen.
         var token = ApiKeyToken.TryParse(key, ApiKeyToken.DefaultPrefix);
@@ -65,7 +65,7 @@ public sealed partial class AdminUiTests(UiBrowser browser, AdminUiRegistry fixt
         await row.GetByRole(AriaRole.Button, new() { Name = "Rotate ci network", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator("#rotated-key")).ToContainTextAsync("The old secret works until");
         await CheckAsync(ui, "admin-key-rotated");
-        var rotated = await CopySnippetAsync(page, "rotated-key-secret", "The new secret");
+        var rotated = await UiSnippets.CopyAsync(page, "rotated-key-secret", "The new secret");
         Assert.NotEqual(key, rotated);
         await Registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: key);
         await Registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: rotated);
@@ -74,7 +74,7 @@ public sealed partial class AdminUiTests(UiBrowser browser, AdminUiRegistry fixt
         await page.GetByLabel("When rotating, the old secret keeps working for").SelectOptionAsync("0");
         await KeyRow(page, token.KeyId).GetByRole(AriaRole.Button, new() { Name = "Rotate ci network", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator("#rotated-key")).ToContainTextAsync("The old secret no longer works.");
-        var latest = await CopySnippetAsync(page, "rotated-key-secret", "The new secret");
+        var latest = await UiSnippets.CopyAsync(page, "rotated-key-secret", "The new secret");
         await Registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: rotated, expectedStatus: 401);
         await Registry.JsonAsync(HttpMethod.Get, "/v1/modules", key: latest);
 
@@ -111,19 +111,6 @@ public sealed partial class AdminUiTests(UiBrowser browser, AdminUiRegistry fixt
     /// <summary>The row of the key with id <paramref name="keyId"/> in the keys table.</summary>
     private static ILocator KeyRow(IPage page, string keyId) => page.GetByRole(AriaRole.Row).Filter(new() { HasText = keyId });
 
-    /// <summary>
-    /// Clicks the snippet's copy button and returns the clipboard, which must hold exactly the text shown. Check the page
-    /// before: for two seconds the button then reads "Copied" under its name "Copy …", which axe reports.
-    /// </summary>
-    private static async Task<string> CopySnippetAsync(IPage page, string id, string label)
-    {
-        var button = page.GetByRole(AriaRole.Button, new() { Name = $"Copy {label}", Exact = true });
-        await button.ClickAsync();
-        await Assertions.Expect(button).ToHaveTextAsync("Copied");
-        var clipboard = await UiChecks.ReadClipboardAsync(page);
-        Assert.Equal(await page.Locator($"#{id}").TextContentAsync(), clipboard);
-        return clipboard;
-    }
 
     /// <summary>What every page visited must pass: axe, a screenshot kept for people, no browser errors so far.</summary>
     private static async Task CheckAsync(UiPage ui, string name)

@@ -50,7 +50,7 @@ public sealed partial class CatalogUiTests(UiBrowser browser, CatalogUiRegistry 
         Assert.False(await page.EvaluateAsync<bool>("() => window.readmeScriptRan === true"));
         await CheckAsync(ui, "module-page");
 
-        var copied = await CopySnippetAsync(page, "module-snippet", "Terraform configuration");
+        var copied = await UiSnippets.CopyAsync(page, "module-snippet", "Terraform configuration");
         Assert.Contains($"source  = \"{Registry.Host}/acme/greeting/null\"", copied, StringComparison.Ordinal);
         Assert.Contains("version = \"1.1.0\"", copied, StringComparison.Ordinal);
 
@@ -108,7 +108,7 @@ public sealed partial class CatalogUiTests(UiBrowser browser, CatalogUiRegistry 
         await Assertions.Expect(row).ToContainTextAsync("(this registry's key)");
         await CheckAsync(ui, "provider-page");
 
-        var copied = await CopySnippetAsync(page, "provider-snippet", "required_providers");
+        var copied = await UiSnippets.CopyAsync(page, "provider-snippet", "required_providers");
         var dir = TerraformCli.NewWorkDir(copied);
         var init = await TerraformCli.RunAsync(dir, Registry, reader, "init", "-no-color");
         Assert.True(init.ExitCode == 0, init.Output);
@@ -133,7 +133,7 @@ public sealed partial class CatalogUiTests(UiBrowser browser, CatalogUiRegistry 
         await Assertions.Expect(Fact(page, "Installs")).ToHaveTextAsync("0");
         await CheckAsync(ui, "composer-package-page");
 
-        var copied = await CopySnippetAsync(page, "composer-snippet", "Install");
+        var copied = await UiSnippets.CopyAsync(page, "composer-snippet", "Install");
         Assert.Equal("composer require acme/lib:^1.2", copied);
         var composer = new ComposerCli(Registry);
         var project = composer.NewProject();
@@ -194,16 +194,6 @@ public sealed partial class CatalogUiTests(UiBrowser browser, CatalogUiRegistry 
         ui.AssertNoErrors();
     }
 
-    /// <summary>Clicks the snippet's copy button and returns the clipboard, which must hold exactly the text shown.</summary>
-    private static async Task<string> CopySnippetAsync(IPage page, string id, string label)
-    {
-        var button = page.GetByRole(AriaRole.Button, new() { Name = $"Copy {label}", Exact = true });
-        await button.ClickAsync();
-        await Assertions.Expect(button).ToHaveTextAsync("Copied");
-        var clipboard = await UiChecks.ReadClipboardAsync(page);
-        Assert.Equal(await page.Locator($"#{id}").TextContentAsync(), clipboard);
-        return clipboard;
-    }
 
     /// <summary>The row of <paramref name="package"/> in the table captioned <paramref name="caption"/>.</summary>
     private static ILocator Row(IPage page, string caption, string package) =>
