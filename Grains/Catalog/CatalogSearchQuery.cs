@@ -5,52 +5,81 @@ using OrleansRegistry.ApiKeys;
 namespace OrleansRegistry.Catalog;
 
 /// <summary>
-/// The web UI's one search box: modules, providers and Composer packages in one page, ordered by name, each kind
-/// limited to what the caller may read. Text matches the full name or the description, case-insensitively.
+/// The web UI's one search box: modules, providers and Composer packages in one page, ordered by namespace, name and
+/// kind, each kind limited to what the caller may read. Text matches the full name or the description,
+/// case-insensitively. Pages go by keyset: each kind reads the entries after (or before) the cursor from its index in
+/// that order (migration 0013), so a page deep in the catalog costs what the first one does.
 /// </summary>
 public sealed class CatalogSearchQuery(NpgsqlDataSource dataSource)
 {
-    // An uploaded provider and mirrored copies of the same namespace/type are one entry; the uploaded one ('') first.
+    /// <summary>One kind's rows as catalog entries: what it selects, its filters, and the two expressions it is ordered by.</summary>
+    private sealed record KindRows(PackageKind Kind, string Select, string Where, string Namespace, string Name, string OrderTail = "");
+
     // Text ($1, lower-cased by the statement) is compared with the rows' stored lower-cased name and description
-    // (migration 0012), inside each kind, so only matching rows go further.
-    private const string Entries = """
-        WITH entries AS (
-            SELECT 0 AS kind, namespace, name || '/' || system AS name, latest_version, description, downloads, NULL::text AS origin, false AS abandoned
-            FROM registry_modules
-            WHERE $2 AND ($3::text[] IS NULL OR namespace = ANY($3)) AND ($9::text IS NULL OR namespace = $9)
-              AND ($1::text IS NULL OR search_name LIKE lower($1) OR search_description LIKE lower($1))
-          UNION ALL
-            (SELECT DISTINCT ON (namespace, type) 1, namespace, type, latest_version, NULL, 0, nullif(hostname, ''), false
-             FROM registry_providers
-             WHERE $4 AND ($5::text[] IS NULL OR namespace = ANY($5)) AND ($9::text IS NULL OR namespace = $9)
-               AND ($1::text IS NULL OR search_name LIKE lower($1))
-             ORDER BY namespace, type, hostname)
-          UNION ALL
-            SELECT 2, vendor, substr(name, length(vendor) + 2), NULL, description, installs, NULL, abandoned IS NOT NULL
-            FROM registry_composer_packages
-            WHERE $6 AND ($7::text[] IS NULL OR vendor = ANY($7)) AND ($8::text[] IS NULL OR name LIKE ANY($8)) AND ($9::text IS NULL OR vendor = $9)
-              AND ($1::text IS NULL OR search_name LIKE lower($1) OR search_description LIKE lower($1))
-        )
-        """;
+    // (migration 0012), inside each kind, so only matching rows go further. $2, $4, $6 say whether a kind is searched,
+    // $3, $5, $7 its namespaces, $8 the Composer package patterns, $9 the namespace asked for.
+    private static readonly KindRows[] Kinds =
+    [
+        new(PackageKind.Module,
+            "SELECT 0 AS kind, namespace, name || '/' || system AS name, latest_version, description, downloads, NULL::text AS origin, false AS abandoned FROM registry_modules",
+            "$2 AND ($3::text[] IS NULL OR namespace = ANY($3)) AND ($9::text IS NULL OR namespace = $9) AND ($1::text IS NULL OR search_name LIKE lower($1) OR search_description LIKE lower($1))",
+            "namespace", "name || '/' || system"),
 
-    // The page and the count are two statements of one round trip: a count(*) OVER () on the page kept every entry of
-    // an unfiltered search in a tuplestore before the sort picked 25, the larger part of that search's time.
-    private const string PageSql = Entries + "\n" + """
-        SELECT kind, namespace, name, latest_version, description, downloads, origin, abandoned
-        FROM entries
-        ORDER BY namespace COLLATE "C", name COLLATE "C", kind
-        OFFSET $10 LIMIT $11
-        """;
+        // An uploaded provider and mirrored copies of the same namespace/type are one entry; the uploaded one ('') first.
+        new(PackageKind.Provider,
+            """SELECT DISTINCT ON (namespace COLLATE "C", type COLLATE "C") 1, namespace, type, latest_version, NULL, 0, nullif(hostname, ''), false FROM registry_providers""",
+            "$4 AND ($5::text[] IS NULL OR namespace = ANY($5)) AND ($9::text IS NULL OR namespace = $9) AND ($1::text IS NULL OR search_name LIKE lower($1))",
+            "namespace", "type", ", hostname"),
+        new(PackageKind.Composer,
+            "SELECT 2, vendor, substr(name, length(vendor) + 2), NULL, description, installs, NULL, abandoned IS NOT NULL FROM registry_composer_packages",
+            "$6 AND ($7::text[] IS NULL OR vendor = ANY($7)) AND ($8::text[] IS NULL OR name LIKE ANY($8)) AND ($9::text IS NULL OR vendor = $9) AND ($1::text IS NULL OR search_name LIKE lower($1) OR search_description LIKE lower($1))",
+            "vendor", "substr(name, length(vendor) + 2)"),
+    ];
 
-    private const string CountSql = Entries + "\nSELECT count(*) FROM entries";
+    private static readonly string NextPageSql = PageSql(before: false);
+
+    private static readonly string PreviousPageSql = PageSql(before: true);
+
+    // The total is a second statement of the same round trip: a count(*) OVER () on the page would read every match.
+    private static readonly string CountSql =
+        $"SELECT count(*) FROM ({string.Join(" UNION ALL ", Kinds.Select(k => $"{k.Select} WHERE {k.Where}"))}) AS entries";
+
+    /// <summary>
+    /// A page after the cursor ($10 namespace, $11 name, $12 kind), or before it read backwards: each kind its first
+    /// $13 entries past the cursor in index order, then the first $13 of those. An entry of the cursor's own
+    /// namespace and name is past it only if its kind is too.
+    /// </summary>
+    private static string PageSql(bool before)
+    {
+        var (past, sameRowNotPast, direction) = before ? ("<=", ">=", " DESC") : (">=", "<=", "");
+        var branches = Kinds.Select(k => $"""
+            ({k.Select}
+             WHERE {k.Where}
+               AND ($10::text IS NULL OR ({k.Namespace} COLLATE "C", ({k.Name}) COLLATE "C") {past} ($10, $11))
+               AND ({k.Namespace} = $10 AND {k.Name} = $11 AND {(int)k.Kind} {sameRowNotPast} $12) IS NOT TRUE
+             ORDER BY {k.Namespace} COLLATE "C"{direction}, ({k.Name}) COLLATE "C"{direction}{k.OrderTail}
+             LIMIT $13)
+            """);
+        return $"""
+            SELECT kind, namespace, name, latest_version, description, downloads, origin, abandoned
+            FROM ({string.Join("\nUNION ALL\n", branches)}) AS entries
+            ORDER BY namespace COLLATE "C"{direction}, name COLLATE "C"{direction}, kind{direction}
+            LIMIT $13
+            """;
+    }
 
     public async Task<CatalogResults> SearchAsync(CatalogSearch search, CancellationToken cancellationToken = default)
     {
+        var limit = Math.Clamp(search.Limit, 1, 100);
+        var cursor = search.Cursor;
+        var before = cursor?.Before == true;
         await using var batch = dataSource.CreateBatch();
-        var page = new NpgsqlBatchCommand(PageSql);
+        var page = new NpgsqlBatchCommand(before ? PreviousPageSql : NextPageSql);
         AddFilters(page.Parameters, search);
-        page.Parameters.Add(new() { Value = Math.Max(0, search.Offset) });
-        page.Parameters.Add(new() { Value = Math.Clamp(search.Limit, 1, 100) });
+        page.Parameters.Add(Text(cursor?.Namespace));
+        page.Parameters.Add(Text(cursor?.Name));
+        page.Parameters.Add(new() { Value = (int)(cursor?.Kind ?? 0), NpgsqlDbType = NpgsqlDbType.Integer });
+        page.Parameters.Add(new() { Value = limit + 1, NpgsqlDbType = NpgsqlDbType.Integer }); // one more says whether a page follows
         var count = new NpgsqlBatchCommand(CountSql);
         AddFilters(count.Parameters, search);
         batch.BatchCommands.Add(page);
@@ -67,7 +96,20 @@ public sealed class CatalogSearchQuery(NpgsqlDataSource dataSource)
 
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new CatalogResults([.. entries], reader.GetInt64(0));
+        var total = reader.GetInt64(0);
+        var more = entries.Count > limit;
+        if (more)
+        {
+            entries.RemoveAt(limit);
+        }
+
+        if (before)
+        {
+            entries.Reverse();
+        }
+
+        // Beyond a cursor lies at least the entry it was taken from, unless that one has gone since.
+        return new CatalogResults([.. entries], total, HasPrevious: before ? more : cursor is not null, HasNext: before ? cursor is not null : more);
     }
 
     /// <summary>$1 to $9: the text, each kind's reach, the package patterns and the namespace.</summary>

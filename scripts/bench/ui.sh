@@ -9,8 +9,8 @@
 # bench-results/<timestamp>/ui-summary.{json,md}; the table is printed at the end. Every process it starts is stopped.
 #   BENCH_UI_PACKAGES (10000): catalog size        BENCH_UI_CONNECTIONS ("1 8 32"): wrk connections, one run each
 #   BENCH_DURATION (5 s per run)  BENCH_ROUNDS (3)  BENCH_PORT_BASE (18100; six ports from there)
-#   BENCH_UI_PAGES: a space-separated subset (search search-query search-page-200 namespace module provider composer
-#     getting-started keys mirrors mirror audit system; at a smaller catalog the last search page is search-page-<n>)
+#   BENCH_UI_PAGES: a space-separated subset (search search-query search-deep namespace module provider composer
+#     getting-started keys mirrors mirror audit system)
 #   BENCH_UI_DATA=<dir>: keep the registry's data (PostgreSQL, artifacts, admin key) there and seed only once, so a
 #     change can be measured before and after on the same catalog (migrations run at every start)
 #   BENCH_UI_LABEL: a title for the summary (e.g. "before 0012")

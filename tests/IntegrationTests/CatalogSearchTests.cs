@@ -8,7 +8,7 @@ namespace OrleansRegistry.IntegrationTests;
 
 /// <summary>
 /// The web UI's one search over the read model: modules, providers and Composer packages in one page by name, each
-/// kind within its own reach, mirrored copies of a provider folded into one entry, and a total for paging.
+/// kind within its own reach, mirrored copies of a provider folded into one entry, and a total, and pages that follow each other by keyset.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class CatalogSearchTests(PostgresServer postgres) : IAsyncLifetime
@@ -33,7 +33,8 @@ public sealed class CatalogSearchTests(PostgresServer postgres) : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Created, published.StatusCode);
         }
 
-        foreach (var package in new[] { "acme/billing-core", "acme/network-tools", "other/lib" })
+        // acme/network is also a provider's name: the two are told apart by kind, the provider first.
+        foreach (var package in new[] { "acme/billing-core", "acme/network", "acme/network-tools", "other/lib" })
         {
             using var published = await _registry.PublishComposerAsync(ComposerCli.PackageZip(package, version: "1.0.0"));
             Assert.Equal(HttpStatusCode.Created, published.StatusCode);
@@ -54,17 +55,23 @@ public sealed class CatalogSearchTests(PostgresServer postgres) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _registry.DisposeAsync();
 
-    private static CatalogSearch Everything(string? text = null, PackageKind? kind = null, string? ns = null, int offset = 0, int limit = 25) =>
-        new(text, kind, ns, null, null, null, null, offset, limit);
+    private static CatalogSearch Everything(string? text = null, PackageKind? kind = null, string? ns = null, CatalogCursor? cursor = null, int limit = 25) =>
+        new(text, kind, ns, null, null, null, null, cursor, limit);
+
+    private static CatalogCursor After(CatalogEntry entry) => new(entry.Kind, entry.Namespace, entry.Name);
+
+    private static CatalogCursor Before(CatalogEntry entry) => new(entry.Kind, entry.Namespace, entry.Name, Before: true);
 
     [Fact]
     public async Task One_search_finds_every_kind_by_name_or_description_in_byte_order_of_names()
     {
         var network = await _catalog.Search(Everything("network"));
         Assert.Equal(
-            ["provider acme/network", "composer acme/network-tools", "module acme/network/aws", "module other/network/gcp"],
+            ["provider acme/network", "composer acme/network", "composer acme/network-tools", "module acme/network/aws", "module other/network/gcp"],
             network.Entries.Select(e => $"{e.Kind.ToString().ToLowerInvariant()} {e.Namespace}/{e.Name}"));
-        Assert.Equal(4, network.Total);
+        Assert.Equal(5, network.Total);
+        Assert.False(network.HasPrevious);
+        Assert.False(network.HasNext);
 
         // A description matches too, case-insensitively; LIKE's wildcards are plain characters.
         Assert.Equal(["acme/network/aws"], (await _catalog.Search(Everything("SUBNETS"))).Entries.Select(e => $"{e.Namespace}/{e.Name}"));
@@ -83,25 +90,49 @@ public sealed class CatalogSearchTests(PostgresServer postgres) : IAsyncLifetime
     public async Task Each_kind_is_limited_to_the_callers_reach_and_an_empty_reach_leaves_the_kind_out()
     {
         // Modules of acme only, no providers at all, Composer packages of acme matching billing-*.
-        var limited = await _catalog.Search(new CatalogSearch(null, null, null, ["acme"], [], ["acme", "other"], ["acme/billing-*"], 0, 25));
+        var limited = await _catalog.Search(new CatalogSearch(null, null, null, ["acme"], [], ["acme", "other"], ["acme/billing-*"], null, 25));
         Assert.Equal(["Composer acme/billing-core", "Module acme/network/aws", "Module acme/storage/aws"],
             limited.Entries.Select(e => $"{e.Kind} {e.Namespace}/{e.Name}"));
         Assert.Equal(3, limited.Total);
     }
 
     [Fact]
-    public async Task Pages_carry_the_total_and_a_page_past_the_end_still_counts()
+    public async Task Pages_follow_each_other_both_ways_and_carry_the_total()
     {
-        var all = await _catalog.Search(Everything(limit: 100));
-        Assert.Equal(8, all.Total); // 3 modules, 2 providers, 3 Composer packages
+        var all = (await _catalog.Search(Everything(limit: 100))).Entries;
+        Assert.Equal(9, all.Length); // 3 modules, 2 providers, 4 Composer packages
 
-        var second = await _catalog.Search(Everything(offset: 3, limit: 3));
-        Assert.Equal(all.Entries.Skip(3).Take(3), second.Entries);
-        Assert.Equal(8, second.Total);
+        // Page by page forwards, two at a time: every entry once, in order, the provider and the Composer package
+        // of the same name included; the last page says nothing follows.
+        var pages = new List<CatalogResults> { await _catalog.Search(Everything(limit: 2)) };
+        while (pages[^1].HasNext)
+        {
+            pages.Add(await _catalog.Search(Everything(cursor: After(pages[^1].Entries[^1]), limit: 2)));
+        }
 
-        var past = await _catalog.Search(Everything(offset: 50, limit: 3));
+        Assert.Equal(all, pages.SelectMany(p => p.Entries));
+        Assert.Equal(5, pages.Count);
+        Assert.All(pages, p => Assert.Equal(9, p.Total));
+        Assert.False(pages[0].HasPrevious);
+        Assert.All(pages.Skip(1), p => Assert.True(p.HasPrevious));
+
+        // And backwards from the last page: the same pages, but the first is full and says nothing lies before it.
+        var back = new List<CatalogResults> { pages[^1] };
+        while (back[^1].HasPrevious)
+        {
+            back.Add(await _catalog.Search(Everything(cursor: Before(back[^1].Entries[0]), limit: 2)));
+        }
+
+        Assert.Equal(all, back.AsEnumerable().Reverse().SelectMany(p => p.Entries));
+        Assert.All(back.Skip(1), p => Assert.True(p.HasNext));
+
+        // A cursor of an entry that has gone still places the page; past the end there is nothing.
+        var gone = await _catalog.Search(Everything(cursor: new CatalogCursor(PackageKind.Module, "acme", "network/azurerm"), limit: 100));
+        Assert.Equal(all.SkipWhile(e => e.Name != "storage/aws"), gone.Entries);
+        var past = await _catalog.Search(Everything(cursor: After(all[^1])));
         Assert.Empty(past.Entries);
-        Assert.Equal(8, past.Total);
+        Assert.Equal(9, past.Total);
+        Assert.False(past.HasNext);
 
         Assert.Equal(["other/lib", "other/network/gcp"], (await _catalog.Search(Everything(ns: "other"))).Entries.Select(e => $"{e.Namespace}/{e.Name}"));
     }

@@ -1,7 +1,9 @@
 using OrleansRegistry.ApiKeys;
+using OrleansRegistry.Catalog;
 using OrleansRegistry.Mirroring;
 using OrleansRegistry.WebFrontend.Ui.Pages.Admin.Keys;
 using OrleansRegistry.WebFrontend.Ui.Pages.Admin.Mirrors;
+using OrleansRegistry.WebFrontend.Ui.Pages.Catalog;
 using OrleansRegistry.WebFrontend.Ui.Pages.Composer;
 using OrleansRegistry.WebFrontend.Ui.Session;
 using OrleansRegistry.WebFrontend.Ui.Shared;
@@ -112,4 +114,20 @@ public sealed class UiPiecesTests
     [InlineData("3tier", "_3tier")]
     [InlineData("a.b", "a_b")]
     public void Snippet_labels_are_names_terraform_accepts(string name, string label) => Assert.Equal(label, TerraformNames.Identifier(name));
+
+    [Fact]
+    public void A_catalog_page_link_carries_its_entry_and_text_that_is_none_starts_at_the_first_page()
+    {
+        var module = new CatalogEntry(PackageKind.Module, "acme", "network/aws", "1.0.0", null, 0, null, false);
+        Assert.Equal("module/acme/network/aws", CatalogPageCursor.Text(module));
+        Assert.Equal(new CatalogCursor(PackageKind.Module, "acme", "network/aws"), CatalogPageCursor.Parse("module/acme/network/aws", null));
+        Assert.Equal(new CatalogCursor(PackageKind.Composer, "acme", "lib", Before: true), CatalogPageCursor.Parse(null, "Composer/acme/lib"));
+        Assert.Equal(PackageKind.Provider, CatalogPageCursor.Parse("provider/hashicorp/aws", "module/a/b/c")!.Kind); // after wins
+
+        Assert.Null(CatalogPageCursor.Parse(null, null));
+        Assert.Null(CatalogPageCursor.Parse("module/acme", null));
+        Assert.Null(CatalogPageCursor.Parse("module//x", null));
+        Assert.Null(CatalogPageCursor.Parse("7/acme/x", null));
+        Assert.Null(CatalogPageCursor.Parse("chart/acme/x", null));
+    }
 }

@@ -17,13 +17,14 @@ public static class UiLinks
     public static string Module(string ns, string name, string system, string? version = null) =>
         version is null ? $"ui/modules/{ns}/{name}/{system}" : $"ui/modules/{ns}/{name}/{system}/{Uri.EscapeDataString(version)}";
 
-    public static string Search(string? text, PackageKind? kind, string? ns, int page)
+    /// <summary>The search page; <paramref name="page"/> (<c>after=…</c> or <c>before=…</c>) picks a page other than the first.</summary>
+    public static string Search(string? text, PackageKind? kind, string? ns, string? page)
     {
         var query = new List<string>();
         if (!string.IsNullOrEmpty(text)) query.Add($"q={Uri.EscapeDataString(text)}");
         if (kind is { } k) query.Add($"kind={k.ToString().ToLowerInvariant()}");
         if (!string.IsNullOrEmpty(ns)) query.Add($"ns={Uri.EscapeDataString(ns)}");
-        if (page > 1) query.Add($"page={page}");
+        if (page is not null) query.Add(page);
         return query.Count == 0 ? "ui" : $"ui?{string.Join('&', query)}";
     }
 }

@@ -126,13 +126,13 @@ public static class UiSeeder
         Phase("keys and mirrors");
         var tagged = Enumerable.Range(0, Tags).Take(10).ToArray();
         int Matching(int tag) => Enumerable.Range(0, modules).Count(m => m % Tags == tag) + Enumerable.Range(0, composer).Count(p => p % Tags == tag);
-        var lastPage = Math.Min(200, (total + 24) / 25);
+        var deep = Enumerable.Range(namespaces / 2, Math.Min(10, namespaces - (namespaces / 2))).ToArray(); // pages halfway through the catalog
         var pick = (int count, int max) => Enumerable.Range(0, Math.Min(count, max)).Select(i => (int)((long)i * max / Math.Min(count, max))).ToArray();
         var pages = new (string Page, (string Url, string Expect)[] Checks)[]
         {
             ("search", [("/ui", $"· {total.ToString("N0", CultureInfo.InvariantCulture)} packages")]),
             ("search-query", [.. tagged.Select(t => ($"/ui?q={Tag(t)}", $"· {Matching(t).ToString("N0", CultureInfo.InvariantCulture)} packages"))]),
-            ($"search-page-{lastPage}", [($"/ui?page={lastPage}", $"Page {lastPage} of")]),
+            ("search-deep", [.. deep.Select(i => ($"/ui?after=module/{Ns(i)}/mod", $"{Ns(i)}/mod"))]),
             ("namespace", [.. Enumerable.Range(0, namespaces).Select(i => ($"/ui/namespaces/{Ns(i)}", $"{Ns(i)}/mod"))]),
             ("module", [.. pick(100, modules).Select(m => ($"/ui/modules/{Ns(m)}/mod{m:D5}/aws", $"Benchmark module mod{m:D5} for"))]),
             ("provider", [.. pick(100, providers).Select(p => ($"/ui/providers/{Ns(p % providerNamespaces)}/prov{p:D5}", $"prov{p:D5}"))]),

@@ -8,7 +8,7 @@ public static class CatalogReach
 {
     public const int PageSize = 25;
 
-    public static CatalogSearch For(UiCaller caller, string? text, PackageKind? kind, string? ns, int page) => new(
+    public static CatalogSearch For(UiCaller caller, string? text, PackageKind? kind, string? ns, CatalogCursor? cursor) => new(
         Text: string.IsNullOrWhiteSpace(text) ? null : text.Trim(),
         Kind: kind,
         Namespace: string.IsNullOrWhiteSpace(ns) ? null : ns.Trim().ToLowerInvariant(),
@@ -16,7 +16,7 @@ public static class CatalogReach
         ProviderNamespaces: caller.NamespacesFor(Scopes.ProvidersRead),
         ComposerVendors: caller.NamespacesFor(Scopes.PackagesRead),
         ComposerPackagePatterns: caller.PackagePatterns(),
-        Offset: (Math.Max(1, page) - 1) * PageSize,
+        Cursor: cursor,
         Limit: PageSize);
 
     public static PackageKind? ParseKind(string? kind) =>
