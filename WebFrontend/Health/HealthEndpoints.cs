@@ -18,6 +18,7 @@ public static class HealthEndpoints
     public static IHealthChecksBuilder AddRegistryHealthChecks(this IServiceCollection services, string? connectionString)
     {
         services.AddSingleton<ReadinessState>();
+        services.AddSingleton<RecentHealth>();
         var checks = services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", HealthStatus.Unhealthy, [ReadyTag])
             .AddCheck<ArtifactStoreHealthCheck>("artifact_store", HealthStatus.Degraded, timeout: TimeSpan.FromSeconds(5));
