@@ -10,13 +10,15 @@ public static class ApiKeyRules
     /// <summary>
     /// A member's key manages the keys of its organization's members (they never reach beyond it); another key limited
     /// to namespaces manages only keys limited to some of those namespaces. One limited to package patterns manages
-    /// only keys limited to patterns within its own (else it could rotate a wider key and use its secret).
+    /// only keys limited to patterns within its own, and no key manages one holding a scope it lacks: else it could
+    /// rotate a wider key and use its secret (a user manager rotating the organization admin's key).
     /// </summary>
     public static bool MayManage(ApiKeyPrincipal manager, ApiKeyView key) =>
         (manager.Organization is not null
             ? key.Owner?.Organization == manager.Organization
             : manager.Namespaces is null || (key.Namespaces is not null && key.Namespaces.All(manager.CanAccessNamespace)))
-        && PackageGrants.Covers(manager.PackagePatterns, key.PackagePatterns);
+        && PackageGrants.Covers(manager.PackagePatterns, key.PackagePatterns)
+        && key.Scopes.All(manager.Allows);
 
     /// <summary>Package patterns as a key stores them: lower case (like namespaces), each once; null stays null.</summary>
     public static string[]? NormalizePatterns(string[]? patterns) =>

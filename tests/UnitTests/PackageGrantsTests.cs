@@ -126,11 +126,23 @@ public class PackageGrantsTests
     [Fact]
     public void A_patterned_manager_manages_only_keys_within_its_patterns()
     {
-        var manager = new ApiKeyPrincipal("k1", "team", [Scopes.ApiKeysManage], null, ["acme/billing-*"]);
+        var manager = new ApiKeyPrincipal("k1", "team", [Scopes.ApiKeysManage, Scopes.PackagesRead], null, ["acme/billing-*"]);
         ApiKeyView Key(string[]? patterns) => new("k2", "ci", [Scopes.PackagesRead], null, DateTimeOffset.UtcNow, null, null, null, "k1", PackagePatterns: patterns);
         Assert.True(ApiKeyRules.MayManage(manager, Key(["acme/billing-core"])));
         Assert.False(ApiKeyRules.MayManage(manager, Key(["acme/*"])));
         Assert.False(ApiKeyRules.MayManage(manager, Key(null)));
         Assert.True(ApiKeyRules.MayManage(manager with { PackagePatterns = null }, Key(null)));
+    }
+
+    [Fact]
+    public void No_key_manages_one_holding_a_scope_it_lacks()
+    {
+        // A user manager of acme (keys, and reading) and the keys of acme's members.
+        var manager = new ApiKeyPrincipal("k1", "pat", [Scopes.ApiKeysManage, Scopes.ModulesRead], ["acme"], null, "acme");
+        ApiKeyView Key(params string[] scopes) => new("k2", "key", scopes, ["acme"], DateTimeOffset.UtcNow, null, null, null, "k1", Owner: new OrleansRegistry.Organizations.KeyOwner("acme", OrleansRegistry.Organizations.MemberKind.User, "u1"));
+        Assert.True(ApiKeyRules.MayManage(manager, Key(Scopes.ModulesRead)));
+        Assert.False(ApiKeyRules.MayManage(manager, Key(Scopes.Admin))); // the organization admin's key: no rotating it to read its secret
+        Assert.False(ApiKeyRules.MayManage(manager, Key(Scopes.ModulesRead, Scopes.ModulesWrite)));
+        Assert.True(ApiKeyRules.MayManage(manager with { Scopes = [Scopes.Admin] }, Key(Scopes.ModulesWrite, Scopes.ApiKeysManage)));
     }
 }
