@@ -7,7 +7,7 @@ public static class OutcomeHttp
     /// <summary>How long a client should wait before asking again about something pending.</summary>
     public const string RetryAfterSeconds = "5";
 
-    private static int StatusCodeOf(OutcomeCode code) => code switch
+    public static int StatusCodeOf(OutcomeCode code) => code switch
     {
         OutcomeCode.Done or OutcomeCode.Unchanged => StatusCodes.Status200OK,
         OutcomeCode.Created => StatusCodes.Status201Created,

@@ -50,6 +50,12 @@ public sealed record UiCaller(string DisplayName, string? UserId, ApiKeyPrincipa
         return holders.FirstOrDefault(p => p.Organization == organization) ?? (organization is null ? holders.FirstOrDefault() : null);
     }
 
+    /// <summary>
+    /// The principal a page guarded by <c>RequiresScope(scope)</c> acts with: the one of the organization picked, or
+    /// else the first holding the scope (the guard saw to it that there is one).
+    /// </summary>
+    public ApiKeyPrincipal ActingOrFirst(string scope, string? organization) => Acting(scope, organization) ?? PrincipalsWith(scope)[0];
+
     /// <summary>Whether the caller may read the Composer package <paramref name="package"/> (<c>vendor/name</c>).</summary>
     public bool CanReadPackage(string package) =>
         Principals.Any(p => p.Allows(Scopes.PackagesRead)

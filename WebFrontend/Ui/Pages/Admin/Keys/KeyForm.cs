@@ -1,3 +1,4 @@
+using System.Globalization;
 using OrleansRegistry.ApiKeys;
 using OrleansRegistry.WebFrontend.Api;
 using static OrleansRegistry.WebFrontend.Ui.Shared.FormText;
@@ -14,9 +15,10 @@ public sealed class KeyForm
     /// <summary>Namespaces separated by spaces or commas; empty: every namespace the creator may give.</summary>
     public string? Namespaces { get; set; }
 
-    public DateOnly? ExpiresOn { get; set; }
+    /// <summary>A day, yyyy-MM-dd as date inputs post it; text, so a malformed one is refused rather than dropped.</summary>
+    public string? ExpiresOn { get; set; }
 
-    public int? RateLimitPerHour { get; set; }
+    public string? RateLimitPerHour { get; set; }
 
     public string? PackagePatterns { get; set; }
 
@@ -25,14 +27,26 @@ public sealed class KeyForm
 
     public string? ServiceAccount { get; set; }
 
+    /// <summary>What is malformed in the form before the API's rules see it, or null.</summary>
+    public string? Problem() =>
+        Blank(ExpiresOn) is { } day && !DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+            ? $"'Expires on' must be a day written yyyy-MM-dd, not '{day}'"
+            : Blank(RateLimitPerHour) is { } rate && !int.TryParse(rate, NumberStyles.None, CultureInfo.InvariantCulture, out _)
+                ? $"'Requests per hour' must be a whole number, not '{rate}'"
+                : null;
+
+    /// <summary>The API's request; blank namespaces from a key limited to namespaces mean all of its own, as the form says.</summary>
     public CreateApiKeyRequest ToRequest(ApiKeyPrincipal creator, string? userId) => new(
         Name,
         Scopes,
-        List(Namespaces),
-        ExpiresOn is { } day ? new DateTimeOffset(day.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero) : null,
-        RateLimitPerHour,
+        List(Namespaces) ?? (creator.Organization is null ? creator.Namespaces : null),
+        Blank(ExpiresOn) is { } day ? new DateTimeOffset(DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture).ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero) : null,
+        Blank(RateLimitPerHour) is { } rate ? int.Parse(rate, CultureInfo.InvariantCulture) : null,
         List(PackagePatterns),
         Owner(creator, userId));
+
+    /// <summary>Whether the owner choice <paramref name="kind"/> is checked: as posted, else the form's default.</summary>
+    public bool OwnerChecked(string kind, bool byDefault) => OwnerKind is null ? byDefault : OwnerKind == kind;
 
     private KeyOwnerRequest? Owner(ApiKeyPrincipal creator, string? userId) => OwnerKind switch
     {

@@ -73,15 +73,19 @@ public sealed class MirrorForm
         return form;
     }
 
-    /// <summary>The request for <paramref name="kind"/>; credentials only when <paramref name="withCredentials"/>.</summary>
+    /// <summary>
+    /// The request for <paramref name="kind"/>; credentials only when <paramref name="withCredentials"/>. The form is the
+    /// whole of the settings, so a field left blank is sent empty (the rules read "" and [] as unset), not null, which
+    /// the API reads as "keep what the mirror has": clearing Platforms on the edit form must clear them.
+    /// </summary>
     public MirrorRequest ToRequest(string kind, bool withCredentials) => new(
         Kind: kind,
         Name: kind == MirrorKinds.TerraformModuleGit ? Blank(ModuleName) : Blank(Name),
         UpstreamUrl: null,
-        Hostname: Blank(Hostname),
+        Hostname: Blank(Hostname) ?? "",
         Providers: List(Providers),
-        Versions: Blank(Versions),
-        Platforms: List(Platforms),
+        Versions: Blank(Versions) ?? "",
+        Platforms: List(Platforms) ?? [],
         IntervalMinutes: IntervalMinutes ?? 0,
         PullThrough: kind == MirrorKinds.TerraformProviders ? PullThrough : null,
         AllowInsecure: AllowInsecure,
@@ -89,12 +93,12 @@ public sealed class MirrorForm
         Credentials: withCredentials && !Credentials().IsEmpty ? Credentials() : null,
         Url: Blank(Url),
         Namespace: Blank(Namespace)?.ToLowerInvariant(),
-        Path: Blank(Path),
+        Path: Blank(Path) ?? "",
         System: Blank(System),
-        TagPattern: Blank(TagPattern),
-        Packages: List(Packages),
+        TagPattern: Blank(TagPattern) ?? "",
+        Packages: List(Packages) ?? [],
         Mode: Blank(Mode),
-        UserAgent: Blank(UserAgent));
+        UserAgent: Blank(UserAgent) ?? "");
 
     /// <summary>New credentials; all fields empty removes them.</summary>
     public MirrorCredentials Credentials() => new(Blank(Token), Blank(Username), Blank(Password));
