@@ -12,6 +12,15 @@ internal sealed partial class HclLexer
 
     private static readonly string[] TwoCharacterOperators = ["=>", "==", "!=", "<=", ">=", "&&", "||"];
 
+    /// <summary>
+    /// Far more tokens than the largest real module file has (terraform-aws-vpc's main.tf: about 15,000): a 1 MiB file
+    /// of brackets would otherwise become a million token objects. The rest of such a file is not read.
+    /// </summary>
+    private const int MaxTokens = 250_000;
+
+    // One-character tokens (brackets, commas, newlines) share their strings.
+    private static readonly string[] AsciiCharacters = [.. Enumerable.Range(0, 128).Select(c => ((char)c).ToString())];
+
     private readonly string _text;
     private readonly HclDiagnostics _diagnostics;
     private readonly List<HclToken> _tokens = [];
@@ -36,6 +45,12 @@ internal sealed partial class HclLexer
     {
         while (_pos < _text.Length)
         {
+            if (_tokens.Count >= MaxTokens)
+            {
+                _diagnostics.Warn(_pos, $"more than {MaxTokens:N0} tokens: the rest of the file is not read");
+                break;
+            }
+
             var c = _text[_pos];
             switch (c)
             {
@@ -90,7 +105,8 @@ internal sealed partial class HclLexer
 
     private void Add(HclTokenKind kind, int length)
     {
-        _tokens.Add(new(kind, _pos, _pos + length, _text.Substring(_pos, length)));
+        var value = length == 1 && _text[_pos] < AsciiCharacters.Length ? AsciiCharacters[_text[_pos]] : _text.Substring(_pos, length);
+        _tokens.Add(new(kind, _pos, _pos + length, value));
         _pos += length;
     }
 

@@ -41,9 +41,12 @@ internal sealed class HclDiagnostics(string fileName, string text, Action<string
 
     public string FileName => fileName;
 
-    public void Warn(int offset, string message) => warn($"{fileName}:{LineIndexOf(offset) + 1}: {message}");
+    public void Warn(int offset, string message) => warn($"{fileName}:{LineIndexOf(offset) + 1}: {Shortened(message)}");
 
-    public void Warn(string message) => warn($"{fileName}: {message}");
+    public void Warn(string message) => warn($"{fileName}: {Shortened(message)}");
+
+    /// <summary>Warnings quote tokens, and a string token can be a whole heredoc: they are kept and shown, so kept short.</summary>
+    private static string Shortened(string message) => message.Length <= 300 ? message : $"{message[..299]}…";
 
     /// <summary>How far <paramref name="offset"/> is from the start of its line.</summary>
     public int ColumnOf(int offset)

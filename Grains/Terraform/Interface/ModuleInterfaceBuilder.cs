@@ -9,6 +9,10 @@ internal sealed class ModuleInterfaceBuilder
 {
     public const int MaxWarnings = 100;
 
+    /// <summary>More <c>required_version</c> constraints than any module has are dropped, not joined without end.</summary>
+    private const int MaxRequiredVersions = 50;
+
+    private readonly HashSet<string> _requiredVersionSet = new(StringComparer.Ordinal);
     private readonly List<ModuleInput> _inputs = [];
     private readonly List<ModuleOutput> _outputs = [];
     private readonly List<ModuleProviderRequirement> _providers = [];
@@ -45,7 +49,8 @@ internal sealed class ModuleInterfaceBuilder
     /// <summary>Every <c>terraform</c> block's constraint must hold, so several are joined as one constraint list.</summary>
     public void AddRequiredVersion(string constraint)
     {
-        if (!_requiredVersions.Contains(constraint, StringComparer.Ordinal))
+        // A set beside the list: a file of 100,000 distinct constraints would cost a list scan each.
+        if (_requiredVersionSet.Count < MaxRequiredVersions && _requiredVersionSet.Add(constraint))
         {
             _requiredVersions.Add(constraint);
         }
