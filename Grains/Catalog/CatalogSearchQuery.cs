@@ -105,6 +105,13 @@ public sealed class CatalogSearchQuery(NpgsqlDataSource dataSource)
 
         if (before)
         {
+            if (entries.Count == 0 && total > 0)
+            {
+                // Nothing lies before the cursor (what did went away): the first page is the page before.
+                await reader.DisposeAsync();
+                return await SearchAsync(search with { Cursor = null }, cancellationToken);
+            }
+
             entries.Reverse();
         }
 

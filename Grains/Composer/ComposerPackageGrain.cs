@@ -56,7 +56,7 @@ public sealed class ComposerPackageGrain(
             return Invalid($"'{version}' is not a branch name Git would accept (e.g. dev-main, dev-feature/x; no '..', no leading, trailing or double '/', no spaces or ~^:?*[\\)");
         }
 
-        var dev = ComposerVersion.IsDev(normalized);
+        var dev = ComposerStability.IsDev(normalized);
         if (request.DefaultBranch && !dev)
         {
             return Invalid($"only a branch (dev version) can be the default branch, not {version}");
@@ -130,7 +130,7 @@ public sealed class ComposerPackageGrain(
     /// <summary>The p2 file of the tags or the branches, with dist URLs under <paramref name="baseUrl"/>; null when there are none.</summary>
     private ProtocolDocument? RenderMetadata(bool dev, string baseUrl)
     {
-        var versions = state.State.Versions.Values.Where(v => ComposerVersion.IsDev(v.VersionNormalized) == dev).ToList();
+        var versions = state.State.Versions.Values.Where(v => ComposerStability.IsDev(v.VersionNormalized) == dev).ToList();
         return versions.Count == 0
             ? null
             : ComposerMetadata.Build(Key, Newest(versions).Select(v => Metadata(v, baseUrl)), dev ? state.State.DevChangedAt : state.State.TagsChangedAt);
@@ -160,7 +160,7 @@ public sealed class ComposerPackageGrain(
         await Changes.CommitAsync(s =>
         {
             s.Versions.Remove(record.VersionNormalized);
-            Touch(s, ComposerVersion.IsDev(record.VersionNormalized), now);
+            Touch(s, ComposerStability.IsDev(record.VersionNormalized), now);
         }, AuditRecord.Of(actor, "composer.delete-version", $"{Key}@{record.VersionNormalized}", now));
         await changes.DeleteBlobsAsync([record.StorageKey]);
         return Outcome.Done;
@@ -211,8 +211,8 @@ public sealed class ComposerPackageGrain(
     /// </summary>
     private ComposerVersionRecord? Find(string normalized) =>
         state.State.Versions.GetValueOrDefault(normalized)
-        ?? (ComposerVersion.IsDev(normalized) ? null : state.State.Versions.Values.FirstOrDefault(v =>
-            !ComposerVersion.IsDev(v.VersionNormalized) && ComposerVersionComparer.Instance.Compare(v.VersionNormalized, normalized) == 0));
+        ?? (ComposerStability.IsDev(normalized) ? null : state.State.Versions.Values.FirstOrDefault(v =>
+            !ComposerStability.IsDev(v.VersionNormalized) && ComposerVersionComparer.Instance.Compare(v.VersionNormalized, normalized) == 0));
 
     /// <summary>The dist URL's path: stable (composer.lock keeps it); each part of a branch name like feature/x escaped on its own.</summary>
     private string DistPath(string normalized, string reference) =>

@@ -104,25 +104,6 @@ public static partial class ComposerVersion
         && name.All(c => c > ' ' && c != '\x7f' && c is not ('~' or '^' or ':' or '?' or '*' or '[' or '\\'))
         && name.Split('/').All(part => part.Length > 0 && !part.StartsWith('.') && !part.EndsWith(".lock", StringComparison.Ordinal));
 
-    /// <summary>Dev versions (branches) go to <c>~dev.json</c>; tagged versions to the main file.</summary>
-    public static bool IsDev(string normalized) =>
-        normalized.StartsWith("dev-", StringComparison.Ordinal) || normalized.EndsWith("-dev", StringComparison.Ordinal);
-
-    /// <summary>Composer's stability of a normalized version: dev, alpha, beta, RC or stable.</summary>
-    public static string Stability(string normalized)
-    {
-        if (IsDev(normalized))
-        {
-            return "dev";
-        }
-
-        var lower = normalized.ToLowerInvariant();
-        return lower.Contains("-alpha", StringComparison.Ordinal) ? "alpha"
-            : lower.Contains("-beta", StringComparison.Ordinal) ? "beta"
-            : lower.Contains("-rc", StringComparison.Ordinal) ? "RC"
-            : "stable";
-    }
-
     private static string? NormalizeBranch(string name)
     {
         var m = NumericBranch().Match(name.Trim());

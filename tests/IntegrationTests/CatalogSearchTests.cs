@@ -129,6 +129,10 @@ public sealed class CatalogSearchTests(PostgresServer postgres) : IAsyncLifetime
         // A cursor of an entry that has gone still places the page; past the end there is nothing.
         var gone = await _catalog.Search(Everything(cursor: new CatalogCursor(PackageKind.Module, "acme", "network/azurerm"), limit: 100));
         Assert.Equal(all.SkipWhile(e => e.Name != "storage/aws"), gone.Entries);
+        var beforeAll = await _catalog.Search(Everything(cursor: new CatalogCursor(PackageKind.Module, "!", "x", Before: true), limit: 2));
+        Assert.Equal(all.Take(2), beforeAll.Entries); // nothing before it: the first page
+        Assert.False(beforeAll.HasPrevious);
+        Assert.True(beforeAll.HasNext);
         var past = await _catalog.Search(Everything(cursor: After(all[^1])));
         Assert.Empty(past.Entries);
         Assert.Equal(9, past.Total);

@@ -37,8 +37,8 @@ public class ComposerVersionTests
     [InlineData("1.9999999.9999999.9999999-dev", true, "dev")]
     public void Classifies_dev_and_stability(string normalized, bool dev, string stability)
     {
-        Assert.Equal(dev, ComposerVersion.IsDev(normalized));
-        Assert.Equal(stability, ComposerVersion.Stability(normalized));
+        Assert.Equal(dev, ComposerStability.IsDev(normalized));
+        Assert.Equal(stability, ComposerStability.Of(normalized));
     }
 
     private static Dictionary<string, string?> ComposerNormalize(string[] versions)

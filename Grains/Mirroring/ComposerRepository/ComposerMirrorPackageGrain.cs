@@ -64,7 +64,7 @@ public sealed class ComposerMirrorPackageGrain(
         var key = $"{versionNormalized}@{reference}";
         if (!state.State.Dists.ContainsKey(key))
         {
-            await RefreshAsync(dev: ComposerVersion.IsDev(versionNormalized));
+            await RefreshAsync(dev: ComposerStability.IsDev(versionNormalized));
         }
 
         if (!state.State.Dists.TryGetValue(key, out var dist))

@@ -23,15 +23,46 @@ public static class MarkdownHtml
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
         .UsePipeTables().UseTaskLists().UseAutoLinks().UseEmphasisExtras().UseAutoIdentifiers().Build();
 
+    // Task lists' disabled checkboxes are the only inputs a README keeps: a form of its own, styled to cover the page,
+    // could ask for an API key inside the registry's origin.
+    private static readonly string[] FormTags = ["form", "button", "select", "option", "optgroup", "textarea", "label", "fieldset", "legend"];
+
     // Sanitize is safe to call from many threads once configured.
     private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
 
-    public static MarkupString Render(string markdown) => new(Sanitizer.Sanitize(Markdown.ToHtml(markdown, Pipeline)));
+    /// <summary>
+    /// The README as sanitized HTML. Markdig refuses Markdown nested too deeply (it throws past its depth limit, e.g. 128
+    /// block quotes): such a README is shown as its plain text rather than failing its page.
+    /// </summary>
+    public static MarkupString Render(string markdown)
+    {
+        string html;
+        try
+        {
+            html = Markdown.ToHtml(markdown, Pipeline);
+        }
+        catch (ArgumentException)
+        {
+            html = $"<pre>{System.Net.WebUtility.HtmlEncode(markdown)}</pre>";
+        }
+
+        return new(Sanitizer.Sanitize(html));
+    }
 
     private static HtmlSanitizer CreateSanitizer()
     {
         var sanitizer = new HtmlSanitizer();
         sanitizer.AllowedAttributes.Add("id");
+        sanitizer.AllowedAttributes.Remove("style");
+        foreach (var attribute in new[] { "action", "formaction", "method" })
+        {
+            sanitizer.AllowedAttributes.Remove(attribute);
+        }
+
+        foreach (var tag in FormTags)
+        {
+            sanitizer.AllowedTags.Remove(tag);
+        }
         sanitizer.PostProcessNode += (_, e) =>
         {
             if (e.Node is not IElement element)
@@ -47,7 +78,7 @@ public static class MarkdownHtml
             // A README's links leave the registry: no referrer, no opener. Its links within itself follow its ids.
             if (element is { TagName: "A" } && element.GetAttribute("href") is { } href)
             {
-                if (href.Contains("://", StringComparison.Ordinal))
+                if (href.Contains("://", StringComparison.Ordinal) || href.StartsWith("//", StringComparison.Ordinal))
                 {
                     element.SetAttribute("rel", "noopener noreferrer nofollow");
                 }
@@ -60,6 +91,11 @@ public static class MarkdownHtml
         // Headings written as Markdown and as HTML alike; the DOM pass runs after every node was sanitized.
         sanitizer.PostProcessDom += (_, e) =>
         {
+            foreach (var input in e.Document.QuerySelectorAll("input:not([type=checkbox])").ToArray())
+            {
+                input.Remove();
+            }
+
             foreach (var heading in e.Document.QuerySelectorAll("h1, h2, h3, h4, h5, h6").ToArray())
             {
                 var level = Math.Min(6, heading.LocalName[1] - '0' + HeadingShift);

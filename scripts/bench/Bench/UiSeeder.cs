@@ -130,8 +130,8 @@ public static class UiSeeder
         var pick = (int count, int max) => Enumerable.Range(0, Math.Min(count, max)).Select(i => (int)((long)i * max / Math.Min(count, max))).ToArray();
         var pages = new (string Page, (string Url, string Expect)[] Checks)[]
         {
-            ("search", [("/ui", $"· {total.ToString("N0", CultureInfo.InvariantCulture)} packages")]),
-            ("search-query", [.. tagged.Select(t => ($"/ui?q={Tag(t)}", $"· {Matching(t).ToString("N0", CultureInfo.InvariantCulture)} packages"))]),
+            ("search", [("/ui", $"<span>{total.ToString("N0", CultureInfo.InvariantCulture)} packages</span>")]),
+            ("search-query", [.. tagged.Select(t => ($"/ui?q={Tag(t)}", $"<span>{Matching(t).ToString("N0", CultureInfo.InvariantCulture)} packages</span>"))]),
             ("search-deep", [.. deep.Select(i => ($"/ui?after=module/{Ns(i)}/mod", $"{Ns(i)}/mod"))]),
             ("namespace", [.. Enumerable.Range(0, namespaces).Select(i => ($"/ui/namespaces/{Ns(i)}", $"{Ns(i)}/mod"))]),
             ("module", [.. pick(100, modules).Select(m => ($"/ui/modules/{Ns(m)}/mod{m:D5}/aws", $"Benchmark module mod{m:D5} for"))]),

@@ -10,11 +10,14 @@ public static class CatalogPageCursor
 {
     public static string Text(CatalogEntry entry) => $"{entry.Kind.ToString().ToLowerInvariant()}/{entry.Namespace}/{entry.Name}";
 
-    /// <summary>The cursor of <c>after=</c>, or else of <c>before=</c>; text that is neither starts at the first page.</summary>
+    /// <summary>
+    /// The cursor of <c>after=</c>, or else of <c>before=</c>; text that is neither (or holds control characters, which
+    /// no name has) starts at the first page.
+    /// </summary>
     public static CatalogCursor? Parse(string? after, string? before)
     {
         var (text, isBefore) = string.IsNullOrEmpty(after) ? (before, true) : (after, false);
-        return text?.Split('/', 3) is [var kind, { Length: > 0 } ns, { Length: > 0 } name]
+        return text is { Length: <= 500 } && !text.Any(char.IsControl) && text.Split('/', 3) is [var kind, { Length: > 0 } ns, { Length: > 0 } name]
             && CatalogReach.ParseKind(kind) is { } parsed
             ? new CatalogCursor(parsed, ns, name, isBefore)
             : null;
