@@ -1,5 +1,6 @@
 using OrleansRegistry.ApiKeys;
 using OrleansRegistry.Catalog;
+using OrleansRegistry.Composer;
 using OrleansRegistry.Mirroring;
 using OrleansRegistry.WebFrontend.Ui.Pages.Admin.Keys;
 using OrleansRegistry.WebFrontend.Ui.Pages.Admin.Mirrors;
@@ -180,5 +181,24 @@ public sealed class UiPiecesTests
         Assert.Equal("net work", CatalogReach.Words(" net\0 work\n"));
         Assert.Null(CatalogReach.Words("\0 "));
         Assert.Equal(200, CatalogReach.Words(new string('a', 500))!.Length);
+    }
+
+    [Fact]
+    public void The_composer_require_line_is_read_back_by_a_shell_as_shown_and_flags_pre_releases()
+    {
+        ComposerVersionSummary Version(string version, string normalized) => new(version, normalized, "ref", 1, DateTimeOffset.UnixEpoch, 0);
+        Assert.Equal("composer require acme/lib:^1.2", ComposerRequireLine.For("acme/lib", Version("v1.2.3", "1.2.3.0")));
+        Assert.Equal("composer require acme/lib:^0.4.1", ComposerRequireLine.For("acme/lib", Version("0.4.1", "0.4.1.0")));
+        Assert.Equal("composer require acme/lib:^2.0@beta", ComposerRequireLine.For("acme/lib", Version("2.0.0-beta2", "2.0.0.0-beta2")));
+        Assert.Equal("composer require acme/lib:1.x-dev", ComposerRequireLine.For("acme/lib", Version("1.x-dev", "1.9999999.9999999.9999999-dev")));
+        Assert.Equal("composer require 'acme/lib:dev-a;curl${IFS}x|sh'", ComposerRequireLine.For("acme/lib", Version("dev-a;curl${IFS}x|sh", "dev-a;curl${IFS}x|sh")));
+        Assert.Equal("composer require 'acme/lib:dev-it'\\''s'", ComposerRequireLine.For("acme/lib", Version("dev-it's", "dev-it's")));
+    }
+
+    [Fact]
+    public void Terraform_reads_a_hosts_token_from_a_variable_with_hyphens_doubled()
+    {
+        Assert.Equal("TF_TOKEN_registry_example_com", TerraformNames.TokenVariable("registry.example.com"));
+        Assert.Equal("TF_TOKEN_tf__registry_corp_example", TerraformNames.TokenVariable("tf-registry.corp.example"));
     }
 }

@@ -10,4 +10,10 @@ public static class TerraformNames
         var identifier = new string(chars);
         return identifier.Length == 0 || !(char.IsAsciiLetter(identifier[0]) || identifier[0] == '_') ? $"_{identifier}" : identifier;
     }
+
+    /// <summary>
+    /// The environment variable Terraform reads a host's token from: dots as underscores, hyphens as double
+    /// underscores (<c>tf-registry.corp</c> is <c>TF_TOKEN_tf__registry_corp</c>).
+    /// </summary>
+    public static string TokenVariable(string host) => $"TF_TOKEN_{host.Replace("-", "__", StringComparison.Ordinal).Replace('.', '_')}";
 }
