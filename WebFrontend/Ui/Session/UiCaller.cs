@@ -50,6 +50,13 @@ public sealed record UiCaller(string DisplayName, string? UserId, ApiKeyPrincipa
         return holders.FirstOrDefault(p => p.Organization == organization) ?? (organization is null ? holders.FirstOrDefault() : null);
     }
 
+    /// <summary>The caller's registry-wide admin principal, which alone creates organizations and gives them namespaces.</summary>
+    public ApiKeyPrincipal? RegistryAdmin => Principals.FirstOrDefault(p => p.IsRegistryWide && p.Allows(Scopes.Admin));
+
+    /// <summary>A principal holding <paramref name="scope"/> that sees <paramref name="organization"/>: one of its own, or registry-wide.</summary>
+    public ApiKeyPrincipal? InOrganization(string scope, string organization) =>
+        PrincipalsWith(scope).FirstOrDefault(p => Api.OrganizationAccess.MaySee(p, organization));
+
     /// <summary>
     /// The principal a page guarded by <c>RequiresScope(scope)</c> acts with: the one of the organization picked, or
     /// else the first holding the scope (the guard saw to it that there is one).

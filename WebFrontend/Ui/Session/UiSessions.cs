@@ -23,32 +23,38 @@ public sealed class UiSessions(ApiKeyLeases leases, IGrainFactory grains, IOptio
 
     /// <summary>
     /// The session's caller; null without a session, with <c>Ended</c> a code for why a key session ended
-    /// (<see cref="EndedCodes"/>: a code, never free text, since the sign-in page shows what the link carries).
+    /// (<see cref="EndedCodes"/>: a code, never free text, since the sign-in page shows what the link carries), or
+    /// <c>LimitedUntil</c> when the key's hourly rate limit is spent: the session holds, the page waits.
     /// </summary>
-    public async Task<(UiCaller? Caller, string? Ended)> ResolveAsync(HttpContext http)
+    public async Task<(UiCaller? Caller, string? Ended, DateTimeOffset? LimitedUntil)> ResolveAsync(HttpContext http)
     {
         var session = await http.AuthenticateAsync(SignInSetup.SessionScheme);
         if (!session.Succeeded)
         {
-            return (null, null);
+            return (null, null, null);
         }
 
         var claims = session.Principal;
         if (claims.FindFirstValue(OidcEvents.UserIdClaim) is { } userId)
         {
-            return (await PersonAsync(userId, claims.FindFirstValue("name") ?? userId), null);
+            return (await PersonAsync(userId, claims.FindFirstValue("name") ?? userId), null, null);
         }
 
         if (claims.FindFirstValue(KeyIdClaim) is not { } keyId || claims.FindFirstValue(KeyHashClaim) is not { } hash)
         {
-            return (null, null);
+            return (null, null, null);
         }
 
         var (result, _, grant) = await leases.UseAsync(keyId, Convert.FromBase64String(hash));
         var principal = grant?.Outcome.Principal ?? result.Principal;
+        if (principal is null && result.Failure == AuthFailure.RateLimited)
+        {
+            return (null, null, result.RateLimit?.Reset ?? DateTimeOffset.UtcNow.AddMinutes(1));
+        }
+
         return principal is null
-            ? (null, EndedCodes.Of(result.Failure))
-            : (new UiCaller(principal.Name, null, [principal]), null);
+            ? (null, EndedCodes.Of(result.Failure), null)
+            : (new UiCaller(principal.Name, null, [principal]), null, null);
     }
 
     /// <summary>Signs the browser in with an API key; the error to show when the key is refused.</summary>

@@ -21,6 +21,7 @@ public sealed partial class AdminUiTests
         var page = ui.Page;
         await MainNav(page).GetByRole(AriaRole.Link, new() { Name = "Mirrors", Exact = true }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/ui/admin/mirrors$"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Mirrors and sources"); // enhanced navigation swaps the page in after the URL
         await CheckAsync(ui, "admin-mirrors");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Composer package from Git", Exact = true }).ClickAsync();

@@ -14,6 +14,7 @@ public sealed partial class AdminUiTests
         var page = ui.Page;
         await MainNav(page).GetByRole(AriaRole.Link, new() { Name = "Organizations", Exact = true }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/ui/admin/organizations$"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Organizations"); // enhanced navigation swaps the page in after the URL
         await CheckAsync(ui, "admin-organizations");
 
         var newOrg = page.GetByRole(AriaRole.Form, new() { Name = "New organization" });

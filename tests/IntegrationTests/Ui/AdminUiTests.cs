@@ -27,6 +27,7 @@ public sealed partial class AdminUiTests(UiBrowser browser, AdminUiRegistry fixt
         var page = ui.Page;
         await MainNav(page).GetByRole(AriaRole.Link, new() { Name = "API keys", Exact = true }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/ui/admin/keys$"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("API keys"); // enhanced navigation swaps the page in after the URL
         await CheckAsync(ui, "admin-keys");
 
         var form = page.GetByRole(AriaRole.Form, new() { Name = "New key" });
@@ -112,28 +113,13 @@ public sealed partial class AdminUiTests(UiBrowser browser, AdminUiRegistry fixt
     private static ILocator KeyRow(IPage page, string keyId) => page.GetByRole(AriaRole.Row).Filter(new() { HasText = keyId });
 
 
-    /// <summary>What every page visited must pass: axe, a screenshot kept for people, no browser errors so far.</summary>
-    private static async Task CheckAsync(UiPage ui, string name)
-    {
-        await UiChecks.AssertAccessibleAsync(ui.Page, name);
-        await UiChecks.ScreenshotAsync(ui.Page, name);
-        ui.AssertNoErrors();
-    }
+    private static Task CheckAsync(UiPage ui, string name) => UiChecks.CheckAsync(ui, name);
 
     /// <summary>
     /// Opens <paramref name="path"/>, which must be refused with the 403 page; checks that page like any other (Chromium
     /// reports the document's own 403 as a failed load, which is the one error allowed).
     /// </summary>
-    private async Task ExpectRefusedPageAsync(UiPage ui, string path, string name)
-    {
-        var response = await ui.Page.GotoAsync(path);
-        Assert.Equal(403, response!.Status);
-        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Not allowed");
-        await UiChecks.AssertAccessibleAsync(ui.Page, name);
-        await UiChecks.ScreenshotAsync(ui.Page, name);
-        var error = Assert.Single(ui.TakeErrors());
-        Assert.EndsWith($"on {BaseUrl}{path}: Failed to load resource: the server responded with a status of 403 ()", error, StringComparison.Ordinal);
-    }
+    private static Task ExpectRefusedPageAsync(UiPage ui, string path, string name) => UiChecks.ExpectErrorPageAsync(ui, path, 403, "Not allowed", name);
 
     /// <summary>Reloads <paramref name="path"/> until <paramref name="done"/> holds on it (bounded: a minute).</summary>
     private static async Task ReloadUntilAsync(IPage page, string path, Func<IPage, Task<bool>> done)

@@ -203,10 +203,5 @@ public sealed partial class CatalogUiTests(UiBrowser browser, CatalogUiRegistry 
     private static ILocator Fact(IPage page, string term) => page.Locator($"dl.facts dt:text-is('{term}') + dd");
 
     /// <summary>What every page visited must pass: axe, a screenshot kept for people, no browser errors so far.</summary>
-    private static async Task CheckAsync(UiPage ui, string name)
-    {
-        await UiChecks.AssertAccessibleAsync(ui.Page, name);
-        await UiChecks.ScreenshotAsync(ui.Page, name);
-        ui.AssertNoErrors();
-    }
+    private static Task CheckAsync(UiPage ui, string name) => UiChecks.CheckAsync(ui, name);
 }

@@ -64,6 +64,30 @@ public static partial class UiChecks
         return result;
     }
 
+    /// <summary>What every page visited must pass: axe, a screenshot kept for people, no browser errors so far.</summary>
+    public static async Task CheckAsync(UiPage ui, string name)
+    {
+        await AssertAccessibleAsync(ui.Page, name);
+        await ScreenshotAsync(ui.Page, name);
+        ui.AssertNoErrors();
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/>, which answers <paramref name="status"/> with a page of its own headed
+    /// <paramref name="heading"/>: checked like any page, and Chromium's report of the document's status as a failed
+    /// load is the one browser error allowed.
+    /// </summary>
+    public static async Task ExpectErrorPageAsync(UiPage ui, string path, int status, string heading, string name)
+    {
+        var response = await ui.Page.GotoAsync(path);
+        Assert.Equal(status, response!.Status);
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(heading);
+        await AssertAccessibleAsync(ui.Page, name);
+        await ScreenshotAsync(ui.Page, name);
+        var error = Assert.Single(ui.TakeErrors());
+        Assert.EndsWith($"{path}: Failed to load resource: the server responded with a status of {status} ()", error, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// The clipboard's text, as the page can read it (the context grants clipboard-read). Needs a secure context:
     /// https, or http on localhost/127.0.0.1 — not a page set with SetContentAsync (about:blank).
