@@ -121,5 +121,23 @@ public sealed partial class AdminUiTests
     /// <summary>The value of a fact in a page's details list (<c>dl.facts</c>).</summary>
     private static ILocator Fact(IPage page, string term) => page.Locator($"dl.facts dt:text-is('{term}') + dd");
 
+    [Fact]
+    public async Task The_new_mirror_page_offers_every_kind_and_each_kinds_form_passes_axe()
+    {
+        await using var ui = await browser.NewPageAsync(BaseUrl);
+        await ui.SignInAsync(Registry.AdminKey, "/ui/admin/mirrors/new");
+        var page = ui.Page;
+        var kinds = page.Locator("main li a");
+        await Assertions.Expect(kinds).ToHaveCountAsync(OrleansRegistry.Mirroring.MirrorKinds.All.Count);
+        await CheckAsync(ui, "admin-new-mirror-kinds");
+
+        foreach (var kind in OrleansRegistry.Mirroring.MirrorKinds.All)
+        {
+            await page.GotoAsync($"/ui/admin/mirrors/new?kind={kind}");
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Create" })).ToBeVisibleAsync();
+            await CheckAsync(ui, $"admin-new-mirror-{kind}");
+        }
+    }
+
     private static string Text(System.Text.Json.JsonElement element) => element.ToString();
 }
