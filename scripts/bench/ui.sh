@@ -10,7 +10,7 @@
 #   BENCH_UI_PACKAGES (10000): catalog size        BENCH_UI_CONNECTIONS ("1 8 32"): wrk connections, one run each
 #   BENCH_DURATION (5 s per run)  BENCH_ROUNDS (3)  BENCH_PORT_BASE (18100; six ports from there)
 #   BENCH_UI_PAGES: a space-separated subset (search search-query search-deep namespace module provider composer
-#     getting-started keys mirrors mirror audit system)
+#     getting-started keys mirrors mirror audit admin-namespaces admin-namespace system)
 #   BENCH_UI_DATA=<dir>: keep the registry's data (PostgreSQL, artifacts, admin key) there and seed only once, so a
 #     change can be measured before and after on the same catalog (migrations run at every start)
 #   BENCH_UI_LABEL: a title for the summary (e.g. "before 0012")
@@ -76,6 +76,8 @@ export REGISTRY_URL_SIGNING_KEY_FILE=$WORK/secrets/url-signing.key REGISTRY_ENCR
 export REGISTRY_BOOTSTRAP_ADMIN_KEY=$ADMIN REGISTRY_CLUSTER_ID=uibench REGISTRY_SERVICE_ID=uibench
 # Every page checks the session's key in its grain, counted against its hourly limit: out of reach, as in run.sh.
 export REGISTRY_RATE_LIMIT_PER_HOUR=2000000000
+# The seeded mirrors point at nothing: their first and hourly syncs (failing, audited) must not land in a measured run.
+export Mirrors__FirstSyncDelay=10.00:00:00
 export Logging__LogLevel__Default=Warning
 # See run.sh and docs/performance.md#tiered-jit-at-start-up.
 export DOTNET_TC_CallCountingDelayMs=${DOTNET_TC_CallCountingDelayMs:-0}
@@ -150,7 +152,8 @@ for round in $(seq 1 "$ROUNDS"); do
         taskset -c 1 perf record -q -F 999 -g -p "$registry_pid" -o "$OUT/perf-$page.data" -- sleep $((DURATION > 2 ? DURATION - 1 : 1)) >/dev/null 2>&1 &
         profiler=$!
       fi
-      cpu_before=$(server_cpu_ticks registry) gc_before=$(gc_stats) pg_before=$(pg_cpu_ticks)
+      # gc_stats asks the registry's /metrics: before the CPU counters start, as after they stop.
+      gc_before=$(gc_stats) cpu_before=$(server_cpu_ticks registry) pg_before=$(pg_cpu_ticks)
       json=$(wrk_ui "$page" "$connections" "$DURATION")
       cpu=$(awk -v a="$cpu_before" -v b="$(server_cpu_ticks registry)" -v hz="$(getconf CLK_TCK)" -v d="$DURATION" 'BEGIN { printf "%.2f", (b - a) / hz / d }')
       pg=$(awk -v a="$pg_before" -v b="$(pg_cpu_ticks)" -v hz="$(getconf CLK_TCK)" -v d="$DURATION" 'BEGIN { printf "%.2f", (b - a) / hz / d }')

@@ -142,6 +142,8 @@ public static class UiSeeder
             ("mirrors", [("/ui/admin/mirrors", "ui-mirror-4")]),
             ("mirror", [.. mirrorIds.Select((id, i) => ($"/ui/admin/mirrors/{id}", $"ui-mirror-{i}"))]),
             ("audit", [("/ui/admin/audit", "mirror.create")]),
+            ("admin-namespaces", [("/ui/admin/namespaces", $"{Ns(namespaces - 1)}</a>")]),
+            ("admin-namespace", [.. Enumerable.Range(0, Math.Min(10, namespaces)).Select(i => ($"/ui/admin/namespaces/{Ns(i)}", "Provider signing keys"))]),
             ("system", [("/ui/admin/system", "Active silos")]),
         };
         await File.WriteAllLinesAsync(Path.Combine(dir, "ui-checks.tsv"), pages.SelectMany(p => p.Checks.Select(c => $"{p.Page}\t{c.Url}\t{c.Expect}")));
