@@ -118,8 +118,9 @@ log "checking every page answers 200 with its content"
 pg_cpu_ticks() {
   local postmaster pids; postmaster=$(head -1 "$WORK/pg/postmaster.pid")
   pids=$(pgrep -P "$postmaster" | sed 's|.*|/proc/&/stat|')
+  # A backend that exits between pgrep and cat fails cat: under pipefail that ended the whole run, silently.
   # shellcheck disable=SC2086 # one stat file per backend
-  { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$postmaster/stat"; cat $pids 2>/dev/null | awk '{ print $14 + $15 }'; } | awk '{ s += $1 } END { print s + 0 }'
+  { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$postmaster/stat"; { cat $pids 2>/dev/null || true; } | awk '{ print $14 + $15 }'; } | awk '{ s += $1 } END { print s + 0 }'
 }
 PAGES=$(cut -f1 "$OUT/ui-checks.tsv" | uniq)
 selected() { [ -z "${BENCH_UI_PAGES:-}" ] || [[ " $BENCH_UI_PAGES " == *" $1 "* ]]; }
