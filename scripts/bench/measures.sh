@@ -1,5 +1,18 @@
-# Sourced by scripts/bench/run.sh: what it reads of the registry and nginx while they run (CPU, memory, GC, JIT,
-# activations) and where results go. Uses run.sh's registry_pid, WORK, OUT and METRICS_PORT.
+# Sourced by scripts/bench/run.sh and ui.sh: how they build what they run, what they read of the registry and nginx
+# while it runs (CPU, memory, GC, JIT, activations) and where results go. Uses their registry_pid, WORK, OUT and
+# METRICS_PORT.
+
+# Random text of the characters given, as long as asked (API keys' shapes).
+rand() { local s; s=$(head -c 4096 /dev/urandom | LC_ALL=C tr -dc "$1"); printf '%s' "${s:0:$2}"; }
+
+# Builds the registry and the bench client (Release); sets SILO (the registry's entry) and BENCH (the client, on CPU 1).
+bench_build() {
+  log "building (Release)"
+  dotnet build "$ROOT/Silo/Silo.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2 || die "build failed"
+  dotnet build "$ROOT/scripts/bench/Bench/Bench.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2 || die "build of the bench client failed"
+  SILO="$ROOT/Silo/bin/Release/net10.0/Silo.dll"
+  BENCH=(taskset -c 1 dotnet "$ROOT/scripts/bench/Bench/bin/Release/net10.0/Bench.dll")
+}
 # utime + stime (clock ticks) of the registry process, or of nginx's worker.
 server_cpu_ticks() {
   local pid=$registry_pid

@@ -20,6 +20,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=../lib/common.sh
 source "$ROOT/scripts/lib/common.sh"
+# shellcheck source=measures.sh
+source "$ROOT/scripts/bench/measures.sh"
 # shellcheck source=object-stores.sh
 source "$ROOT/scripts/bench/object-stores.sh"
 
@@ -71,15 +73,10 @@ stop_registry() {
   registry_pid=""
 }
 
-rand() { local s; s=$(head -c 4096 /dev/urandom | LC_ALL=C tr -dc "$1"); printf '%s' "${s:0:$2}"; }
 ADMIN="reg_$(rand 'a-z0-9' 12)_$(rand 'A-Za-z0-9' 32)"
 echo "$ADMIN" > "$OUT/admin.key"
 
-log "building (Release)"
-dotnet build "$ROOT/Silo/Silo.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2 || die "build failed"
-dotnet build "$ROOT/scripts/bench/Bench/Bench.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2 || die "build of the bench client failed"
-SILO="$ROOT/Silo/bin/Release/net10.0/Silo.dll"
-BENCH=(taskset -c 1 dotnet "$ROOT/scripts/bench/Bench/bin/Release/net10.0/Bench.dll")
+bench_build
 
 pg_start "$WORK" "$PG_PORT"
 secret_ensure "$WORK/secrets/url-signing.key"
@@ -111,8 +108,6 @@ start_registry() { # [VAR=value ...]: extra environment for this start
   done
 }
 
-# shellcheck source=measures.sh
-source "$ROOT/scripts/bench/measures.sh"
 
 log "starting the registry (CPU 0)"
 start_registry

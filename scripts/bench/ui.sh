@@ -19,6 +19,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=../lib/common.sh
 source "$ROOT/scripts/lib/common.sh"
+# shellcheck source=measures.sh
+source "$ROOT/scripts/bench/measures.sh"
 
 DURATION=${BENCH_DURATION:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
@@ -55,15 +57,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-rand() { local s; s=$(head -c 4096 /dev/urandom | LC_ALL=C tr -dc "$1"); printf '%s' "${s:0:$2}"; }
 [ -s "$WORK/admin.key" ] || (umask 077; echo "reg_$(rand 'a-z0-9' 12)_$(rand 'A-Za-z0-9' 32)" > "$WORK/admin.key")
 ADMIN=$(cat "$WORK/admin.key")
 
-log "building (Release)"
-dotnet build "$ROOT/Silo/Silo.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2 || die "build failed"
-dotnet build "$ROOT/scripts/bench/Bench/Bench.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2 || die "build of the bench client failed"
-SILO="$ROOT/Silo/bin/Release/net10.0/Silo.dll"
-BENCH=(taskset -c 1 dotnet "$ROOT/scripts/bench/Bench/bin/Release/net10.0/Bench.dll")
+bench_build
 
 pg_start "$WORK" "$PG_PORT"
 tls_ensure "$WORK"
@@ -93,8 +90,6 @@ until curl -fsS -o /dev/null --max-time 2 --cacert "$WORK/tls/ca.crt" "https://1
   sleep 0.5
 done
 
-# shellcheck source=measures.sh
-source "$ROOT/scripts/bench/measures.sh"
 
 if [ -s "$WORK/ui-seed/ui-checks.tsv" ]; then
   log "reusing the catalog seeded in $WORK"
