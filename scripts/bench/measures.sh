@@ -5,6 +5,17 @@
 # Random text of the characters given, as long as asked (API keys' shapes).
 rand() { local s; s=$(head -c 4096 /dev/urandom | LC_ALL=C tr -dc "$1"); printf '%s' "${s:0:$2}"; }
 
+# Stops the registry the script started (registry_pid): TERM, up to 30 s to drain, then KILL.
+stop_registry() {
+  if [ -n "$registry_pid" ] && kill -0 "$registry_pid" 2>/dev/null; then
+    kill -TERM "$registry_pid" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$registry_pid" 2>/dev/null || break; sleep 1; done
+    kill -KILL "$registry_pid" 2>/dev/null || true
+    wait "$registry_pid" 2>/dev/null || true
+  fi
+  registry_pid=""
+}
+
 # Builds the registry and the bench client (Release); sets SILO (the registry's entry) and BENCH (the client, on CPU 1).
 bench_build() {
   log "building (Release)"

@@ -63,16 +63,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-stop_registry() {
-  if [ -n "$registry_pid" ] && kill -0 "$registry_pid" 2>/dev/null; then
-    kill -TERM "$registry_pid" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$registry_pid" 2>/dev/null || break; sleep 1; done
-    kill -KILL "$registry_pid" 2>/dev/null || true
-    wait "$registry_pid" 2>/dev/null || true
-  fi
-  registry_pid=""
-}
-
 ADMIN="reg_$(rand 'a-z0-9' 12)_$(rand 'A-Za-z0-9' 32)"
 echo "$ADMIN" > "$OUT/admin.key"
 

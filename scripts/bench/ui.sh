@@ -39,15 +39,6 @@ command -v openssl >/dev/null || apt_install openssl
 if [ -n "${BENCH_PERF:-}" ]; then command -v perf >/dev/null || die "BENCH_PERF needs perf (apt-get install linux-perf)"; fi
 
 registry_pid=""
-stop_registry() {
-  if [ -n "$registry_pid" ] && kill -0 "$registry_pid" 2>/dev/null; then
-    kill -TERM "$registry_pid" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$registry_pid" 2>/dev/null || break; sleep 1; done
-    kill -KILL "$registry_pid" 2>/dev/null || true
-    wait "$registry_pid" 2>/dev/null || true
-  fi
-  registry_pid=""
-}
 cleanup() {
   trap - INT TERM EXIT
   stop_registry

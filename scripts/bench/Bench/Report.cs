@@ -80,9 +80,12 @@ public static class Report
     /// the median of the rounds' p99 as its p99: one run's p99 swings with a moment of host contention (see
     /// docs/performance.md#reading-the-results).
     /// </summary>
-    private static JsonObject? Median(List<JsonObject> runs, string endpoint, string target)
+    private static JsonObject? Median(List<JsonObject> runs, string endpoint, string target) =>
+        MedianRound([.. runs.Where(r => (string?)r["endpoint"] == endpoint && (string?)r["target"] == target)]);
+
+    /// <summary>A copy of the round with the median requests/s, its p99 the median of the rounds' (null without rounds).</summary>
+    internal static JsonObject? MedianRound(List<JsonObject> rounds)
     {
-        var rounds = runs.Where(r => (string?)r["endpoint"] == endpoint && (string?)r["target"] == target).ToList();
         if (rounds.Count == 0)
         {
             return null;

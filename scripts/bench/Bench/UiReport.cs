@@ -84,15 +84,11 @@ public static class UiReport
     private static JsonObject? Median(List<JsonObject> runs, string page, int connections)
     {
         var rounds = runs.Where(r => (string?)r["page"] == page && (int)r["connections"]! == connections).ToList();
-        if (rounds.Count == 0)
+        if (Report.MedianRound(rounds) is not { } median)
         {
             return null;
         }
 
-        var median = rounds.OrderBy(r => (double)r["rps"]!).ElementAt(rounds.Count / 2).DeepClone().AsObject();
-        var p99s = rounds.Select(r => (double)r["p99_ms"]!).ToList();
-        median["p99_ms"] = p99s.Order().ElementAt(p99s.Count / 2);
-        median["p99_ms_rounds"] = new JsonArray([.. p99s.Select(p => JsonValue.Create(p))]);
         median["non200"] = rounds.Sum(r => (long)r["non200"]!);
         median["socket_errors"] = rounds.Sum(r => (long)r["socket_errors"]!);
         return median;
